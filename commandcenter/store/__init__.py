@@ -1,0 +1,1 @@
+"""Data access: the embedded server, connections, migrations, commands, events (no Qt)."""

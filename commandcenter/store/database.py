@@ -1,0 +1,115 @@
+"""Which database to use and how to connect to it.
+
+No DSN: the embedded server in the data directory. ``--dsn`` or ``COMMANDCENTER_DSN``: an
+existing server with the same schema, rules and notifications.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import psycopg
+from psycopg.conninfo import conninfo_to_dict, make_conninfo
+
+from ..paths import default_data_dir
+from .embedded import EmbeddedServer
+from .errors import DatabaseUnavailable
+
+log = logging.getLogger(__name__)
+
+DSN_ENV = "COMMANDCENTER_DSN"
+
+# A silent partition is noticed within ~15 s instead of the kernel's two hours.
+KEEPALIVE = {
+    "keepalives": "1",
+    "keepalives_idle": "5",
+    "keepalives_interval": "2",
+    "keepalives_count": "3",
+    "tcp_user_timeout": "15000",
+    "connect_timeout": "10",
+    "application_name": "commandcenter",
+}
+
+
+def with_keepalives(dsn: str) -> str:
+    """The DSN with our keepalive and timeout settings, unless it sets them itself."""
+    try:
+        params = conninfo_to_dict(dsn)
+    except psycopg.ProgrammingError as exc:
+        raise DatabaseUnavailable(
+            f"the database address is not valid: {exc}. Use a libpq URI such as "
+            "postgresql://user@host:5432/dbname or key=value pairs."
+        ) from exc
+    host = str(params.get("host") or "")
+    if host.startswith("/") or not host:
+        # Unix socket: TCP options do not apply.
+        extra = {k: v for k, v in KEEPALIVE.items() if k in ("connect_timeout", "application_name")}
+    else:
+        extra = dict(KEEPALIVE)
+    for key, value in extra.items():
+        params.setdefault(key, value)
+    return make_conninfo(**params)
+
+
+@dataclass
+class Database:
+    """An opened database: its DSN and, in embedded mode, the server we hold."""
+
+    dsn: str
+    embedded: EmbeddedServer | None = None
+    _closed: bool = field(default=False, repr=False)
+
+    @classmethod
+    def open(cls, dsn: str | None = None, data_dir: Path | None = None) -> "Database":
+        dsn = dsn or os.environ.get(DSN_ENV) or None
+        if dsn:
+            db = cls(with_keepalives(dsn))
+        else:
+            server = EmbeddedServer(Path(data_dir) if data_dir else default_data_dir())
+            server.start()
+            db = cls(with_keepalives(server.dsn), embedded=server)
+        db.check_reachable()
+        return db
+
+    def check_reachable(self) -> None:
+        try:
+            with psycopg.connect(self.dsn) as conn:
+                conn.execute("SELECT 1")
+        except psycopg.OperationalError as exc:
+            raise DatabaseUnavailable(
+                f"cannot connect to the database ({_safe(self.dsn)}): {str(exc).strip()}. "
+                "Check that the server runs and the address, user and password are right, "
+                "or omit --dsn to use the embedded database."
+            ) from exc
+
+    def connect(self, **kwargs: object) -> psycopg.Connection:
+        return psycopg.connect(self.dsn, **kwargs)  # type: ignore[arg-type]
+
+    def engine(self):  # noqa: ANN201 - sqlalchemy.Engine
+        from sqlalchemy import create_engine
+
+        return create_engine("postgresql+psycopg://", creator=lambda: psycopg.connect(self.dsn))
+
+    def close(self) -> None:
+        if not self._closed and self.embedded is not None:
+            self.embedded.stop()
+        self._closed = True
+
+    def __enter__(self) -> "Database":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _safe(dsn: str) -> str:
+    """The DSN without its password, for messages."""
+    try:
+        params = conninfo_to_dict(dsn)
+    except psycopg.ProgrammingError:
+        return "<unparsable address>"
+    params.pop("password", None)
+    return " ".join(f"{k}={v}" for k, v in params.items() if k in ("host", "port", "dbname", "user"))

@@ -1,0 +1,80 @@
+"""Schema revisions: upgrade with Alembic, and refuse to run on a schema we do not know."""
+
+from __future__ import annotations
+
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from alembic import command
+
+from ..paths import db_dir
+from .database import Database
+from .errors import SchemaMismatch
+
+
+def alembic_config() -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(db_dir()))
+    return cfg
+
+
+def head_revision() -> str:
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None
+    return head
+
+
+def current_revision(db: Database) -> str | None:
+    engine = db.engine()
+    try:
+        with engine.connect() as conn:
+            return MigrationContext.configure(conn).get_current_revision()
+    finally:
+        engine.dispose()
+
+
+def upgrade(db: Database) -> str:
+    """Bring the schema to this app's head revision; returns it."""
+    current = current_revision(db)
+    _refuse_unknown(current)
+    cfg = alembic_config()
+    engine = db.engine()
+    try:
+        with engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, "head")
+    finally:
+        engine.dispose()
+    return head_revision()
+
+
+def check_schema(db: Database) -> str:
+    """The revision, if it is exactly this app's head; otherwise a SchemaMismatch saying what to do."""
+    current = current_revision(db)
+    if current is None:
+        raise SchemaMismatch(
+            "the database has no commandcenter schema yet. Run `commandcenter db upgrade` "
+            "(with the same --dsn) to create it."
+        )
+    _refuse_unknown(current)
+    head = head_revision()
+    if current != head:
+        raise SchemaMismatch(
+            f"the database schema is at revision {current}, this app needs {head}. "
+            "Run `commandcenter db upgrade` to bring it up to date."
+        )
+    return current
+
+
+def _refuse_unknown(current: str | None) -> None:
+    if current is None:
+        return
+    script = ScriptDirectory.from_config(alembic_config())
+    try:
+        script.get_revision(current)
+    except Exception as exc:  # alembic raises ResolutionError / CommandError variants
+        raise SchemaMismatch(
+            f"the database schema is at revision {current}, which this app does not know: "
+            "this app is older than the database. Install the newer commandcenter that "
+            "created it; do not downgrade the database."
+        ) from exc
