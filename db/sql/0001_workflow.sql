@@ -249,11 +249,13 @@ RETURNS integer
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, cc AS $$
 DECLARE
     b record;
+    c cc."case";
     v_now timestamptz := cc.clock();
     v_urgency text;
 BEGIN
     b := cc._begin(p_case, p_version, 'file');
-    v_urgency := coalesce(p_urgency, (b.c).urgency);
+    c := b.c;
+    v_urgency := coalesce(p_urgency, c.urgency);
     PERFORM 1 FROM cc.urgency WHERE code = v_urgency;
     IF NOT FOUND THEN
         RAISE EXCEPTION 'unknown urgency "%"', v_urgency USING ERRCODE = 'CC009';
@@ -264,9 +266,9 @@ BEGIN
     UPDATE cc."case" SET state = b.to_state, tier = coalesce(p_tier, tier), urgency = v_urgency,
            filed_at = v_now, dispatch_deadline = cc._limit(category_id, v_urgency, 'dispatch', v_now),
            version = version + 1, updated_at = v_now
-     WHERE id = p_case RETURNING * INTO b.c;
-    PERFORM cc._log(b.c, 'file', 'reported', cc._clean_note(p_note), b.acct);
-    RETURN (b.c).version;
+     WHERE id = p_case RETURNING * INTO c;
+    PERFORM cc._log(c, 'file', 'reported', cc._clean_note(p_note), b.acct);
+    RETURN c.version;
 END $$;
 
 CREATE FUNCTION cc.reject(p_case bigint, p_version integer, p_reason text)
@@ -274,13 +276,15 @@ RETURNS integer
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, cc AS $$
 DECLARE
     b record;
+    c cc."case";
     v_now timestamptz := cc.clock();
 BEGIN
     b := cc._begin(p_case, p_version, 'reject');
+    c := b.c;
     UPDATE cc."case" SET state = b.to_state, closed_at = v_now, version = version + 1, updated_at = v_now
-     WHERE id = p_case RETURNING * INTO b.c;
-    PERFORM cc._log(b.c, 'reject', 'reported', cc._require_note(p_reason, 'Rejecting a report'), b.acct);
-    RETURN (b.c).version;
+     WHERE id = p_case RETURNING * INTO c;
+    PERFORM cc._log(c, 'reject', 'reported', cc._require_note(p_reason, 'Rejecting a report'), b.acct);
+    RETURN c.version;
 END $$;
 
 -- ---------------------------------------------------------------- 3. dispatch (任务派遣)
@@ -290,13 +294,15 @@ RETURNS integer
 LANGUAGE plpgsql AS $$
 DECLARE
     b record;
+    c cc."case";
     v_now timestamptz := cc.clock();
     v_from text;
     u cc.unit;
     v_deadline timestamptz;
 BEGIN
     b := cc._begin(p_case, p_version, p_action);
-    v_from := (b.c).state;
+    c := b.c;
+    v_from := c.state;
     IF (p_unit_id IS NULL) = (p_person_id IS NULL) THEN
         RAISE EXCEPTION 'dispatch needs exactly one assignee: a unit or a person'
             USING ERRCODE = 'CC009', HINT = 'Choose the responsible unit or the grid staff member.';
@@ -306,23 +312,23 @@ BEGIN
         IF NOT FOUND THEN
             RAISE EXCEPTION 'unit % does not exist', p_unit_id USING ERRCODE = 'CC009';
         END IF;
-        IF u.street_id IS NOT NULL AND u.street_id <> (b.c).street_id THEN
-            RAISE EXCEPTION 'unit % belongs to another street than case %', u.name, (b.c).code
+        IF u.street_id IS NOT NULL AND u.street_id <> c.street_id THEN
+            RAISE EXCEPTION 'unit % belongs to another street than case %', u.name, c.code
                 USING ERRCODE = 'CC009', HINT = 'Choose a unit of the case''s street or a district-level unit.';
         END IF;
-        IF u.street_id IS NULL AND (b.c).tier <> 'district' AND (b.acct).street_id IS NOT NULL THEN
+        IF u.street_id IS NULL AND c.tier <> 'district' AND (b.acct).street_id IS NOT NULL THEN
             RAISE EXCEPTION 'a street sub-centre dispatches to its own street''s units; % is district-level', u.name
                 USING ERRCODE = '42501', HINT = 'Escalate the case to the district to involve district departments.';
         END IF;
     ELSE
         PERFORM 1 FROM cc.grid_assignment ga JOIN cc.grid g ON g.id = ga.grid_id
-         WHERE ga.person_id = p_person_id AND g.street_id = (b.c).street_id;
+         WHERE ga.person_id = p_person_id AND g.street_id = c.street_id;
         IF NOT FOUND THEN
-            RAISE EXCEPTION 'person % holds no grid post in the street of case %', p_person_id, (b.c).code
+            RAISE EXCEPTION 'person % holds no grid post in the street of case %', p_person_id, c.code
                 USING ERRCODE = 'CC009', HINT = 'Choose staff of the case''s grid or street.';
         END IF;
     END IF;
-    v_deadline := coalesce(p_deadline, cc._limit((b.c).category_id, (b.c).urgency, 'handle', v_now));
+    v_deadline := coalesce(p_deadline, cc._limit(c.category_id, c.urgency, 'handle', v_now));
     IF v_deadline <= v_now THEN
         RAISE EXCEPTION 'the handling deadline % is not in the future', v_deadline
             USING ERRCODE = 'CC009', HINT = 'Leave it empty to use the category''s time limit.';
@@ -330,10 +336,10 @@ BEGIN
     UPDATE cc."case" SET state = b.to_state, assignee_unit_id = p_unit_id, assignee_person_id = p_person_id,
            dispatched_at = v_now, accepted_at = NULL, handle_deadline = v_deadline,
            version = version + 1, updated_at = v_now
-     WHERE id = p_case RETURNING * INTO b.c;
-    PERFORM cc._log(b.c, p_action, v_from, cc._clean_note(p_note), b.acct,
+     WHERE id = p_case RETURNING * INTO c;
+    PERFORM cc._log(c, p_action, v_from, cc._clean_note(p_note), b.acct,
                     jsonb_build_object('unit_id', p_unit_id, 'person_id', p_person_id, 'deadline', v_deadline));
-    RETURN (b.c).version;
+    RETURN c.version;
 END $$;
 
 CREATE FUNCTION cc.dispatch(p_case bigint, p_version integer, p_unit_id integer DEFAULT NULL,
@@ -358,13 +364,15 @@ RETURNS integer
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, cc AS $$
 DECLARE
     b record;
+    c cc."case";
     v_now timestamptz := cc.clock();
 BEGIN
     b := cc._begin(p_case, p_version, 'accept');
+    c := b.c;
     UPDATE cc."case" SET state = b.to_state, accepted_at = v_now, version = version + 1, updated_at = v_now
-     WHERE id = p_case RETURNING * INTO b.c;
-    PERFORM cc._log(b.c, 'accept', 'dispatched', cc._clean_note(p_note), b.acct);
-    RETURN (b.c).version;
+     WHERE id = p_case RETURNING * INTO c;
+    PERFORM cc._log(c, 'accept', 'dispatched', cc._clean_note(p_note), b.acct);
+    RETURN c.version;
 END $$;
 
 CREATE FUNCTION cc.return_case(p_case bigint, p_version integer, p_reason text)
@@ -372,21 +380,23 @@ RETURNS integer
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, cc AS $$
 DECLARE
     b record;
+    c cc."case";
     v_unit integer;
     v_person integer;
     v_now timestamptz := cc.clock();
 BEGIN
     b := cc._begin(p_case, p_version, 'return');
-    v_unit := (b.c).assignee_unit_id;
-    v_person := (b.c).assignee_person_id;
+    c := b.c;
+    v_unit := c.assignee_unit_id;
+    v_person := c.assignee_person_id;
     UPDATE cc."case" SET state = b.to_state, return_count = return_count + 1,
            assignee_unit_id = NULL, assignee_person_id = NULL, handle_deadline = NULL,
            dispatch_deadline = cc._limit(category_id, urgency, 'dispatch', v_now),
            version = version + 1, updated_at = v_now
-     WHERE id = p_case RETURNING * INTO b.c;
-    PERFORM cc._log(b.c, 'return', 'dispatched', cc._require_note(p_reason, 'Returning a case'), b.acct,
+     WHERE id = p_case RETURNING * INTO c;
+    PERFORM cc._log(c, 'return', 'dispatched', cc._require_note(p_reason, 'Returning a case'), b.acct,
                     jsonb_build_object('unit_id', v_unit, 'person_id', v_person));
-    RETURN (b.c).version;
+    RETURN c.version;
 END $$;
 
 -- ---------------------------------------------------------------- 5. feedback (处理反馈)
@@ -395,18 +405,20 @@ RETURNS integer
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, cc AS $$
 DECLARE
     b record;
+    c cc."case";
     v_now timestamptz := cc.clock();
     v_from text;
 BEGIN
     b := cc._begin(p_case, p_version, 'feedback');
-    v_from := (b.c).state;
+    c := b.c;
+    v_from := c.state;
     UPDATE cc."case" SET state = b.to_state, handled_at = v_now,
            handled_late = coalesce(handled_late, false) OR v_now > handle_deadline,
            verify_deadline = cc._limit(category_id, urgency, 'verify', v_now),
            version = version + 1, updated_at = v_now
-     WHERE id = p_case RETURNING * INTO b.c;
-    PERFORM cc._log(b.c, 'feedback', v_from, cc._require_note(p_result, 'Feedback'), b.acct);
-    RETURN (b.c).version;
+     WHERE id = p_case RETURNING * INTO c;
+    PERFORM cc._log(c, 'feedback', v_from, cc._require_note(p_result, 'Feedback'), b.acct);
+    RETURN c.version;
 END $$;
 
 -- ---------------------------------------------------------------- 6. verify and close (核实结案)
@@ -415,6 +427,7 @@ RETURNS integer
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, cc AS $$
 DECLARE
     b record;
+    c cc."case";
     v_now timestamptz := cc.clock();
     v_action text := CASE WHEN p_passed THEN 'verify_pass' ELSE 'verify_fail' END;
     v_note text;
@@ -423,20 +436,21 @@ BEGIN
         RAISE EXCEPTION 'verification needs a result: passed true or false' USING ERRCODE = 'CC009';
     END IF;
     b := cc._begin(p_case, p_version, v_action);
+    c := b.c;
     IF p_passed THEN
         v_note := cc._clean_note(p_note);
         UPDATE cc."case" SET state = b.to_state, closed_at = v_now, version = version + 1, updated_at = v_now
-         WHERE id = p_case RETURNING * INTO b.c;
+         WHERE id = p_case RETURNING * INTO c;
     ELSE
         v_note := cc._require_note(p_note, 'A failed verification');
         UPDATE cc."case" SET state = b.to_state, rework_count = rework_count + 1, handled_at = NULL,
                verify_deadline = NULL,
                handle_deadline = cc._limit(category_id, urgency, 'handle', v_now),
                version = version + 1, updated_at = v_now
-         WHERE id = p_case RETURNING * INTO b.c;
+         WHERE id = p_case RETURNING * INTO c;
     END IF;
-    PERFORM cc._log(b.c, v_action, 'handled', v_note, b.acct);
-    RETURN (b.c).version;
+    PERFORM cc._log(c, v_action, 'handled', v_note, b.acct);
+    RETURN c.version;
 END $$;
 
 -- ---------------------------------------------------------------- 7. evaluate (综合评价)
@@ -445,6 +459,7 @@ RETURNS integer
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, cc AS $$
 DECLARE
     b record;
+    c cc."case";
     v_now timestamptz := cc.clock();
 BEGIN
     IF p_satisfaction IS NULL OR p_satisfaction NOT BETWEEN 1 AND 5 THEN
@@ -452,11 +467,12 @@ BEGIN
             USING ERRCODE = 'CC009';
     END IF;
     b := cc._begin(p_case, p_version, 'evaluate');
+    c := b.c;
     UPDATE cc."case" SET state = b.to_state, satisfaction = p_satisfaction, version = version + 1, updated_at = v_now
-     WHERE id = p_case RETURNING * INTO b.c;
-    PERFORM cc._log(b.c, 'evaluate', 'closed', cc._clean_note(p_note), b.acct,
+     WHERE id = p_case RETURNING * INTO c;
+    PERFORM cc._log(c, 'evaluate', 'closed', cc._clean_note(p_note), b.acct,
                     jsonb_build_object('satisfaction', p_satisfaction));
-    RETURN (b.c).version;
+    RETURN c.version;
 END $$;
 
 -- ---------------------------------------------------------------- escalate, urge, cancel
@@ -465,26 +481,28 @@ RETURNS integer
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, cc AS $$
 DECLARE
     b record;
+    c cc."case";
     v_now timestamptz := cc.clock();
     v_from text;
     v_next text;
 BEGIN
     b := cc._begin(p_case, p_version, 'escalate');
-    v_from := (b.c).state;
+    c := b.c;
+    v_from := c.state;
     SELECT t2.code INTO v_next FROM cc.tier t1 JOIN cc.tier t2 ON t2.rank = t1.rank + 1
-     WHERE t1.code = (b.c).tier;
+     WHERE t1.code = c.tier;
     IF v_next IS NULL THEN
-        RAISE EXCEPTION 'case % is already handled by the district (big loop); it cannot go higher', (b.c).code
+        RAISE EXCEPTION 'case % is already handled by the district (big loop); it cannot go higher', c.code
             USING ERRCODE = 'CC001', HINT = 'Urge or re-dispatch it instead.';
     END IF;
     UPDATE cc."case" SET state = b.to_state, tier = v_next, escalation_count = escalation_count + 1,
            assignee_unit_id = NULL, assignee_person_id = NULL, handle_deadline = NULL, accepted_at = NULL,
            dispatch_deadline = cc._limit(category_id, urgency, 'dispatch', v_now),
            version = version + 1, updated_at = v_now
-     WHERE id = p_case RETURNING * INTO b.c;
-    PERFORM cc._log(b.c, 'escalate', v_from, cc._require_note(p_reason, 'Escalating a case'), b.acct,
+     WHERE id = p_case RETURNING * INTO c;
+    PERFORM cc._log(c, 'escalate', v_from, cc._require_note(p_reason, 'Escalating a case'), b.acct,
                     jsonb_build_object('tier', v_next));
-    RETURN (b.c).version;
+    RETURN c.version;
 END $$;
 
 CREATE FUNCTION cc.urge(p_case bigint, p_version integer, p_note text DEFAULT NULL)
@@ -492,13 +510,15 @@ RETURNS integer
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, cc AS $$
 DECLARE
     b record;
+    c cc."case";
     v_now timestamptz := cc.clock();
 BEGIN
     b := cc._begin(p_case, p_version, 'urge');
+    c := b.c;
     UPDATE cc."case" SET urge_count = urge_count + 1, version = version + 1, updated_at = v_now
-     WHERE id = p_case RETURNING * INTO b.c;
-    PERFORM cc._log(b.c, 'urge', (b.c).state, cc._clean_note(p_note), b.acct);
-    RETURN (b.c).version;
+     WHERE id = p_case RETURNING * INTO c;
+    PERFORM cc._log(c, 'urge', c.state, cc._clean_note(p_note), b.acct);
+    RETURN c.version;
 END $$;
 
 CREATE FUNCTION cc.cancel(p_case bigint, p_version integer, p_reason text)
@@ -506,15 +526,17 @@ RETURNS integer
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, cc AS $$
 DECLARE
     b record;
+    c cc."case";
     v_now timestamptz := cc.clock();
     v_from text;
 BEGIN
     b := cc._begin(p_case, p_version, 'cancel');
-    v_from := (b.c).state;
+    c := b.c;
+    v_from := c.state;
     UPDATE cc."case" SET state = b.to_state, closed_at = v_now, version = version + 1, updated_at = v_now
-     WHERE id = p_case RETURNING * INTO b.c;
-    PERFORM cc._log(b.c, 'cancel', v_from, cc._require_note(p_reason, 'Cancelling a case'), b.acct);
-    RETURN (b.c).version;
+     WHERE id = p_case RETURNING * INTO c;
+    PERFORM cc._log(c, 'cancel', v_from, cc._require_note(p_reason, 'Cancelling a case'), b.acct);
+    RETURN c.version;
 END $$;
 
 -- ---------------------------------------------------------------- photos

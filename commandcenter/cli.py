@@ -1,0 +1,125 @@
+"""The `commandcenter` command: the hall (default), db, demo."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+
+from .store.errors import CommandCenterError
+
+DEFAULT_DISTRICT = "东城区"
+
+
+def _parser() -> argparse.ArgumentParser:
+    # The connection options are accepted before or after the subcommand; SUPPRESS keeps a
+    # subcommand's parser from overwriting a value given before it.
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--dsn", default=argparse.SUPPRESS,
+                        help="PostgreSQL to use (default: COMMANDCENTER_DSN, else the embedded server)")
+    common.add_argument("--data-dir", type=Path, default=argparse.SUPPRESS,
+                        help="data directory of the embedded server (default: the user data directory)")
+    common.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS, help="log what happens")
+
+    p = argparse.ArgumentParser(prog="commandcenter", parents=[common],
+                                description="Command hall for grid-based social service management "
+                                            "(网格化社会服务管理指挥大厅).")
+    sub = p.add_subparsers(dest="command")
+
+    db = sub.add_parser("db", parents=[common], help="database schema and status")
+    dbsub = db.add_subparsers(dest="db_command", required=True)
+    dbsub.add_parser("upgrade", parents=[common], help="create or migrate the schema to this version")
+    st = dbsub.add_parser("status", parents=[common], help="revision and what the database holds")
+    st.add_argument("--json", action="store_true", help="one JSON object")
+
+    demo = sub.add_parser("demo", parents=[common], help="demo data")
+    demosub = demo.add_subparsers(dest="demo_command", required=True)
+    seed = demosub.add_parser("seed", parents=[common], help="build a demo district with 90 days of cases")
+    seed.add_argument("--district", default=DEFAULT_DISTRICT, help="东城区 (default) or 海淀区")
+    seed.add_argument("--seed", type=int, default=1, help="random seed (same seed, same district)")
+    seed.add_argument("--cases", type=int, default=22000, help="cases in the history (default 22000)")
+    seed.add_argument("--days", type=int, default=90, help="days of history (default 90)")
+    seed.add_argument("--communities", type=int, help="override the number of communities")
+    seed.add_argument("--grids", type=int, help="override the number of grids")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    for name, default in (("dsn", None), ("data_dir", None), ("verbose", False)):
+        if not hasattr(args, name):
+            setattr(args, name, default)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
+                        format="%(asctime)s %(name)s: %(message)s")
+    try:
+        return _dispatch(args)
+    except CommandCenterError as exc:
+        print(f"commandcenter: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    from .store.database import Database
+
+    with Database.open(args.dsn, args.data_dir) as db:
+        if args.command == "db":
+            return _db(args, db)
+        if args.command == "demo":
+            return _demo(args, db)
+        return _hall(args, db)
+
+
+def _db(args: argparse.Namespace, db) -> int:  # noqa: ANN001
+    from .store import migrate
+    from .store.status import database_status
+
+    if args.db_command == "upgrade":
+        before = migrate.current_revision(db)
+        head = migrate.upgrade(db)
+        print(f"schema at revision {head}" + ("" if before == head else f" (was {before or 'empty'})"))
+        return 0
+    status = database_status(db)
+    if args.json:
+        print(json.dumps(status, ensure_ascii=False, default=str))
+    else:
+        for key, value in status.items():
+            print(f"{key:>20}: {value}")
+    return 0
+
+
+def _demo(args: argparse.Namespace, db) -> int:  # noqa: ANN001
+    from .demo.seed import seed_demo
+    from .store import migrate
+
+    migrate.upgrade(db)
+    with db.connect() as conn:
+        result = seed_demo(conn, args.district, seed=args.seed, cases=args.cases, days=args.days,
+                           communities=args.communities, grids=args.grids, progress=print)
+    print(f"seeded {result.district}: {result.streets} streets, {result.communities} communities, "
+          f"{result.grids} grids, {result.persons} people, {result.cases} cases "
+          f"({result.actions} workflow actions) in {result.seconds:.1f} s")
+    return 0
+
+
+def _hall(args: argparse.Namespace, db) -> int:  # noqa: ANN001
+    """Prepare the embedded demo on first use; the hall window itself is issue 3."""
+    from .demo.seed import seed_demo
+    from .store import migrate
+
+    if db.embedded is not None:
+        migrate.upgrade(db)
+        with db.connect() as conn:
+            if conn.execute("SELECT count(*) FROM cc.district").fetchone()[0] == 0:
+                print("first start: seeding the 东城区 demo district (about a minute)…")
+                seed_demo(conn, DEFAULT_DISTRICT, progress=print)
+    migrate.check_schema(db)
+    from .store.status import database_status
+
+    status = database_status(db)
+    print(f"{status['district']}: {status['streets']} streets, {status['grids']} grids, "
+          f"{status['cases']} cases, {status['overdue']} overdue now")
+    return 0

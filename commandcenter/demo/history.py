@@ -1,0 +1,291 @@
+"""Ninety days of case history, played through the real workflow functions.
+
+A discrete-event simulation: every case is a small script of steps (report, file, dispatch,
+accept, feedback, verify, evaluate, with rejections, returns, escalations, urges, rework,
+cancellations and the grid micro-loop). Steps of all cases run in time order, each as a call
+of the cc.* function with the transaction clock set to the step's time, so the history obeys
+every rule those functions enforce, deadlines included. Steps later than the end of the
+window do not happen: recent cases are still open, as in a live district.
+"""
+
+from __future__ import annotations
+
+import heapq
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+import numpy as np
+import psycopg
+
+from .geometry import random_points_in
+from .territory import Territory
+
+log = logging.getLogger(__name__)
+
+# How often each item comes up, relative to 1 (demo frequencies, not rules).
+ITEM_WEIGHTS = {
+    "010201": 9, "010301": 7, "010503": 7, "010501": 5, "010203": 5, "010502": 5, "010504": 4,
+    "010101": 3, "010102": 3, "010202": 3, "010103": 2, "010205": 2, "010402": 2, "010403": 2,
+    "030102": 4, "030101": 3, "030106": 2, "030104": 2, "020501": 3, "020101": 2, "020201": 2,
+    "020401": 2, "020402": 2, "010601": 0.6, "010602": 0.3, "010603": 0.2, "010604": 0.5,
+}
+SOURCES = (("patrol", 0.55), ("hotline", 0.25), ("camera", 0.08), ("department", 0.07), ("walk_in", 0.05))
+URGENCIES = (("normal", 0.86), ("urgent", 0.11), ("critical", 0.03))
+# Reports per hour of day (relative).
+HOURLY = np.array([0.2, 0.1, 0.1, 0.1, 0.1, 0.3, 0.8, 1.5, 2.6, 3.2, 3.0, 2.6,
+                   1.8, 2.2, 2.8, 3.0, 2.8, 2.2, 1.5, 1.2, 1.0, 0.8, 0.5, 0.3])
+
+
+@dataclass
+class Item:
+    id: int
+    code: str
+    name: str
+    handler_role: str | None
+    handler_department: str | None
+
+
+@dataclass
+class CaseScript:
+    """One case's fate, decided up front from the random stream."""
+
+    idx: int
+    at: datetime
+    grid_id: int
+    street_id: int
+    lon: float
+    lat: float
+    item: Item
+    source: str
+    urgency: str
+    reporter: int | None
+    micro_loop: bool
+    reject: bool
+    cancel: bool
+    escalate: bool
+    return_first: bool
+    stop_at: str | None      # a case left hanging in this state (overdue by now)
+    late: bool
+    rework: bool
+    evaluate: bool
+    satisfaction: int
+    case_id: int | None = None
+    version: int = 0
+    escalated: bool = False
+    returned: bool = False
+    reworked: bool = False
+
+
+@dataclass(order=True)
+class _Step:
+    at: datetime
+    seq: int
+    script: CaseScript = field(compare=False)
+    action: str = field(compare=False)
+
+
+class HistoryPlayer:
+    def __init__(self, conn: psycopg.Connection, territory: Territory, rng: np.random.Generator,
+                 start: datetime, end: datetime) -> None:
+        self.conn = conn
+        self.t = territory
+        self.rng = rng
+        self.start = start
+        self.end = end
+        self.queue: list[_Step] = []
+        self.seq = 0
+        self.actions = 0
+        self.items = [Item(*row) for row in conn.execute(
+            "SELECT id, code, name, handler_role, handler_department FROM cc.category WHERE level = 3 ORDER BY id")]
+        self.routing = {(c, s): u for c, s, u in conn.execute(
+            "SELECT category_id, street_id, unit_id FROM cc.routing_rule")}
+        self.district_units = {d: u for d, u in conn.execute(
+            "SELECT d.code, u.id FROM cc.unit u JOIN cc.department d ON d.id = u.department_id "
+            "WHERE u.street_id IS NULL")}
+        self.staff = {(g, r): p for g, r, p in territory.assignments}
+        self._state_after: dict[int, str | None] = {}
+
+    # ------------------------------------------------------------ planning
+    def plan(self, n_cases: int) -> list[CaseScript]:
+        rng = self.rng
+        weights = np.array([ITEM_WEIGHTS.get(i.code, 1.0) for i in self.items])
+        items = rng.choice(len(self.items), size=n_cases, p=weights / weights.sum())
+        pops = np.array([g.population for g in self.t.grids], dtype=float)
+        grids = rng.choice(len(self.t.grids), size=n_cases, p=pops / pops.sum())
+        times = self._report_times(n_cases)
+        points: dict[int, np.ndarray] = {}
+        for gi in np.unique(grids):
+            grid = self.t.grids[int(gi)]
+            inner = grid.shape_m.buffer(-3)
+            area = inner if not inner.is_empty else grid.shape_m
+            xy = random_points_in(area, int((grids == gi).sum()), rng)
+            points[int(gi)] = self.t.projection.points_to_lonlat(xy)
+        used: dict[int, int] = {}
+        src_names, src_p = zip(*SOURCES)
+        urg_names, urg_p = zip(*URGENCIES)
+        scripts = []
+        for k in range(n_cases):
+            gi = int(grids[k])
+            grid = self.t.grids[gi]
+            j = used.get(gi, 0)
+            used[gi] = j + 1
+            lon, lat = points[gi][j]
+            item = self.items[int(items[k])]
+            source = str(rng.choice(src_names, p=src_p))
+            reporter = None
+            if source == "patrol":
+                reporter = self.staff.get((grid.id, "grid_manager")) or self.staff.get((grid.id, "grid_assistant"))
+            urgency = str(rng.choice(urg_names, p=urg_p))
+            micro = source == "patrol" and item.handler_role is not None and rng.random() < 0.5
+            r = rng.random(10)
+            stop_at = str(rng.choice(STOP_STATES)) if r[4] < 0.03 and not micro else None
+            scripts.append(CaseScript(
+                idx=k, at=times[k], grid_id=grid.id, street_id=grid.street_id, lon=float(lon), lat=float(lat),
+                item=item, source=source, urgency=urgency, reporter=reporter, micro_loop=micro,
+                reject=r[0] < 0.04 and stop_at is None, cancel=r[1] < 0.01 and stop_at is None,
+                escalate=r[2] < 0.04, return_first=r[3] < 0.06 or stop_at == "returned",
+                stop_at=stop_at, late=r[5] < 0.14, rework=r[6] < 0.09 or stop_at == "rework", evaluate=r[7] < 0.75,
+                satisfaction=int(rng.choice([5, 4, 3, 2, 1], p=[0.55, 0.28, 0.1, 0.05, 0.02]))))
+        return scripts
+
+    def _report_times(self, n: int) -> list[datetime]:
+        days = (self.end - self.start).days
+        rng = self.rng
+        day_w = np.array([0.7 if (self.start + timedelta(days=d)).weekday() >= 5 else 1.0 for d in range(days)])
+        day = rng.choice(days, size=n, p=day_w / day_w.sum())
+        hour = rng.choice(24, size=n, p=HOURLY / HOURLY.sum())
+        minute = rng.uniform(0, 60, size=n)
+        out = [self.start + timedelta(days=int(d), hours=int(h), minutes=float(m))
+               for d, h, m in zip(day, hour, minute)]
+        return sorted(t for t in out if t < self.end)
+
+    # ------------------------------------------------------------ playing
+    def play(self, scripts: list[CaseScript], progress: Callable[[int, int], None] | None = None) -> int:
+        for s in scripts:
+            self._push(s.at, s, "report_solved" if s.micro_loop else "report")
+        done = 0
+        with self.conn.cursor() as cur:
+            while self.queue:
+                step = heapq.heappop(self.queue)
+                self._run(cur, step)
+                done += 1
+                if done % 5000 == 0:
+                    self.conn.commit()
+                    if progress:
+                        progress(done, len(self.queue))
+        self.conn.commit()
+        return done
+
+    def _push(self, at: datetime, s: CaseScript, action: str) -> None:
+        if s.stop_at is not None and s.stop_at == self._state_after.get(s.idx):
+            return
+        if at < self.end:
+            self.seq += 1
+            heapq.heappush(self.queue, _Step(at, self.seq, s, action))
+
+    def _minutes(self, lo: float, hi: float) -> timedelta:
+        return timedelta(minutes=float(self.rng.uniform(lo, hi)))
+
+    def _call(self, cur: psycopg.Cursor, at: datetime, sql: str, params: tuple) -> object:
+        cur.execute(f"SELECT {sql} FROM (SELECT set_config('cc.clock', %s::text, true)) AS clock",
+                    (*params, at.isoformat()))
+        row = cur.fetchone()
+        assert row is not None
+        self.actions += 1
+        return row[0]
+
+    def _run(self, cur: psycopg.Cursor, step: _Step) -> None:
+        self._state_after[step.script.idx] = _STATE_AFTER.get(step.action)
+        self._step(cur, step)
+
+    def _assignee(self, s: CaseScript, district: bool) -> tuple[int | None, int | None]:
+        """(unit, person) the centre dispatches to: the grid's staff member in the role the
+        item calls for, or the routed unit (the district-level unit for the big loop)."""
+        if s.item.handler_role and not district:
+            return None, self.staff[(s.grid_id, s.item.handler_role)]
+        dept = s.item.handler_department or "city_command"
+        if district:
+            return self.district_units[dept], None
+        return self.routing.get((s.item.id, s.street_id), self.district_units[dept]), None
+
+    def _step(self, cur: psycopg.Cursor, step: _Step) -> None:
+        s, at, a = step.script, step.at, step.action
+        if a in ("report", "report_solved"):
+            place = f"{self.t.grids[s.grid_id - 1].name}"
+            s.case_id = int(self._call(cur, at, "cc.report(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)", (
+                s.source, s.item.code, f"{s.item.name}（{place}）", s.lon, s.lat,
+                f"{dict(SOURCES_ZH)[s.source]}反映：{place}附近{s.item.name}，请核实处置。", place, s.urgency,
+                s.grid_id, s.reporter,
+                "居民" if s.source == "hotline" else None,
+                "010-6" + str(1000000 + s.idx % 9000000)[-7:] if s.source == "hotline" else None,
+                a == "report_solved")))
+            s.version = 1
+            if a == "report_solved":
+                self._push(at + self._minutes(20, 120), s, "verify_pass")
+            elif s.cancel:
+                self._push(at + self._minutes(10, 90), s, "cancel")
+            elif s.reject:
+                self._push(at + self._minutes(5, 50), s, "reject")
+            else:
+                self._push(at + self._minutes(3, 45 if not s.late else 150), s, "file")
+        elif a == "file":
+            s.version = self._call(cur, at, "cc.file(%s, %s)", (s.case_id, s.version))
+            self._push(at + self._minutes(3, 40), s, "dispatch")
+        elif a == "reject":
+            s.version = self._call(cur, at, "cc.reject(%s, %s, %s)", (s.case_id, s.version, "不属于受理范围 out of scope"))
+        elif a == "cancel":
+            s.version = self._call(cur, at, "cc.cancel(%s, %s, %s)", (s.case_id, s.version, "上报人撤回 withdrawn by the reporter"))
+        elif a == "dispatch":
+            unit, person = self._assignee(s, district=s.escalated or s.returned)
+            s.version = self._call(cur, at, "cc.dispatch(%s, %s, %s, %s)", (s.case_id, s.version, unit, person))
+            if s.return_first and not s.returned and unit is not None and not s.escalated:
+                self._push(at + self._minutes(15, 90), s, "return")
+            else:
+                self._push(at + self._minutes(5, 90), s, "accept")
+        elif a == "return":
+            s.version = self._call(cur, at, "cc.return_case(%s, %s, %s)", (s.case_id, s.version, "非本单位职责 not our jurisdiction"))
+            s.returned = True
+            self._push(at + self._minutes(10, 60), s, "dispatch")
+        elif a == "accept":
+            s.version = self._call(cur, at, "cc.accept(%s, %s)", (s.case_id, s.version))
+            if s.escalate and not s.escalated:
+                self._push(at + self._minutes(30, 240), s, "escalate")
+                return
+            deadline = cur.execute("SELECT handle_deadline FROM cc.\"case\" WHERE id = %s", (s.case_id,)).fetchone()[0]
+            span = max(deadline - at, timedelta(minutes=20))
+            frac = self.rng.uniform(1.05, 1.8) if s.late else self.rng.uniform(0.1, 0.9)
+            when = at + span * frac
+            if when > deadline:
+                self._push(deadline + (when - deadline) * self.rng.uniform(0.2, 0.8), s, "urge")
+            self._push(when, s, "feedback")
+        elif a == "urge":
+            s.version = self._call(cur, at, "cc.urge(%s, %s, %s)", (s.case_id, s.version, "已超期，请尽快处理 overdue, please hurry"))
+        elif a == "escalate":
+            s.version = self._call(cur, at, "cc.escalate(%s, %s, %s)", (s.case_id, s.version, "街道无法解决，提请区级协调 beyond the street"))
+            s.escalated = True
+            self._push(at + self._minutes(10, 60), s, "dispatch")
+        elif a == "feedback":
+            s.version = self._call(cur, at, "cc.feedback(%s, %s, %s)", (s.case_id, s.version, "已处置完毕 handled"))
+            self._push(at + self._minutes(20, 180), s, "verify_fail" if s.rework and not s.reworked else "verify_pass")
+        elif a == "verify_fail":
+            s.version = self._call(cur, at, "cc.verify(%s, %s, false, %s)", (s.case_id, s.version, "现场核查未处置到位 not done on site"))
+            s.reworked = True
+            self._push(at + self._minutes(60, 600), s, "feedback")
+        elif a == "verify_pass":
+            s.version = self._call(cur, at, "cc.verify(%s, %s, true, %s)", (s.case_id, s.version, "核查属实 verified on site"))
+            if s.evaluate:
+                self._push(at + self._minutes(60, 2880), s, "evaluate")
+        elif a == "evaluate":
+            s.version = self._call(cur, at, "cc.evaluate(%s, %s, %s)", (s.case_id, s.version, s.satisfaction))
+        else:  # pragma: no cover - a script bug, not user input
+            raise AssertionError(f"unknown step {a}")
+
+
+STOP_STATES = ("reported", "filed", "returned", "dispatched", "in_progress", "rework", "handled")
+_STATE_AFTER = {"report": "reported", "file": "filed", "return": "returned", "dispatch": "dispatched",
+                "accept": "in_progress", "verify_fail": "rework", "feedback": "handled", "escalate": "filed"}
+
+SOURCES_ZH = (("patrol", "网格员巡查"), ("hotline", "市民来电"), ("camera", "视频监控"),
+              ("department", "部门"), ("walk_in", "群众来访"))

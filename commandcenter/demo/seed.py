@@ -1,0 +1,129 @@
+"""Seed a demo district into a migrated database: territory, forces, units, routing, history."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+
+import numpy as np
+import psycopg
+from psycopg.types.json import Jsonb
+
+from ..store.errors import CommandCenterError
+from .geometry import bbox, outer_rings, to_geojson
+from .history import HistoryPlayer
+from .names import DISTRICTS
+from .territory import Territory, build_territory
+
+log = logging.getLogger(__name__)
+
+
+class SeedRefused(CommandCenterError):
+    """The database cannot take this demo district."""
+
+
+@dataclass
+class SeedResult:
+    district: str
+    streets: int
+    communities: int
+    grids: int
+    persons: int
+    cases: int
+    actions: int
+    seconds: float
+
+
+def seed_demo(conn: psycopg.Connection, district: str = "东城区", seed: int = 1, cases: int = 22000,
+              days: int = 90, communities: int | None = None, grids: int | None = None,
+              until: datetime | None = None,
+              progress: Callable[[str], None] | None = None) -> SeedResult:
+    """Build the district and play `days` of history ending at `until` (default: now).
+
+    Deterministic for the same arguments: the same seed gives the same territory, people
+    and case scripts; `until` fixes the clock too.
+    """
+    say = progress or (lambda msg: log.info(msg))
+    spec = DISTRICTS.get(district)
+    if spec is None:
+        raise SeedRefused(f"no demo for district {district!r}; choose one of: {', '.join(DISTRICTS)}")
+    existing = conn.execute("SELECT name FROM cc.district").fetchone()
+    if existing:
+        raise SeedRefused(
+            f"this database already holds the district {existing[0]}; demo data is seeded once. "
+            "Use a fresh --data-dir (or an empty database) to seed another demo.")
+    started = time.perf_counter()
+    end = (until or datetime.now(timezone.utc)).replace(second=0, microsecond=0)
+    say(f"building {district}: {len(spec.streets)} streets, {communities or spec.communities} communities, "
+        f"{grids or spec.grids} grids")
+    t = build_territory(spec, seed, communities, grids)
+    _write_territory(conn, t)
+    conn.commit()
+    say(f"territory written: {len(t.persons)} people, {len(t.units)} units")
+    rng = np.random.default_rng(seed + 1000)
+    player = HistoryPlayer(conn, t, rng, end - timedelta(days=days), end)
+    scripts = player.plan(cases)
+    say(f"playing {days} days of history: {len(scripts)} cases")
+    player.play(scripts, lambda done, left: say(f"  {done} actions played, {left} pending"))
+    return SeedResult(district, len(t.streets), len(t.communities), len(t.grids), len(t.persons),
+                      len(scripts), player.actions, time.perf_counter() - started)
+
+
+def _write_territory(conn: psycopg.Connection, t: Territory) -> None:
+    proj = t.projection
+
+    def geo(shape_m):  # noqa: ANN001, ANN202
+        ll = proj.to_lonlat(shape_m)
+        return ll, Jsonb(to_geojson(ll)), bbox(ll)
+
+    ll, outline, box = geo(t.outline_m)
+    conn.execute("INSERT INTO cc.district (id, code, name, name_en, outline, bbox) VALUES (%s, %s, %s, %s, %s, %s)",
+                 (t.district_id, t.district_code, t.district_name, t.district_name_en, outline, box))
+    with conn.cursor() as cur:
+        with cur.copy("COPY cc.street (id, district_id, code, name, name_en, kind, outline, bbox) FROM STDIN") as cp:
+            for s in t.streets:
+                _, outline, box = geo(s.shape_m)
+                cp.write_row((s.id, t.district_id, s.code, s.name, s.name_en, s.kind, outline, box))
+        with cur.copy("COPY cc.community (id, street_id, code, name, kind, outline, bbox) FROM STDIN") as cp:
+            for c in t.communities:
+                _, outline, box = geo(c.shape_m)
+                cp.write_row((c.id, c.parent_id, c.code, c.name, c.kind, outline, box))
+        parts = []
+        with cur.copy("COPY cc.grid (id, community_id, street_id, code, name, grid_class, grid_type, mgmt_level, "
+                      "area_m2, buildings, households, population, outline, bbox) FROM STDIN") as cp:
+            for g in t.grids:
+                ll, outline, box = geo(g.shape_m)
+                cp.write_row((g.id, g.parent_id, g.street_id, g.code, g.name, g.grid_class, g.grid_type,
+                              g.mgmt_level, round(g.shape_m.area, 1), g.buildings, g.households, g.population,
+                              outline, box))
+                parts.extend((g.id, k, ring) for k, ring in enumerate(outer_rings(ll)))
+        with cur.copy("COPY cc.grid_part (grid_id, part, shape) FROM STDIN") as cp:
+            for row in parts:
+                cp.write_row(row)
+        with cur.copy("COPY cc.person (id, name, phone, employer, on_duty, home_lon, home_lat) FROM STDIN") as cp:
+            homes = proj.points_to_lonlat(np.array([p.home_xy for p in t.persons]))
+            for p, (lon, lat) in zip(t.persons, homes):
+                cp.write_row((p.id, p.name, p.phone, p.employer, p.on_duty, round(lon, 6), round(lat, 6)))
+        with cur.copy("COPY cc.grid_assignment (grid_id, role_code, person_id) FROM STDIN") as cp:
+            for row in t.assignments:
+                cp.write_row(row)
+        dept_ids = dict(cur.execute("SELECT code, id FROM cc.department").fetchall())
+        with cur.copy("COPY cc.unit (id, department_id, street_id, code, name, name_en) FROM STDIN") as cp:
+            for u in t.units:
+                cp.write_row((u.id, dept_ids[u.department], u.street_id, u.code, u.name, u.name_en))
+        with cur.copy("COPY cc.unit_staff (unit_id, person_id, title) FROM STDIN") as cp:
+            for row in t.unit_staff:
+                cp.write_row(row)
+    # Routing: an item goes to its department's station in the case's street, else to the
+    # department's district-level unit.
+    conn.execute("""
+        INSERT INTO cc.routing_rule (category_id, street_id, unit_id)
+        SELECT c.id, s.id, coalesce(
+                   (SELECT u.id FROM cc.unit u WHERE u.department_id = d.id AND u.street_id = s.id),
+                   (SELECT u.id FROM cc.unit u WHERE u.department_id = d.id AND u.street_id IS NULL))
+          FROM cc.category c JOIN cc.department d ON d.code = c.handler_department
+         CROSS JOIN cc.street s
+         WHERE c.level = 3""")
