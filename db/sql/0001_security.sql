@@ -15,22 +15,21 @@ GRANT EXECUTE ON FUNCTION cc.local_tz(), cc.is_workday(date), cc.workday_minutes
     cc.allowed_actions(bigint), cc.events_after(bigint, integer), cc.event_horizon()
     TO cc_reader;
 
--- Actions, by the capability cc.workflow_action names.
+-- Actions: every console may call them; each function checks the capability that
+-- cc.workflow_action names against session_user's role membership and refuses with a
+-- message that says which role is missing (a bare grant refusal would not say).
 GRANT EXECUTE ON FUNCTION cc.report(text, text, text, float8, float8, text, text, text, integer,
                                     integer, text, text, boolean),
-                          cc.add_attachment(bigint, text, bytea)
-    TO cc_reporter, cc_handler;
-GRANT EXECUTE ON FUNCTION cc.file(bigint, integer, text, text, text), cc.reject(bigint, integer, text),
-                          cc.urge(bigint, integer, text)
-    TO cc_operator;
-GRANT EXECUTE ON FUNCTION cc.accept(bigint, integer, text), cc.return_case(bigint, integer, text),
-                          cc.feedback(bigint, integer, text)
-    TO cc_handler;
-GRANT EXECUTE ON FUNCTION cc.dispatch(bigint, integer, integer, integer, timestamptz, text),
+                          cc.add_attachment(bigint, text, bytea),
+                          cc.file(bigint, integer, text, text, text), cc.reject(bigint, integer, text),
+                          cc.urge(bigint, integer, text),
+                          cc.accept(bigint, integer, text), cc.return_case(bigint, integer, text),
+                          cc.feedback(bigint, integer, text),
+                          cc.dispatch(bigint, integer, integer, integer, timestamptz, text),
                           cc.redispatch(bigint, integer, integer, integer, timestamptz, text),
                           cc.verify(bigint, integer, boolean, text), cc.evaluate(bigint, integer, integer, text),
                           cc.escalate(bigint, integer, text), cc.cancel(bigint, integer, text)
-    TO cc_supervisor;
+    TO cc_reader;
 
 -- A street sub-centre sees its own street's cases, events and photos; the district all.
 ALTER TABLE cc."case" ENABLE ROW LEVEL SECURITY;

@@ -1,0 +1,92 @@
+"""The workflow actions as Python calls: one method per cc.* function.
+
+Each call is its own transaction. A refusal rolls back (nothing changed) and raises the
+typed error from errors.py with the database's message and hint.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import psycopg
+
+from .errors import from_psycopg
+
+
+class Workflow:
+    def __init__(self, conn: psycopg.Connection) -> None:
+        self.conn = conn
+
+    def _call(self, function: str, *args: Any) -> Any:
+        placeholders = ", ".join(["%s"] * len(args))
+        try:
+            row = self.conn.execute(f"SELECT cc.{function}({placeholders})", args).fetchone()
+            self.conn.commit()
+        except psycopg.Error as exc:
+            self.conn.rollback()
+            refused = from_psycopg(exc)
+            if refused is not None:
+                raise refused from exc
+            raise
+        assert row is not None
+        return row[0]
+
+    def report(self, source: str, category: str, title: str, lon: float, lat: float, *,
+               description: str = "", address: str = "", urgency: str = "normal",
+               grid_id: int | None = None, reporter_person_id: int | None = None,
+               reporter_name: str | None = None, reporter_phone: str | None = None,
+               solved_on_spot: bool = False) -> int:
+        """Collect a report; returns the new case id."""
+        return int(self._call("report", source, category, title, lon, lat, description, address, urgency,
+                              grid_id, reporter_person_id, reporter_name, reporter_phone, solved_on_spot))
+
+    def file(self, case_id: int, version: int, tier: str | None = None, urgency: str | None = None,
+             note: str | None = None) -> int:
+        return int(self._call("file", case_id, version, tier, urgency, note))
+
+    def reject(self, case_id: int, version: int, reason: str) -> int:
+        return int(self._call("reject", case_id, version, reason))
+
+    def dispatch(self, case_id: int, version: int, *, unit_id: int | None = None, person_id: int | None = None,
+                 deadline: datetime | None = None, note: str | None = None) -> int:
+        return int(self._call("dispatch", case_id, version, unit_id, person_id, deadline, note))
+
+    def redispatch(self, case_id: int, version: int, *, unit_id: int | None = None, person_id: int | None = None,
+                   deadline: datetime | None = None, note: str | None = None) -> int:
+        return int(self._call("redispatch", case_id, version, unit_id, person_id, deadline, note))
+
+    def accept(self, case_id: int, version: int, note: str | None = None) -> int:
+        return int(self._call("accept", case_id, version, note))
+
+    def return_case(self, case_id: int, version: int, reason: str) -> int:
+        return int(self._call("return_case", case_id, version, reason))
+
+    def feedback(self, case_id: int, version: int, result: str) -> int:
+        return int(self._call("feedback", case_id, version, result))
+
+    def verify(self, case_id: int, version: int, passed: bool, note: str | None = None) -> int:
+        return int(self._call("verify", case_id, version, passed, note))
+
+    def evaluate(self, case_id: int, version: int, satisfaction: int, note: str | None = None) -> int:
+        return int(self._call("evaluate", case_id, version, satisfaction, note))
+
+    def escalate(self, case_id: int, version: int, reason: str) -> int:
+        return int(self._call("escalate", case_id, version, reason))
+
+    def urge(self, case_id: int, version: int, note: str | None = None) -> int:
+        return int(self._call("urge", case_id, version, note))
+
+    def cancel(self, case_id: int, version: int, reason: str) -> int:
+        return int(self._call("cancel", case_id, version, reason))
+
+    def add_attachment(self, case_id: int, filename: str, content: bytes) -> int:
+        return int(self._call("add_attachment", case_id, filename, content))
+
+    def allowed_actions(self, case_id: int) -> list[dict[str, Any]]:
+        """What the case's state allows, from cc.state_action (never a client-side copy)."""
+        cur = self.conn.execute("SELECT * FROM cc.allowed_actions(%s)", (case_id,))
+        cols = [d.name for d in cur.description or []]
+        rows = [dict(zip(cols, r)) for r in cur.fetchall()]
+        self.conn.commit()
+        return rows

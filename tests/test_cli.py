@@ -1,0 +1,66 @@
+"""The command line: db upgrade/status and the errors a user meets."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import psycopg
+
+from commandcenter.store import migrate
+from commandcenter.store.errors import SchemaMismatch
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "commandcenter", *args], capture_output=True, text=True,
+                          timeout=300)
+
+
+def test_status_json_has_the_documented_keys(db) -> None:  # noqa: ANN001
+    out = _cli("--dsn", db.dsn, "db", "status", "--json")
+    assert out.returncode == 0, out.stderr
+    status = json.loads(out.stdout)
+    for key in ("revision", "streets", "communities", "grids", "grids_fully_staffed", "staff", "cases",
+                "cases_by_state", "events"):
+        assert key in status
+    assert status["revision"] == migrate.head_revision() and status["streets"] == 17
+
+
+def test_upgrade_creates_the_schema_and_is_idempotent(empty_db) -> None:  # noqa: ANN001
+    try:
+        migrate.check_schema(empty_db)
+        raise AssertionError("an empty database must be refused")
+    except SchemaMismatch as exc:
+        assert "commandcenter db upgrade" in str(exc)
+    first = _cli("db", "upgrade", "--dsn", empty_db.dsn)
+    assert first.returncode == 0 and "was empty" in first.stdout, first.stderr
+    second = _cli("--dsn", empty_db.dsn, "db", "upgrade")
+    assert second.returncode == 0 and "was" not in second.stdout
+    assert migrate.check_schema(empty_db) == migrate.head_revision()
+
+
+def test_a_newer_database_is_refused(empty_db) -> None:  # noqa: ANN001
+    migrate.upgrade(empty_db)
+    with psycopg.connect(empty_db.dsn) as c:
+        c.execute("UPDATE alembic_version SET version_num = '9999'")
+    out = _cli("--dsn", empty_db.dsn, "db", "upgrade")
+    assert out.returncode == 2 and "older than the database" in out.stderr
+    try:
+        migrate.check_schema(empty_db)
+        raise AssertionError("a newer schema must be refused")
+    except SchemaMismatch as exc:
+        assert "older than the database" in str(exc)
+
+
+def test_unreachable_and_malformed_databases_get_clear_messages() -> None:
+    out = _cli("--dsn", "postgresql://nobody@127.0.0.1:1/none", "db", "status")
+    assert out.returncode == 2 and "cannot connect to the database" in out.stderr
+    assert "Traceback" not in out.stderr
+    bad = _cli("--dsn", "this is not a dsn", "db", "status")
+    assert bad.returncode == 2 and "not valid" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_seed_refuses_an_unknown_district(empty_db) -> None:  # noqa: ANN001
+    out = _cli("--dsn", empty_db.dsn, "demo", "seed", "--district", "火星区")
+    assert out.returncode == 2 and "东城区" in out.stderr and "海淀区" in out.stderr

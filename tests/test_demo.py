@@ -1,0 +1,110 @@
+"""The demo district obeys the rules: counts, staffing, positions, states consistent with events."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections import Counter
+
+import pytest
+
+from commandcenter.demo.names import DISTRICTS
+from commandcenter.demo.territory import CORE_ROLES, build_territory
+
+from .conftest import SMALL_DEMO
+
+
+def test_counts_and_real_street_names(conn) -> None:  # noqa: ANN001
+    names = [r[0] for r in conn.execute("SELECT name FROM cc.street ORDER BY id")]
+    assert len(names) == 17
+    assert {n.removesuffix("街道") for n in names} == {s[0] for s in DISTRICTS["东城区"].streets}
+    assert conn.execute("SELECT count(*) FROM cc.community").fetchone()[0] == SMALL_DEMO["communities"]
+    assert conn.execute("SELECT count(*) FROM cc.grid").fetchone()[0] == SMALL_DEMO["grids"]
+
+
+def test_every_grid_has_all_seven_forces(conn) -> None:  # noqa: ANN001
+    assert conn.execute("SELECT count(*) FROM cc.grid_staffing WHERE NOT fully_staffed").fetchone()[0] == 0
+    roles = {r[0] for r in conn.execute("SELECT code FROM cc.force_role WHERE is_core")}
+    assert roles == set(CORE_ROLES)
+    # one person may hold several grids and roles
+    multi = conn.execute("SELECT count(*) FROM (SELECT person_id FROM cc.grid_assignment GROUP BY person_id "
+                         "HAVING count(*) > 1) m").fetchone()[0]
+    assert multi > 0
+
+
+def test_every_case_lies_inside_its_grid(conn) -> None:  # noqa: ANN001
+    outside = conn.execute(
+        'SELECT count(*) FROM cc."case" c WHERE NOT EXISTS (SELECT 1 FROM cc.grid_part p '
+        "WHERE p.grid_id = c.grid_id AND p.shape @> point(c.lon, c.lat))").fetchone()[0]
+    assert outside == 0
+    mismatched = conn.execute('SELECT count(*) FROM cc."case" c JOIN cc.grid g ON g.id = c.grid_id '
+                              "WHERE g.community_id <> c.community_id OR g.street_id <> c.street_id").fetchone()[0]
+    assert mismatched == 0
+
+
+def test_states_are_consistent_with_events(conn) -> None:  # noqa: ANN001
+    bad_state = conn.execute(
+        'SELECT count(*) FROM cc."case" c, LATERAL (SELECT to_state FROM cc.case_event e '
+        "WHERE e.case_id = c.id ORDER BY id DESC LIMIT 1) last WHERE last.to_state <> c.state").fetchone()[0]
+    assert bad_state == 0
+    # every state change is an event: version = number of events except photos
+    bad_version = conn.execute(
+        'SELECT count(*) FROM cc."case" c WHERE c.version <> (SELECT count(*) FROM cc.case_event e '
+        "WHERE e.case_id = c.id AND e.action <> 'attach')").fetchone()[0]
+    assert bad_version == 0
+    # events chain: each from_state is the previous to_state
+    broken = conn.execute(
+        "SELECT count(*) FROM (SELECT from_state, lag(to_state) OVER (PARTITION BY case_id ORDER BY id) prev, "
+        "action FROM cc.case_event) x WHERE action NOT IN ('report', 'report_solved') "
+        "AND from_state IS DISTINCT FROM prev").fetchone()[0]
+    assert broken == 0
+
+
+def test_history_has_the_texture_of_a_real_district(conn) -> None:  # noqa: ANN001
+    row = conn.execute(
+        'SELECT count(*) FILTER (WHERE rework_count > 0), count(*) FILTER (WHERE escalation_count > 0), '
+        'count(*) FILTER (WHERE return_count > 0), count(*) FILTER (WHERE urge_count > 0), '
+        "count(*) FILTER (WHERE handled_late), count(DISTINCT source), count(DISTINCT urgency) "
+        'FROM cc."case"').fetchone()
+    assert all(v > 0 for v in row), row
+    assert conn.execute("SELECT count(*) FROM cc.case_board WHERE overdue").fetchone()[0] > 0
+
+
+def test_territory_is_deterministic_for_a_seed() -> None:
+    spec = DISTRICTS["东城区"]
+    a = build_territory(spec, 3, communities=20, grids=30)
+    b = build_territory(spec, 3, communities=20, grids=30)
+    c = build_territory(spec, 4, communities=20, grids=30)
+    assert [g.shape_m.wkt for g in a.grids] == [g.shape_m.wkt for g in b.grids]
+    assert [p.name for p in a.persons] == [p.name for p in b.persons]
+    assert [g.shape_m.wkt for g in a.grids] != [g.shape_m.wkt for g in c.grids]
+
+
+def test_haidian_has_key_unit_and_road_grids() -> None:
+    t = build_territory(DISTRICTS["海淀区"], 1)
+    assert len(t.streets) == 29 and sum(s.kind == "town" for s in t.streets) == 7
+    assert len(t.communities) == 570 and len(t.grids) == 643
+    assert Counter(g.grid_class for g in t.grids) == {"community": 620, "key_unit": 19, "road": 4}
+    assert abs(sum(g.shape_m.area for g in t.grids) / t.outline_m.area - 1) < 1e-6
+
+
+def _cli(*args: str, timeout: float = 600) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "commandcenter", *args], capture_output=True, text=True,
+                          timeout=timeout)
+
+
+@pytest.mark.slow
+def test_full_dongcheng_from_an_empty_data_directory(tmp_path) -> None:  # noqa: ANN001
+    """The issue's acceptance check, as a user runs it."""
+    seeded = _cli("--data-dir", str(tmp_path / "d"), "demo", "seed", "--district", "东城区")
+    assert seeded.returncode == 0, seeded.stderr
+    status = _cli("--data-dir", str(tmp_path / "d"), "db", "status", "--json")
+    assert status.returncode == 0, status.stderr
+    s = json.loads(status.stdout.strip().splitlines()[-1])
+    assert (s["streets"], s["communities"], s["grids"], s["grids_fully_staffed"]) == (17, 187, 589, 589)
+    assert s["cases"] >= 20000
+    assert all(n > 0 for n in s["cases_by_state"].values()), s["cases_by_state"]
+    assert s["events"] == s["last_event_id"] > s["cases"]
+    again = _cli("--data-dir", str(tmp_path / "d"), "demo", "seed")
+    assert again.returncode == 2 and "already holds the district 东城区" in again.stderr
