@@ -10,7 +10,8 @@ from collections import Counter
 import pytest
 
 from commandcenter.demo.names import DISTRICTS
-from commandcenter.demo.territory import CORE_ROLES, build_territory
+from commandcenter.demo.territory import build_territory
+from commandcenter.domain.forces import CORE_ROLES
 
 from .conftest import SMALL_DEMO
 

@@ -8,12 +8,10 @@ from dataclasses import dataclass, field
 import numpy as np
 from shapely.geometry.base import BaseGeometry
 
+from ..domain.forces import X_ROLES
 from . import names
 from .geometry import LocalProjection, load_district_outline, partition
 
-CORE_ROLES = ("grid_manager", "grid_assistant", "grid_police", "grid_supervisor",
-              "party_secretary", "judicial_worker", "grid_firefighter")
-X_ROLES = ("social_security", "trade_union", "youth_league", "womens_federation", "united_front", "social_org")
 
 # Departments with a station in every street; the others work from the district level.
 STREET_STATIONS = {
