@@ -114,7 +114,7 @@ def _hall(args: argparse.Namespace, db) -> int:  # noqa: ANN001
         migrate.upgrade(db)
         with db.connect() as conn:
             if conn.execute("SELECT count(*) FROM cc.district").fetchone()[0] == 0:
-                print("first start: seeding the 东城区 demo district (about a minute)…")
+                print("first start: seeding the 东城区 demo district (a minute or two, once)…")
                 seed_demo(conn, DEFAULT_DISTRICT, progress=print)
     migrate.check_schema(db)
     from .store.status import database_status
