@@ -111,12 +111,13 @@ def _hall(args: argparse.Namespace, db) -> int:  # noqa: ANN001
     from .store import migrate
 
     if db.embedded is not None:
-        migrate.upgrade(db)
+        migrate.upgrade(db)   # our own server: bring it to head (checks it is not newer)
         with db.connect() as conn:
             if conn.execute("SELECT count(*) FROM cc.district").fetchone()[0] == 0:
                 print("first start: seeding the 东城区 demo district (a minute or two, once)…")
                 seed_demo(conn, DEFAULT_DISTRICT, progress=print)
-    migrate.check_schema(db)
+    else:
+        migrate.check_schema(db)   # someone else's server: never migrate it unasked
     from .store.status import database_status
 
     status = database_status(db)

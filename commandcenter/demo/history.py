@@ -216,7 +216,7 @@ class HistoryPlayer:
             place = f"{self.t.grids[s.grid_id - 1].name}"
             s.case_id = int(self._call(cur, at, "cc.report(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)", (
                 s.source, s.item.code, f"{s.item.name}（{place}）", s.lon, s.lat,
-                f"{dict(SOURCES_ZH)[s.source]}反映：{place}附近{s.item.name}，请核实处置。", place, s.urgency,
+                f"{SOURCES_ZH[s.source]}反映：{place}附近{s.item.name}，请核实处置。", place, s.urgency,
                 s.grid_id, s.reporter,
                 "居民" if s.source == "hotline" else None,
                 "010-6" + str(1000000 + s.idx % 9000000)[-7:] if s.source == "hotline" else None,
@@ -287,5 +287,5 @@ STOP_STATES = ("reported", "filed", "returned", "dispatched", "in_progress", "re
 _STATE_AFTER = {"report": "reported", "file": "filed", "return": "returned", "dispatch": "dispatched",
                 "accept": "in_progress", "verify_fail": "rework", "feedback": "handled", "escalate": "filed"}
 
-SOURCES_ZH = (("patrol", "网格员巡查"), ("hotline", "市民来电"), ("camera", "视频监控"),
-              ("department", "部门"), ("walk_in", "群众来访"))
+SOURCES_ZH = {"patrol": "网格员巡查", "hotline": "市民来电", "camera": "视频监控",
+              "department": "部门", "walk_in": "群众来访"}

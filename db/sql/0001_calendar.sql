@@ -47,7 +47,9 @@ DECLARE
     v_left    numeric;   -- working minutes still to place
     v_from    time;
     v_avail   numeric;
-    p         record;
+    v_starts  time[];
+    v_ends    time[];
+    i         integer;
     v_guard   integer := 0;
 BEGIN
     IF p_amount IS NULL OR p_amount < 0 THEN
@@ -61,6 +63,8 @@ BEGIN
         ELSE RAISE EXCEPTION 'unknown time unit "%" (use minutes, hours, work_hours or work_days)', p_unit
              USING ERRCODE = 'CC009';
     END CASE;
+    -- Read the work periods once, not once per day walked.
+    SELECT array_agg(starts ORDER BY seq), array_agg(ends ORDER BY seq) INTO v_starts, v_ends FROM cc.work_period;
     v_local := p_start AT TIME ZONE cc.local_tz();
     v_day := v_local::date;
     v_time := v_local::time;
@@ -71,15 +75,15 @@ BEGIN
                 USING ERRCODE = 'CC009', HINT = 'Check cc.work_period and cc.calendar_day.';
         END IF;
         IF cc.is_workday(v_day) THEN
-            FOR p IN SELECT starts, ends FROM cc.work_period ORDER BY seq LOOP
-                CONTINUE WHEN v_time >= p.ends;
-                v_from := greatest(v_time, p.starts);
-                v_avail := extract(epoch FROM p.ends - v_from) / 60;
+            FOR i IN 1 .. coalesce(cardinality(v_starts), 0) LOOP
+                CONTINUE WHEN v_time >= v_ends[i];
+                v_from := greatest(v_time, v_starts[i]);
+                v_avail := extract(epoch FROM v_ends[i] - v_from) / 60;
                 IF v_left <= v_avail THEN
                     RETURN ((v_day + v_from) + interval '1 minute' * v_left::float8) AT TIME ZONE cc.local_tz();
                 END IF;
                 v_left := v_left - v_avail;
-                v_time := p.ends;
+                v_time := v_ends[i];
             END LOOP;
         END IF;
         v_day := v_day + 1;
