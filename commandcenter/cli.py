@@ -22,6 +22,8 @@ def _parser() -> argparse.ArgumentParser:
     common.add_argument("--data-dir", type=Path, default=argparse.SUPPRESS,
                         help="data directory of the embedded server (default: the user data directory)")
     common.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS, help="log what happens")
+    common.add_argument("--lang", choices=("zh_CN", "en"), default=argparse.SUPPRESS,
+                        help="interface language (default: Chinese on zh locales, else English)")
 
     p = argparse.ArgumentParser(prog="commandcenter", parents=[common],
                                 description="Command hall for grid-based social service management "
@@ -43,12 +45,29 @@ def _parser() -> argparse.ArgumentParser:
     seed.add_argument("--days", type=int, default=90, help="days of history (default 90)")
     seed.add_argument("--communities", type=int, help="override the number of communities")
     seed.add_argument("--grids", type=int, help="override the number of grids")
+    wall = sub.add_parser("wall", parents=[common], help="the read-only wall display, full screen")
+    wall.add_argument("--screen", type=int, help="screen number, 1 = first (default: the primary screen)")
+
+    shot = sub.add_parser("screenshot", parents=[common], help="render a view offscreen to a PNG file")
+    shot.add_argument("--view", required=True, choices=("hall", "wall", "map", "staffing"))
+    shot.add_argument("--out", required=True, type=Path, help="PNG file to write")
+    shot.add_argument("--size", default="1920x1080", type=_size, help="WIDTHxHEIGHT (default 1920x1080)")
     return p
+
+
+def _size(text: str) -> tuple[int, int]:
+    try:
+        w, h = (int(v) for v in text.lower().split("x"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"size {text!r} is not WIDTHxHEIGHT, e.g. 1920x1080") from None
+    if not (320 <= w <= 7680 and 240 <= h <= 4320):
+        raise argparse.ArgumentTypeError(f"size {text!r} is outside 320x240 … 7680x4320")
+    return w, h
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    for name, default in (("dsn", None), ("data_dir", None), ("verbose", False)):
+    for name, default in (("dsn", None), ("data_dir", None), ("verbose", False), ("lang", None)):
         if not hasattr(args, name):
             setattr(args, name, default)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
@@ -70,6 +89,15 @@ def _dispatch(args: argparse.Namespace) -> int:
             return _db(args, db)
         if args.command == "demo":
             return _demo(args, db)
+        _prepare(db)
+        if args.command == "wall":
+            from .ui.app import run_wall
+            return run_wall(db.dsn, args.lang, args.screen)
+        if args.command == "screenshot":
+            from .ui.app import screenshot
+            out = screenshot(db.dsn, args.view, args.out, args.lang, args.size)
+            print(f"wrote {out}")
+            return 0
         return _hall(args, db)
 
 
@@ -105,8 +133,9 @@ def _demo(args: argparse.Namespace, db) -> int:  # noqa: ANN001
     return 0
 
 
-def _hall(args: argparse.Namespace, db) -> int:  # noqa: ANN001
-    """Prepare the embedded demo on first use; the hall window itself is issue 3."""
+def _prepare(db) -> None:  # noqa: ANN001
+    """Our own embedded server: migrate it and seed the demo on first use. Someone else's
+    server: check its schema, never migrate it unasked."""
     from .demo.seed import seed_demo
     from .store import migrate
 
@@ -117,10 +146,10 @@ def _hall(args: argparse.Namespace, db) -> int:  # noqa: ANN001
                 print("first start: seeding the 东城区 demo district (a minute or two, once)…")
                 seed_demo(conn, DEFAULT_DISTRICT, progress=print)
     else:
-        migrate.check_schema(db)   # someone else's server: never migrate it unasked
-    from .store.status import database_status
+        migrate.check_schema(db)
 
-    status = database_status(db)
-    print(f"{status['district']}: {status['streets']} streets, {status['grids']} grids, "
-          f"{status['cases']} cases, {status['overdue']} overdue now")
-    return 0
+
+def _hall(args: argparse.Namespace, db) -> int:  # noqa: ANN001
+    from .ui.app import run_hall
+
+    return run_hall(db.dsn, args.lang)

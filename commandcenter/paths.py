@@ -35,3 +35,8 @@ def boundaries_file() -> Path:
 
 def default_data_dir() -> Path:
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def config_dir() -> Path:
+    """Per-user settings (workstation layouts)."""
+    return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))

@@ -62,6 +62,10 @@ class LocalProjection:
         return shapely.transform(geom, lambda xy: np.column_stack(
             (xy[:, 0] / kx + self.lon0, xy[:, 1] / M_PER_DEG_LAT + self.lat0)))
 
+    def points_to_metres(self, lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
+        return np.column_stack(((np.asarray(lon, float) - self.lon0) * self._kx,
+                                (np.asarray(lat, float) - self.lat0) * M_PER_DEG_LAT))
+
     def points_to_lonlat(self, xy: np.ndarray) -> np.ndarray:
         return np.column_stack((xy[:, 0] / self._kx + self.lon0, xy[:, 1] / M_PER_DEG_LAT + self.lat0))
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import heapq
 import logging
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -140,7 +141,11 @@ class HistoryPlayer:
             urgency = str(rng.choice(urg_names, p=urg_p))
             micro = source == "patrol" and item.handler_role is not None and rng.random() < 0.5
             r = rng.random(10)
-            stop_at = str(rng.choice(STOP_STATES)) if r[4] < 0.03 and not micro else None
+            # Stuck cases are mostly recent (old ones got resolved eventually), with a thin
+            # tail of long-overdue ones: the backlog a real hall carries.
+            age_days = (self.end - times[k]).total_seconds() / 86400
+            p_stuck = 0.002 + 0.06 * math.exp(-age_days / 3)
+            stop_at = str(rng.choice(STOP_STATES)) if r[4] < p_stuck and not micro else None
             scripts.append(CaseScript(
                 idx=k, at=times[k], grid_id=grid.id, street_id=grid.street_id, lon=float(lon), lat=float(lat),
                 item=item, source=source, urgency=urgency, reporter=reporter, micro_loop=micro,

@@ -1,0 +1,169 @@
+"""The change feed: NOTIFY wakes it, the event table tells it what changed.
+
+One connection per console, owned by one thread. It LISTENs (committed) before it reads the
+first snapshot, so a change is either in the snapshot or after its cursor. Each wake-up drains
+every pending notification and reads the events after the cursor plus the changed board rows
+in one snapshot: a batch. A lost connection is retried with backoff and resynced from the
+cursor, so nothing committed meanwhile is missed; applying a batch twice is harmless because
+rows carry their version.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+import psycopg
+from psycopg.rows import class_row
+
+from .events import CHANNEL, CaseEvent
+from .queries import BOARD_COLUMNS, BoardRow, Snapshot, board_snapshot
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Batch:
+    events: list[CaseEvent]
+    rows: list[BoardRow]          # current state of every case the events touched
+    cursor: int                   # resume after this event id
+
+
+@dataclass(frozen=True)
+class FeedState:
+    """What the console should tell the operator about its link to the database."""
+    live: bool
+    message: str = ""
+    since: datetime | None = None  # when the link was lost
+
+
+class ChangeFeed:
+    """Blocking, Qt-free: `run()` loops until `stop()`, calling back from its own thread."""
+
+    #: at most one batch per frame: wait this long after a wake-up for more to arrive
+    coalesce_s = 0.008
+    #: with no notification for this long, ask the server for its horizon (catches a silent
+    #: gap and a dead link even where keepalives are slow)
+    heartbeat_s = 2.0
+    #: a gap longer than this is reloaded as a snapshot rather than replayed
+    replay_limit = 5000
+
+    def __init__(self, dsn: str, on_snapshot: Callable[[Snapshot], None], on_batch: Callable[[Batch], None],
+                 on_state: Callable[[FeedState], None], on_heartbeat: Callable[[], None] | None = None) -> None:
+        self.dsn = dsn
+        self.on_snapshot = on_snapshot
+        self.on_batch = on_batch
+        self.on_state = on_state
+        self.on_heartbeat = on_heartbeat or (lambda: None)
+        self.cursor: int | None = None
+        self._stop = threading.Event()
+        self._conn: psycopg.Connection | None = None
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    @property
+    def stopped(self) -> bool:
+        return self._stop.is_set()
+
+    def run(self) -> None:
+        backoff = 0.5
+        lost_at: datetime | None = None
+        while not self._stop.is_set():
+            try:
+                self._connect()
+                self._resync()
+                self.on_state(FeedState(True))
+                lost_at, backoff = None, 0.5
+                self._listen_loop()
+            except psycopg.OperationalError as exc:
+                lost_at = lost_at or datetime.now(timezone.utc)
+                first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+                log.warning("change feed lost the database: %s", first_line)
+                self.on_state(FeedState(False, first_line, lost_at))
+                self._close()
+                self._stop.wait(backoff)
+                backoff = min(backoff * 2, 8.0)
+            except Exception:   # a bug: say so, keep the console alive, retry slowly
+                log.exception("change feed failed")
+                lost_at = lost_at or datetime.now(timezone.utc)
+                self.on_state(FeedState(False, "internal error, see log", lost_at))
+                self._close()
+                self._stop.wait(5.0)
+        self._close()
+
+    # ------------------------------------------------------------ steps
+    def _connect(self) -> None:
+        self._conn = psycopg.connect(self.dsn, autocommit=True, connect_timeout=5)
+        self._conn.execute(f"LISTEN {CHANNEL}")   # autocommit: the LISTEN is in force before we read
+
+    def _close(self) -> None:
+        if self._conn is not None:
+            try:
+                self._conn.close()
+            except Exception:  # noqa: BLE001 - closing a broken link
+                pass
+            self._conn = None
+
+    def _resync(self) -> None:
+        conn = self._conn
+        assert conn is not None
+        if self.cursor is not None:
+            horizon = conn.execute("SELECT cc.event_horizon()").fetchone()[0]
+            if horizon - self.cursor <= self.replay_limit:
+                self._read()
+                return
+        snap = board_snapshot(conn)
+        self.cursor = snap.cursor
+        self.on_snapshot(snap)
+
+    def _listen_loop(self) -> None:
+        conn = self._conn
+        assert conn is not None
+        last_beat = time.monotonic()
+        while not self._stop.is_set():
+            woke = False
+            for _ in conn.notifies(timeout=0.25, stop_after=1):
+                woke = True
+            if woke:
+                # coalesce: let a burst land, then drain whatever else arrived
+                time.sleep(self.coalesce_s)
+                for _ in conn.notifies(timeout=0.0):
+                    pass
+                self._read()
+                last_beat = time.monotonic()
+            elif time.monotonic() - last_beat >= self.heartbeat_s:
+                horizon = conn.execute("SELECT cc.event_horizon()").fetchone()[0]
+                if horizon > (self.cursor or 0):
+                    self._read()    # a change we were not told of (or a lost doorbell)
+                last_beat = time.monotonic()
+                self.on_heartbeat()
+
+    def _read(self) -> None:
+        """Read everything after the cursor, page by page, and hand it over as batches."""
+        conn = self._conn
+        assert conn is not None and self.cursor is not None
+        while True:
+            with conn.transaction():
+                conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                with conn.cursor(row_factory=class_row(CaseEvent)) as cur:
+                    events = cur.execute("SELECT * FROM cc.events_after(%s, %s)",
+                                         (self.cursor, 1000)).fetchall()
+                horizon = conn.execute("SELECT cc.event_horizon()").fetchone()[0]
+                ids = sorted({e.case_id for e in events})
+                rows: list[BoardRow] = []
+                if ids:
+                    with conn.cursor(row_factory=class_row(BoardRow)) as cur:
+                        rows = cur.execute(f"SELECT {BOARD_COLUMNS} FROM cc.case_board WHERE id = ANY(%s)",
+                                           (ids,)).fetchall()
+            full = len(events) >= 1000
+            cursor = events[-1].id if full else max(horizon, self.cursor, events[-1].id if events else 0)
+            if events or cursor != self.cursor:
+                self.cursor = cursor
+                self.on_batch(Batch(events, rows, cursor))
+            if not full:
+                return

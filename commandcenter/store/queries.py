@@ -1,0 +1,314 @@
+"""Read queries behind the hall's views. Plain psycopg, no Qt: every one runs off the GUI
+thread and returns plain values. Row-level security decides what each console sees."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import psycopg
+from psycopg.rows import class_row, dict_row
+
+BOARD_COLUMNS = (
+    "id, code, source, category_id, category_name, category_name_en, title, address, lon, lat, "
+    "grid_id, grid_name, community_id, community_name, street_id, street_name, street_name_en, "
+    "urgency, state, is_open, tier, assignee_unit_name, assignee_person_name, reported_at, deadline, "
+    "urge_count, escalation_count, rework_count, version"
+)
+
+
+@dataclass(slots=True)
+class BoardRow:
+    """One case as the board, the map markers and the wall show it."""
+    id: int
+    code: str
+    source: str
+    category_id: int
+    category_name: str
+    category_name_en: str
+    title: str
+    address: str
+    lon: float
+    lat: float
+    grid_id: int
+    grid_name: str
+    community_id: int
+    community_name: str
+    street_id: int
+    street_name: str
+    street_name_en: str
+    urgency: str
+    state: str
+    is_open: bool
+    tier: str
+    assignee_unit_name: str | None
+    assignee_person_name: str | None
+    reported_at: datetime
+    deadline: datetime | None
+    urge_count: int
+    escalation_count: int
+    rework_count: int
+    version: int
+
+    @property
+    def assignee(self) -> str:
+        return self.assignee_person_name or self.assignee_unit_name or ""
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """Every visible case plus the event id it is consistent with."""
+    rows: list[BoardRow]
+    cursor: int
+
+
+def board_snapshot(conn: psycopg.Connection) -> Snapshot:
+    """All visible cases and the event horizon, read in one snapshot so that replaying the
+    events after the cursor can never miss a change (autocommit connection)."""
+    with conn.transaction():
+        conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        with conn.cursor(row_factory=class_row(BoardRow)) as cur:
+            rows = cur.execute(f"SELECT {BOARD_COLUMNS} FROM cc.case_board").fetchall()
+        cursor = conn.execute("SELECT cc.event_horizon()").fetchone()[0]
+    return Snapshot(rows, int(cursor))
+
+
+def board_rows(conn: psycopg.Connection, ids: list[int]) -> list[BoardRow]:
+    with conn.cursor(row_factory=class_row(BoardRow)) as cur:
+        return cur.execute(f"SELECT {BOARD_COLUMNS} FROM cc.case_board WHERE id = ANY(%s)", (ids,)).fetchall()
+
+
+# ---------------------------------------------------------------- reference data
+
+@dataclass(frozen=True)
+class Named:
+    code: str
+    name: str
+    name_en: str
+
+
+@dataclass
+class Reference:
+    """Code tables and the territory's names, read once per session (they change by migration
+    or by an administrator, not by the workflow)."""
+    district: str
+    district_en: str
+    tz: str
+    states: dict[str, Named]
+    open_states: list[str]
+    urgencies: dict[str, Named]
+    sources: dict[str, Named]
+    tiers: dict[str, Named]
+    roles: dict[str, Named]
+    core_roles: list[str]
+    grid_types: dict[str, Named]
+    levels: dict[str, Named]
+    category_class: dict[int, int] = field(default_factory=dict)    # item id -> level-1 id
+    categories: dict[int, Named] = field(default_factory=dict)      # level-1 classes by id
+    streets: dict[int, Named] = field(default_factory=dict)
+    communities: dict[int, tuple[int, str]] = field(default_factory=dict)  # id -> (street, name)
+
+
+def _named(conn: psycopg.Connection, table: str, order: str = "sort") -> dict[str, Named]:
+    rows = conn.execute(f"SELECT code, name, name_en FROM cc.{table} ORDER BY {order}").fetchall()
+    return {r[0]: Named(*r) for r in rows}
+
+
+def reference(conn: psycopg.Connection) -> Reference:
+    district = conn.execute("SELECT name, name_en FROM cc.district ORDER BY id LIMIT 1").fetchone() or ("", "")
+    ref = Reference(
+        district=district[0], district_en=district[1], tz=conn.execute("SELECT cc.local_tz()").fetchone()[0],
+        states=_named(conn, "case_state"),
+        open_states=[r[0] for r in conn.execute("SELECT code FROM cc.case_state WHERE is_open ORDER BY sort")],
+        urgencies=_named(conn, "urgency"), sources=_named(conn, "case_source"), tiers=_named(conn, "tier", "rank"),
+        roles=_named(conn, "force_role"),
+        core_roles=[r[0] for r in conn.execute("SELECT code FROM cc.force_role WHERE is_core ORDER BY sort")],
+        grid_types=_named(conn, "grid_type"), levels=_named(conn, "management_level"),
+    )
+    for cid, code, name, name_en in conn.execute(
+            "SELECT id, code, name, name_en FROM cc.category WHERE level = 1 ORDER BY code"):
+        ref.categories[cid] = Named(code, name, name_en)
+    ref.category_class = dict(conn.execute(
+        "WITH RECURSIVE t(id, root) AS (SELECT id, id FROM cc.category WHERE level = 1 "
+        "UNION ALL SELECT c.id, t.root FROM cc.category c JOIN t ON c.parent_id = t.id) SELECT id, root FROM t"))
+    for sid, code, name, name_en in conn.execute("SELECT id, code, name, name_en FROM cc.street ORDER BY code"):
+        ref.streets[sid] = Named(code, name, name_en)
+    for cid, sid, name in conn.execute("SELECT id, street_id, name FROM cc.community ORDER BY code"):
+        ref.communities[cid] = (sid, name)
+    return ref
+
+
+# ---------------------------------------------------------------- territory for the map
+
+@dataclass
+class Territory:
+    """Outlines (GeoJSON lon/lat) and attributes of the district's units for the map."""
+    district_outline: dict
+    streets: list[dict[str, Any]]
+    communities: list[dict[str, Any]]
+    grids: list[dict[str, Any]]
+    staff: list[dict[str, Any]]
+
+
+def territory(conn: psycopg.Connection) -> Territory:
+    with conn.cursor(row_factory=dict_row) as cur:
+        outline = cur.execute("SELECT outline FROM cc.district ORDER BY id LIMIT 1").fetchone()
+        streets = cur.execute("SELECT id, name, name_en, outline FROM cc.street ORDER BY id").fetchall()
+        communities = cur.execute("SELECT id, street_id, name, outline FROM cc.community ORDER BY id").fetchall()
+        grids = cur.execute(
+            "SELECT id, code, name, community_id, street_id, grid_class, grid_type, mgmt_level, population, "
+            "households, outline FROM cc.grid ORDER BY id").fetchall()
+        staff = cur.execute(
+            "SELECT p.id, p.name, p.on_duty, p.home_lon AS lon, p.home_lat AS lat, "
+            "       min(r.sort) AS role_sort, (array_agg(ga.role_code ORDER BY r.sort))[1] AS role "
+            "  FROM cc.person p JOIN cc.grid_assignment ga ON ga.person_id = p.id "
+            "  JOIN cc.force_role r ON r.code = ga.role_code "
+            " WHERE p.home_lon IS NOT NULL GROUP BY p.id").fetchall()
+    return Territory(outline["outline"] if outline else {}, streets, communities, grids, staff)
+
+
+# ---------------------------------------------------------------- case detail
+
+@dataclass
+class CaseDetail:
+    case: dict[str, Any]
+    timeline: list[dict[str, Any]]
+    actions: list[dict[str, Any]]
+    attachments: list[dict[str, Any]]
+
+
+def case_detail(conn: psycopg.Connection, case_id: int) -> CaseDetail | None:
+    with conn.cursor(row_factory=dict_row) as cur:
+        case = cur.execute(
+            "SELECT b.*, c.description, c.reporter_name, c.reporter_phone, rp.name AS reporter_person_name, "
+            "       c.file_deadline, c.dispatch_deadline, c.handle_deadline, c.verify_deadline, c.accepted_at, "
+            "       cat.name AS item_name, cat.name_en AS item_name_en "
+            "  FROM cc.case_board b JOIN cc.\"case\" c ON c.id = b.id "
+            "  JOIN cc.category cat ON cat.id = c.category_id "
+            "  LEFT JOIN cc.person rp ON rp.id = c.reporter_person_id WHERE b.id = %s", (case_id,)).fetchone()
+        if case is None:
+            return None
+        timeline = cur.execute(
+            "SELECT e.id, e.at, e.action, a.name AS action_name, a.name_en AS action_name_en, e.from_state, "
+            "       e.to_state, e.actor, coalesce(p.name, e.actor) AS actor_name, e.note, e.data "
+            "  FROM cc.case_event e LEFT JOIN cc.workflow_action a ON a.code = e.action "
+            "  LEFT JOIN cc.person p ON p.id = e.actor_person_id "
+            " WHERE e.case_id = %s ORDER BY e.id", (case_id,)).fetchall()
+        actions = cur.execute("SELECT * FROM cc.allowed_actions(%s)", (case_id,)).fetchall()
+        attachments = cur.execute(
+            "SELECT id, filename, mime, size_bytes, content, uploaded_by, uploaded_at FROM cc.attachment "
+            "WHERE case_id = %s ORDER BY id", (case_id,)).fetchall()
+    return CaseDetail(case, timeline, actions, attachments)
+
+
+def dispatch_options(conn: psycopg.Connection, case_id: int) -> list[dict[str, Any]]:
+    """Who may take the case, recommended first (rule and loads from cc.dispatch_options)."""
+    with conn.cursor(row_factory=dict_row) as cur:
+        return cur.execute("SELECT * FROM cc.dispatch_options(%s)", (case_id,)).fetchall()
+
+
+# ---------------------------------------------------------------- grid card and staffing
+
+def grid_card(conn: psycopg.Connection, grid_id: int) -> dict[str, Any] | None:
+    with conn.cursor(row_factory=dict_row) as cur:
+        grid = cur.execute(
+            "SELECT g.id, g.code, g.name, g.grid_class, t.name AS type_name, t.name_en AS type_name_en, "
+            "       l.name AS level_name, l.name_en AS level_name_en, g.area_m2, g.buildings, g.households, "
+            "       g.population, cm.name AS community_name, s.name AS street_name, s.name_en AS street_name_en "
+            "  FROM cc.grid g JOIN cc.grid_type t ON t.code = g.grid_type "
+            "  JOIN cc.management_level l ON l.code = g.mgmt_level "
+            "  JOIN cc.community cm ON cm.id = g.community_id JOIN cc.street s ON s.id = g.street_id "
+            " WHERE g.id = %s", (grid_id,)).fetchone()
+        if grid is None:
+            return None
+        grid["staff"] = cur.execute(
+            "SELECT r.code AS role, r.name AS role_name, r.name_en AS role_name_en, r.is_core, "
+            "       p.id AS person_id, p.name, p.phone, p.employer, p.on_duty "
+            "  FROM cc.force_role r LEFT JOIN cc.grid_assignment ga ON ga.role_code = r.code AND ga.grid_id = %s "
+            "  LEFT JOIN cc.person p ON p.id = ga.person_id "
+            " WHERE r.is_core OR p.id IS NOT NULL ORDER BY r.sort, p.name", (grid_id,)).fetchall()
+        grid["open_cases"] = cur.execute(
+            "SELECT id, code, title, state, urgency, deadline, overdue FROM cc.case_board "
+            " WHERE grid_id = %s AND is_open ORDER BY deadline NULLS LAST", (grid_id,)).fetchall()
+    return grid
+
+
+@dataclass
+class Staffing:
+    """Grids × roles for one street or community, and the people who hold several posts."""
+    roles: list[Named]
+    grids: list[dict[str, Any]]                       # id, code, name, community_name
+    posts: dict[tuple[int, str], list[dict[str, Any]]]  # (grid, role) -> people
+    people: list[dict[str, Any]]
+
+
+def staffing(conn: psycopg.Connection, street_id: int | None, community_id: int | None = None) -> Staffing:
+    where, args = ("g.community_id = %s", (community_id,)) if community_id else \
+                  (("g.street_id = %s", (street_id,)) if street_id else ("true", ()))
+    with conn.cursor(row_factory=dict_row) as cur:
+        roles = [Named(r["code"], r["name"], r["name_en"]) for r in
+                 cur.execute("SELECT code, name, name_en FROM cc.force_role ORDER BY sort")]
+        grids = cur.execute(
+            f"SELECT g.id, g.code, g.name, cm.name AS community_name FROM cc.grid g "
+            f"JOIN cc.community cm ON cm.id = g.community_id WHERE {where} ORDER BY g.code", args).fetchall()
+        posts: dict[tuple[int, str], list[dict[str, Any]]] = {}
+        for r in cur.execute(
+                f"SELECT ga.grid_id, ga.role_code, p.id, p.name, p.phone, p.on_duty FROM cc.grid_assignment ga "
+                f"JOIN cc.grid g ON g.id = ga.grid_id JOIN cc.person p ON p.id = ga.person_id WHERE {where} "
+                f"ORDER BY p.name", args):
+            posts.setdefault((r["grid_id"], r["role_code"]), []).append(r)
+        people = cur.execute(
+            f"SELECT p.id, p.name, p.phone, p.on_duty, "
+            f"       array_agg(DISTINCT r.name ORDER BY r.name) AS roles, "
+            f"       array_agg(DISTINCT r.name_en ORDER BY r.name_en) AS roles_en, "
+            f"       count(DISTINCT ga.grid_id) AS grids, array_agg(DISTINCT g.code ORDER BY g.code) AS grid_codes "
+            f"  FROM cc.grid_assignment ga JOIN cc.grid g ON g.id = ga.grid_id "
+            f"  JOIN cc.person p ON p.id = ga.person_id JOIN cc.force_role r ON r.code = ga.role_code "
+            f" WHERE {where} GROUP BY p.id "
+            f"HAVING count(DISTINCT ga.grid_id) > 1 OR count(DISTINCT ga.role_code) > 1 "
+            f" ORDER BY count(DISTINCT ga.grid_id) DESC, p.name", args).fetchall()
+    return Staffing(roles, grids, posts, people)
+
+
+# ---------------------------------------------------------------- KPIs
+
+@dataclass
+class Kpis:
+    reported: int
+    filed: int
+    dispatched: int
+    closed: int
+    overdue: int
+    open: int
+    on_time_rate: float | None         # closed in the last 30 days without a late handling
+    streets: list[dict[str, Any]]      # per street: name, open, overdue, on_time_rate
+
+
+def kpis(conn: psycopg.Connection) -> Kpis:
+    """Today's flow counted from the event log (local calendar day), the backlog from the board."""
+    with conn.cursor(row_factory=dict_row) as cur:
+        flow = cur.execute(
+            "SELECT count(*) FILTER (WHERE action IN ('report', 'report_solved')) AS reported, "
+            "       count(*) FILTER (WHERE action = 'file') AS filed, "
+            "       count(*) FILTER (WHERE action IN ('dispatch', 'redispatch')) AS dispatched, "
+            "       count(*) FILTER (WHERE to_state = 'closed' AND action <> 'evaluate') AS closed "
+            "  FROM cc.case_event "
+            " WHERE at >= date_trunc('day', cc.clock() AT TIME ZONE cc.local_tz()) AT TIME ZONE cc.local_tz()"
+        ).fetchone()
+        streets = cur.execute(
+            "SELECT s.id, s.name, s.name_en, "
+            "       count(b.id) FILTER (WHERE b.is_open) AS open, "
+            "       count(b.id) FILTER (WHERE b.overdue) AS overdue, "
+            "       count(b.id) FILTER (WHERE b.closed_at >= cc.clock() - interval '30 days' AND b.handled_late IS NOT NULL) AS closed30, "
+            "       count(b.id) FILTER (WHERE b.closed_at >= cc.clock() - interval '30 days' AND b.handled_late = false) AS ontime30 "
+            "  FROM cc.street s JOIN cc.case_board b ON b.street_id = s.id "
+            " GROUP BY s.id ORDER BY s.code").fetchall()
+    for s in streets:
+        s["on_time_rate"] = s["ontime30"] / s["closed30"] if s["closed30"] else None
+    closed30 = sum(s["closed30"] for s in streets)
+    return Kpis(reported=flow["reported"], filed=flow["filed"], dispatched=flow["dispatched"],
+                closed=flow["closed"], overdue=sum(s["overdue"] for s in streets),
+                open=sum(s["open"] for s in streets),
+                on_time_rate=(sum(s["ontime30"] for s in streets) / closed30) if closed30 else None,
+                streets=streets)

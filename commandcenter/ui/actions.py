@@ -1,0 +1,197 @@
+"""Running workflow actions from the hall: ask for what the action needs (a note, an
+assignee, a rating), confirm only what cannot be undone, call the SQL function on the worker,
+and report the database's answer. Which actions a case allows is read from the database."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import psycopg
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFileDialog, QLabel, QMessageBox, QPlainTextEdit,
+                               QSpinBox, QVBoxLayout, QWidget)
+
+from ..store.commands import Workflow
+from .worker import DbWorker
+
+#: keyboard first: every action has a key (shown on its button and tooltip)
+SHORTCUTS = {
+    "file": "F2", "reject": "Shift+F2", "dispatch": "F3", "redispatch": "Shift+F3", "urge": "F4",
+    "escalate": "F6", "verify_pass": "F7", "verify_fail": "Shift+F7", "evaluate": "F8",
+    "accept": "Ctrl+Shift+A", "return": "Ctrl+Shift+R", "feedback": "Ctrl+Shift+B",
+    "cancel": "Ctrl+Shift+Del", "attach": "Ctrl+Shift+P",
+}
+MAX_NOTE = 2000
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What happened to one case: ok, or refused with the database's message."""
+    case_id: int
+    code: str
+    ok: bool
+    message: str = ""
+
+
+def perform(conn: psycopg.Connection, action: str, case_id: int, version: int, params: dict[str, Any]) -> int:
+    """Call the SQL function behind an action (worker thread). Returns the new version."""
+    wf = Workflow(conn)
+    note = params.get("note") or None
+    if action == "file":
+        return wf.file(case_id, version, note=note)
+    if action == "reject":
+        return wf.reject(case_id, version, note or "")
+    if action in ("dispatch", "redispatch"):
+        call = wf.dispatch if action == "dispatch" else wf.redispatch
+        return call(case_id, version, unit_id=params.get("unit_id"), person_id=params.get("person_id"),
+                    deadline=params.get("deadline"), note=note)
+    if action == "accept":
+        return wf.accept(case_id, version, note)
+    if action == "return":
+        return wf.return_case(case_id, version, note or "")
+    if action == "feedback":
+        return wf.feedback(case_id, version, note or "")
+    if action in ("verify_pass", "verify_fail"):
+        return wf.verify(case_id, version, action == "verify_pass", note)
+    if action == "evaluate":
+        return wf.evaluate(case_id, version, int(params["satisfaction"]), note)
+    if action == "escalate":
+        return wf.escalate(case_id, version, note or "")
+    if action == "urge":
+        return wf.urge(case_id, version, note)
+    if action == "cancel":
+        return wf.cancel(case_id, version, note or "")
+    if action == "attach":
+        path = Path(params["path"])
+        wf.add_attachment(case_id, path.name, path.read_bytes())
+        return version
+    raise ValueError(f"unknown action {action!r}")
+
+
+def refusal_text(exc: Exception) -> str:
+    hint = getattr(exc, "hint", None)
+    text = getattr(exc, "message", None) or str(exc)
+    return f"{text}\n{hint}" if hint else text
+
+
+class NoteDialog(QDialog):
+    """A reason or a note; required ones cannot be confirmed empty."""
+
+    def __init__(self, title: str, required: bool, parent: QWidget | None = None, with_rating: bool = False) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.setObjectName("note-dialog")
+        self.required = required
+        lay = QVBoxLayout(self)
+        lay.addWidget(QLabel(self.tr("Reason (required):") if required else self.tr("Note (optional):")))
+        self.text = QPlainTextEdit()
+        self.text.setObjectName("note-text")
+        lay.addWidget(self.text)
+        self.rating: QSpinBox | None = None
+        if with_rating:
+            lay.addWidget(QLabel(self.tr("Satisfaction (1 = very dissatisfied, 5 = very satisfied):")))
+            self.rating = QSpinBox()
+            self.rating.setRange(1, 5)
+            self.rating.setValue(5)
+            lay.addWidget(self.rating)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        lay.addWidget(self.buttons)
+        self.text.textChanged.connect(self._check)
+        self._check()
+
+    def _check(self) -> None:
+        t = self.text.toPlainText().strip()
+        ok = (bool(t) or not self.required) and len(t) <= MAX_NOTE
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(ok)
+
+    def params(self) -> dict[str, Any]:
+        p: dict[str, Any] = {"note": self.text.toPlainText().strip()}
+        if self.rating is not None:
+            p["satisfaction"] = self.rating.value()
+        return p
+
+
+class ActionRunner(QObject):
+    """Starts actions for the hall's views and reports their outcomes."""
+    done = Signal(list)          # [Outcome]
+    started = Signal(str)
+
+    def __init__(self, worker: DbWorker, parent_widget: QWidget) -> None:
+        super().__init__(parent_widget)
+        self.worker = worker
+        self.parent_widget = parent_widget
+        self.dialog: QDialog | None = None    # the open dialog, for tests and focus
+
+    def start(self, action: dict[str, Any], cases: list[dict[str, Any]]) -> None:
+        """action: a row of cc.allowed_actions; cases: dicts with id, code, version."""
+        code = action["action"]
+        from .dispatch import DispatchDialog
+        if code in ("dispatch", "redispatch"):
+            dlg = DispatchDialog(self.worker, code, cases, self.parent_widget)
+            dlg.submitted.connect(lambda params_per_case: self._run(code, cases, params_per_case))
+            self._show(dlg)
+            return
+        if code == "attach":
+            path, _ = QFileDialog.getOpenFileName(self.parent_widget, self.tr("Attach a photo"), "",
+                                                  self.tr("Images (*.jpg *.jpeg *.png *.webp)"))
+            if path:
+                self._run(code, cases, [{"path": path}] * len(cases))
+            return
+        if action.get("needs_note") or code in ("evaluate", "urge", "accept", "verify_pass", "file"):
+            title = f"{action.get('label') or code} — {', '.join(c['code'] for c in cases)}"
+            dlg = NoteDialog(title, bool(action.get("needs_note")), self.parent_widget, with_rating=code == "evaluate")
+            dlg.accepted.connect(lambda: self._confirm_then_run(action, cases, [dlg.params()] * len(cases)))
+            self._show(dlg)
+            return
+        self._confirm_then_run(action, cases, [{}] * len(cases))
+
+    def _show(self, dlg: QDialog) -> None:
+        self.dialog = dlg
+        dlg.finished.connect(lambda _r: setattr(self, "dialog", None) if self.dialog is dlg else None)
+        dlg.open()
+
+    def _confirm_then_run(self, action: dict[str, Any], cases: list[dict[str, Any]],
+                          params: list[dict[str, Any]]) -> None:
+        if not action.get("irreversible"):
+            self._run(action["action"], cases, params)
+            return
+        box = QMessageBox(QMessageBox.Icon.Warning, self.tr("This cannot be undone"),
+                          self.tr("%1 for %2? This cannot be undone.")
+                          .replace("%1", action.get("label") or action["action"])
+                          .replace("%2", ", ".join(c["code"] for c in cases)),
+                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel, self.parent_widget)
+        box.setObjectName("confirm-irreversible")
+        box.accepted.connect(lambda: self._run(action["action"], cases, params))
+        self._show(box)
+
+    def _run(self, code: str, cases: list[dict[str, Any]], params: list[dict[str, Any]]) -> None:
+        self.started.emit(code)
+
+        def job(conn: psycopg.Connection) -> list[Outcome]:
+            out = []
+            for case, p in zip(cases, params):
+                try:
+                    perform(conn, code, case["id"], case["version"], p)
+                    out.append(Outcome(case["id"], case["code"], True))
+                except psycopg.OperationalError:
+                    raise
+                except Exception as exc:  # noqa: BLE001 - a refusal for this case, go on with the next
+                    out.append(Outcome(case["id"], case["code"], False, refusal_text(exc)))
+            return out
+
+        def failed(exc: Exception) -> None:
+            self.done.emit([Outcome(c["id"], c["code"], False, refusal_text(exc)) for c in cases])
+
+        self.worker.submit(job, self.done.emit, failed, retry=False)
+
+
+def first_recommended(options: list[dict[str, Any]]) -> dict[str, Any] | None:
+    for o in options:
+        if o["recommended"]:
+            return o
+    return None
+

@@ -1,0 +1,171 @@
+"""Starting the Qt side: the application object, language, theme; the hall, the wall and
+offscreen screenshots. The CLI calls these with a DSN; nothing here decides a rule."""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QEventLoop
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+
+from ..store.errors import CommandCenterError
+from . import i18n
+from .session import Session, open_session
+from .theme import HALL_QSS, WALL_QSS, apply_base_font
+
+
+def application(lang: str | None, wall: bool = False) -> QApplication:
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("commandcenter")
+    app.setOrganizationName("commandcenter")
+    app.setApplicationDisplayName("网格化服务管理指挥大厅" if (lang or "").startswith("zh") else "Command Hall")
+    i18n.install(app, i18n.choose_language(lang))
+    apply_base_font(app)
+    app.setStyleSheet(WALL_QSS if wall else HALL_QSS)
+    return app
+
+
+def wait_until(predicate: Callable[[], bool], timeout: float = 30.0) -> bool:
+    """Run the event loop until predicate() holds (screenshots, tests of startup)."""
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+        if predicate():
+            return True
+        time.sleep(0.01)
+    return predicate()
+
+
+def open_blocking(dsn: str, timeout: float = 60.0) -> Session:
+    """Open a session and wait for its first snapshot (screenshots and tests; the GUI is not
+    shown yet, so nothing waits that a user could see)."""
+    box: dict[str, object] = {}
+    open_session(dsn, lambda s: box.setdefault("session", s), lambda e: box.setdefault("error", e))
+    wait_until(lambda: bool(box), timeout)
+    if "error" in box:
+        raise CommandCenterError(f"cannot open the hall: {box['error']}")
+    if "session" not in box:
+        raise CommandCenterError("the database did not answer within a minute")
+    session: Session = box["session"]  # type: ignore[assignment]
+    wait_until(lambda: session.live.loaded, timeout)
+    return session
+
+
+def run_hall(dsn: str, lang: str | None) -> int:
+    from .main_window import HallWindow
+
+    app = application(lang)
+    holder: dict[str, QWidget] = {}
+
+    def ready(session: Session) -> None:
+        w = HallWindow(session)
+        holder["w"] = w
+        app.aboutToQuit.connect(session.close)
+        w.show()
+
+    def failed(exc: Exception) -> None:
+        QMessageBox.critical(None, "commandcenter", str(exc))
+        app.exit(2)
+
+    open_session(dsn, ready, failed)
+    return app.exec()
+
+
+def run_wall(dsn: str, lang: str | None, screen: int | None) -> int:
+    from .wall import WallWindow
+
+    app = application(lang, wall=True)
+    holder: dict[str, QWidget] = {}
+
+    def ready(session: Session) -> None:
+        w = WallWindow(session)
+        holder["w"] = w
+        app.aboutToQuit.connect(session.close)
+        screens = QGuiApplication.screens()
+        if screen is not None:
+            if not 1 <= screen <= len(screens):
+                QMessageBox.critical(None, "commandcenter",
+                                     f"there is no screen {screen}: this machine has {len(screens)} (use 1–{len(screens)})")
+                app.exit(2)
+                return
+            target = screens[screen - 1]
+        else:
+            target = QGuiApplication.primaryScreen()
+        w.setGeometry(target.geometry())
+        w.showFullScreen()
+        if w.windowHandle() is not None:
+            w.windowHandle().setScreen(target)
+
+    def failed(exc: Exception) -> None:
+        QMessageBox.critical(None, "commandcenter", str(exc))
+        app.exit(2)
+
+    open_session(dsn, ready, failed)
+    return app.exec()
+
+
+def screenshot(dsn: str, view: str, out: Path, lang: str | None, size: tuple[int, int]) -> Path:
+    """Render a view offscreen with the current data and save it as PNG."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    app = application(lang or "zh_CN", wall=view == "wall")
+    session = open_blocking(dsn)
+    try:
+        widget = _screenshot_widget(session, view)
+        widget.resize(*size)
+        widget.show()
+        _settle(session, widget, view)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        if not widget.grab().save(str(out), "PNG"):
+            raise CommandCenterError(f"could not write {out}")
+        widget.close()
+        return out
+    finally:
+        session.close()
+        app.processEvents()
+
+
+def _screenshot_widget(session: Session, view: str) -> QWidget:
+    from .main_window import HallWindow
+    from .map_view import MapView
+    from .staffing import StaffingView
+    from .wall import WallWindow
+
+    if view == "hall":
+        return HallWindow(session, restore_last=False)
+    if view == "wall":
+        return WallWindow(session)
+    if view == "map":
+        w = MapView(session.live, session.selection, session.geometry, session.basics.territory.staff)
+        w.setWindowTitle("map")
+        return w
+    if view == "staffing":
+        return StaffingView(session.live, session.worker, session.selection)
+    raise CommandCenterError(f"unknown view {view!r}: use hall, wall, map or staffing")
+
+
+def _settle(session: Session, widget: QWidget, view: str) -> None:
+    """Give the views something to show, then wait for every query to come back."""
+    live = session.live
+    open_rows = [r for r in live.rows.values() if r.is_open]
+    if view in ("hall", "map") and open_rows:
+        # the newest urgent case: what an operator would look at first
+        pick = max(open_rows, key=lambda r: (r.urgency != "normal", r.reported_at.timestamp()))
+        session.selection.select_case(pick.id)
+        session.selection.select_grid(pick.grid_id)
+        if view == "hall":
+            widget.dock_detail.raise_()    # type: ignore[attr-defined]
+    if view == "staffing":
+        # the street with the most grids shows the most
+        counts: dict[int, int] = {}
+        for g in session.geometry.grids:
+            counts[g.attrs["street_id"]] = counts.get(g.attrs["street_id"], 0) + 1
+        session.selection.street_selected.emit(max(counts, key=counts.get))
+    wait_until(lambda: session.worker.pending == 0, 30)
+    wait_until(lambda: False, 0.6)      # let deferred timers (labels, markers) fire
+    wait_until(lambda: session.worker.pending == 0, 30)
+    QCoreApplication.processEvents()

@@ -1,0 +1,197 @@
+"""The live case board dock: filter bar, counts per state, the table."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
+from PySide6.QtWidgets import (QAbstractItemView, QApplication, QCheckBox, QComboBox, QHBoxLayout, QHeaderView,
+                               QLabel, QLineEdit, QPushButton, QScrollArea, QTableView, QToolButton, QVBoxLayout, QWidget)
+
+from ..domain.board import COLUMNS, BoardFilter
+from .board_model import CASE_ID_ROLE, BoardModel
+from .i18n import named
+from .selection import Selection
+from .theme import STATE_COLOURS
+
+COLUMN_WIDTHS = {"code": 128, "reported_at": 86, "source": 66, "category": 112, "grid": 124, "community": 84,
+                 "street": 88, "state": 66, "tier": 84, "assignee": 116, "deadline": 80, "urgency": 52}
+
+
+class BoardView(QWidget):
+    dispatch_requested = Signal(list)     # case ids
+
+    def __init__(self, model: BoardModel, selection: Selection, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("board")
+        self.model = model
+        self.selection = selection
+        self.sound = False
+        ref = model.live.reference
+
+        self.state_box = QComboBox()
+        self.state_box.setObjectName("filter-state")
+        self.state_box.addItem(self.tr("All open"), "open")
+        self.state_box.addItem(self.tr("All states"), None)
+        for code, n in ref.states.items():
+            self.state_box.addItem(named(n), code)
+        self.street_box = QComboBox()
+        self.street_box.setObjectName("filter-street")
+        self.street_box.addItem(self.tr("All streets"), None)
+        for sid, n in ref.streets.items():
+            self.street_box.addItem(named(n), sid)
+        self.category_box = QComboBox()
+        self.category_box.setObjectName("filter-category")
+        self.category_box.addItem(self.tr("All categories"), None)
+        for cid, n in ref.categories.items():
+            self.category_box.addItem(named(n), cid)
+        self.urgency_box = QComboBox()
+        self.urgency_box.setObjectName("filter-urgency")
+        self.urgency_box.addItem(self.tr("Any urgency"), None)
+        for code, n in ref.urgencies.items():
+            self.urgency_box.addItem(named(n), code)
+        self.overdue_box = QCheckBox(self.tr("Overdue only"))
+        self.overdue_box.setObjectName("filter-overdue")
+        self.search = QLineEdit()
+        self.search.setObjectName("filter-text")
+        self.search.setPlaceholderText(self.tr("Search code, title, address, grid, assignee…  (Ctrl+F)"))
+        self.search.setClearButtonEnabled(True)
+        self.search.setMaxLength(100)
+        self.dispatch_btn = QPushButton(self.tr("Dispatch selected"))
+        self.dispatch_btn.setObjectName("dispatch-selected")
+        self.dispatch_btn.setProperty("primary", True)
+        self.dispatch_btn.setEnabled(False)
+        self.dispatch_btn.clicked.connect(lambda: self.dispatch_requested.emit(self.selected_ids()))
+
+        bar = QHBoxLayout()
+        for w in (self.state_box, self.street_box, self.category_box, self.urgency_box, self.overdue_box):
+            w.setMinimumContentsLength(6) if isinstance(w, QComboBox) else None
+            bar.addWidget(w)
+        self.search.setMinimumWidth(140)
+        bar.addWidget(self.search, 1)
+        bar.addWidget(self.dispatch_btn)
+
+        self.chips = QHBoxLayout()
+        self.chips.setSpacing(4)
+        self._chip: dict[str, QToolButton] = {}
+        for code, n in ref.states.items():
+            b = QToolButton()
+            b.setCheckable(True)
+            b.setObjectName(f"chip-{code}")
+            b.setStyleSheet(f"QToolButton {{ border-left: 4px solid {STATE_COLOURS.get(code, '#888')}; "
+                            f"padding: 1px 6px; }}")
+            b.clicked.connect(lambda _=False, c=code: self._chip_clicked(c))
+            self._chip[code] = b
+            self.chips.addWidget(b)
+        self.total = QLabel()
+        self.total.setProperty("role", "muted")
+        self.chips.addStretch(1)
+        self.chips.addWidget(self.total)
+
+        self.table = QTableView()
+        self.table.setObjectName("board-table")
+        self.table.setModel(model)
+        self.table.horizontalHeader().setSortIndicator(COLUMNS.index("reported_at"), Qt.SortOrder.DescendingOrder)
+        self.table.setSortingEnabled(True)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.setShowGrid(False)
+        vh = self.table.verticalHeader()
+        vh.setVisible(False)
+        vh.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)   # fixed heights: no per-row measuring
+        vh.setDefaultSectionSize(24)
+        hh = self.table.horizontalHeader()
+        hh.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        hh.setStretchLastSection(False)
+        for i, c in enumerate(COLUMNS):
+            self.table.setColumnWidth(i, COLUMN_WIDTHS[c])
+        hh.setSortIndicator(COLUMNS.index("reported_at"), Qt.SortOrder.DescendingOrder)
+        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
+
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(4, 4, 4, 4)
+        lay.addLayout(bar)
+        chips = QWidget()
+        chips.setLayout(self.chips)
+        self.chips.setContentsMargins(0, 0, 0, 0)
+        scroll = QScrollArea()
+        scroll.setWidget(chips)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        scroll.setFixedHeight(34)
+        lay.addWidget(scroll)
+        lay.addWidget(self.table, 1)
+
+        for box in (self.state_box, self.street_box, self.category_box, self.urgency_box):
+            box.currentIndexChanged.connect(self._filter_changed)
+        self.overdue_box.toggled.connect(self._filter_changed)
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(200)
+        self._search_timer.timeout.connect(self._filter_changed)
+        self.search.textChanged.connect(lambda _t: self._search_timer.start())
+        model.counts_changed.connect(self._update_counts)
+        model.urgent_arrived.connect(self._urgent)
+        selection.case_selected.connect(self.show_case)
+        self._update_counts()
+
+    # ------------------------------------------------------------ filtering
+    def current_filter(self) -> BoardFilter:
+        return BoardFilter(state=self.state_box.currentData(), street_id=self.street_box.currentData(),
+                           category_class=self.category_box.currentData(), urgency=self.urgency_box.currentData(),
+                           overdue_only=self.overdue_box.isChecked(), text=self.search.text())
+
+    def _filter_changed(self) -> None:
+        keep = self.selection.case_id
+        self.model.set_filter(self.current_filter())
+        if keep is not None:
+            self.show_case(keep)
+
+    def _chip_clicked(self, code: str) -> None:
+        i = self.state_box.findData(code)
+        if self.state_box.currentData() == code:
+            i = self.state_box.findData("open")
+        self.state_box.setCurrentIndex(i)
+
+    def _update_counts(self) -> None:
+        counts = self.model.index_.state_counts
+        ref = self.model.live.reference
+        current = self.state_box.currentData()
+        for code, b in self._chip.items():
+            b.setText(f"{named(ref.states[code])} {counts.get(code, 0)}")
+            b.setChecked(code == current)
+        self.total.setText(self.tr("%n case(s) shown", "", len(self.model.index_)))
+
+    # ------------------------------------------------------------ selection
+    def selected_ids(self) -> list[int]:
+        rows = self.table.selectionModel().selectedRows()
+        return [self.model.data(r, CASE_ID_ROLE) for r in rows]
+
+    def _selection_changed(self) -> None:
+        ids = self.selected_ids()
+        self.dispatch_btn.setEnabled(bool(ids))
+        self.dispatch_btn.setText(self.tr("Dispatch selected (%1)").replace("%1", str(len(ids))) if len(ids) > 1
+                                  else self.tr("Dispatch selected"))
+        current = self.table.currentIndex()
+        if current.isValid() and self.table.selectionModel().isRowSelected(current.row()):
+            self.selection.select_case(self.model.data(current, CASE_ID_ROLE))
+        elif len(ids) == 1:
+            self.selection.select_case(ids[0])
+        self.selection.select_cases(ids)
+
+    def show_case(self, case_id: int) -> None:
+        r = self.model.view_row_of(case_id)
+        if r is None:
+            return
+        idx = self.model.index(r, 0)
+        sm = self.table.selectionModel()
+        if self.selected_ids() != [case_id]:
+            sm.setCurrentIndex(idx, QItemSelectionModel.SelectionFlag.ClearAndSelect
+                               | QItemSelectionModel.SelectionFlag.Rows)
+        self.table.scrollTo(idx, QAbstractItemView.ScrollHint.EnsureVisible)
+
+    def _urgent(self, row) -> None:  # noqa: ANN001
+        if self.sound:
+            QApplication.beep()

@@ -1,0 +1,207 @@
+"""The live case board as a Qt table model. Filter and sort live in the core BoardIndex; this
+class only turns its row changes into Qt signals (no proxy, no reset for single changes)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QBrush, QColor, QFont
+
+from ..domain.board import COLUMNS, BoardFilter, BoardIndex, RowHooks, deadline_level, now_utc
+from ..store.queries import BoardRow
+from .fmt import local
+from .i18n import named, pick
+from .live import LiveData
+from .theme import DEADLINE_COLOURS, STATE_COLOURS, URGENCY_COLOURS, qcolor
+
+CASE_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+HIGHLIGHT_FOR = timedelta(seconds=90)
+
+
+def countdown(row: BoardRow, now: datetime) -> str:
+    """Time left in the current phase, '-' prefixed once overdue: 2d 03h, 1h 20m, 12m."""
+    if not row.is_open or row.deadline is None:
+        return "—"
+    secs = int((row.deadline - now).total_seconds())
+    sign = "-" if secs < 0 else ""
+    secs = abs(secs)
+    d, rem = divmod(secs, 86400)
+    h, rem = divmod(rem, 3600)
+    m = rem // 60
+    if d:
+        return f"{sign}{d}d {h:02d}h"
+    if h:
+        return f"{sign}{h}h {m:02d}m"
+    return f"{sign}{m}m"
+
+
+class _Hooks(RowHooks):
+    def __init__(self, model: "BoardModel") -> None:
+        self.m = model
+
+    def changed(self, view_row: int) -> None:
+        self.m.dataChanged.emit(self.m.index(view_row, 0), self.m.index(view_row, len(COLUMNS) - 1))
+
+    def begin_remove(self, view_row: int) -> None:
+        self.m.beginRemoveRows(QModelIndex(), view_row, view_row)
+
+    def end_remove(self) -> None:
+        self.m.endRemoveRows()
+
+    def begin_insert(self, view_row: int) -> None:
+        self.m.beginInsertRows(QModelIndex(), view_row, view_row)
+
+    def end_insert(self) -> None:
+        self.m.endInsertRows()
+
+
+class BoardModel(QAbstractTableModel):
+    counts_changed = Signal()
+    urgent_arrived = Signal(object)     # BoardRow of a new urgent / critical case
+
+    def __init__(self, live: LiveData, parent=None) -> None:  # noqa: ANN001
+        super().__init__(parent)
+        self.live = live
+        ref = live.reference
+        self.index_ = BoardIndex(category_class=ref.category_class,
+                                 state_rank={code: i for i, code in enumerate(ref.states)})
+        self._hooks = _Hooks(self)
+        self.highlight: dict[int, datetime] = {}
+        self._headers = [self.tr("Code"), self.tr("Reported"), self.tr("Source"), self.tr("Category"),
+                         self.tr("Grid"), self.tr("Community"), self.tr("Street"), self.tr("State"),
+                         self.tr("Tier"), self.tr("Assignee"), self.tr("Deadline"), self.tr("Urgency")]
+        self._bold = QFont()
+        self._bold.setBold(True)
+        live.snapshot_loaded.connect(self._load)
+        live.rows_changed.connect(self.apply)
+        if live.loaded:
+            self._load()
+        # the countdown column ticks; only visible cells repaint
+        self._tick = QTimer(self)
+        self._tick.timeout.connect(self._on_tick)
+        self._tick.start(1000)
+
+    # ------------------------------------------------------------ changes
+    def _load(self) -> None:
+        self.beginResetModel()
+        self.index_.load(self.live.rows.values())
+        self.endResetModel()
+        self.counts_changed.emit()
+
+    def apply(self, rows: list[BoardRow], old: list[BoardRow | None] | None = None) -> None:
+        now = now_utc()
+        for i, row in enumerate(rows):
+            kind = self.index_.upsert(row, self._hooks)
+            was = old[i] if old else None
+            if was is None and kind != "same" and row.urgency in ("urgent", "critical") and row.is_open:
+                self.highlight[row.id] = now
+                self.urgent_arrived.emit(row)
+        self.counts_changed.emit()
+
+    def set_filter(self, f: BoardFilter) -> None:
+        self.beginResetModel()      # a new question: the whole answer changes
+        self.index_.set_filter(f)
+        self.endResetModel()
+        self.counts_changed.emit()
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        self.layoutAboutToBeChanged.emit()
+        persistent = self.persistentIndexList()
+        ids = [self.index_.id_at(p.row()) if p.row() < len(self.index_) else None for p in persistent]
+        self.index_.set_sort(COLUMNS[column], order == Qt.SortOrder.DescendingOrder)
+        new = []
+        for p, cid in zip(persistent, ids):
+            r = self.index_.view_row_of(cid) if cid is not None else None
+            new.append(self.index(r, p.column()) if r is not None else QModelIndex())
+        self.changePersistentIndexList(persistent, new)
+        self.layoutChanged.emit()
+
+    def _on_tick(self) -> None:
+        n = len(self.index_)
+        if n:
+            col = COLUMNS.index("deadline")
+            self.dataChanged.emit(self.index(0, col), self.index(n - 1, col), [Qt.ItemDataRole.DisplayRole])
+        if self.highlight:
+            cutoff = now_utc() - HIGHLIGHT_FOR
+            for cid in [c for c, t in self.highlight.items() if t < cutoff]:
+                del self.highlight[cid]
+                r = self.index_.view_row_of(cid)
+                if r is not None:
+                    self._hooks.changed(r)
+
+    # ------------------------------------------------------------ Qt model API
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.index_)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: ANN201
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self._headers[section]
+        return None
+
+    def row(self, view_row: int) -> BoardRow:
+        return self.index_.row_at(view_row)
+
+    def view_row_of(self, case_id: int) -> int | None:
+        return self.index_.view_row_of(case_id)
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: ANN201
+        if not index.isValid() or index.row() >= len(self.index_):
+            return None
+        row = self.index_.row_at(index.row())
+        col = COLUMNS[index.column()]
+        ref = self.live.reference
+        if role == Qt.ItemDataRole.DisplayRole:
+            if col == "code":
+                return row.code
+            if col == "reported_at":
+                return local(row.reported_at).strftime("%m-%d %H:%M")
+            if col == "source":
+                return named(ref.sources.get(row.source))
+            if col == "category":
+                return pick(row.category_name, row.category_name_en)
+            if col == "grid":
+                return row.grid_name
+            if col == "community":
+                return row.community_name
+            if col == "street":
+                return pick(row.street_name, row.street_name_en)
+            if col == "state":
+                return named(ref.states.get(row.state))
+            if col == "tier":
+                return named(ref.tiers.get(row.tier))
+            if col == "assignee":
+                return row.assignee
+            if col == "deadline":
+                return countdown(row, now_utc())
+            if col == "urgency":
+                return named(ref.urgencies.get(row.urgency))
+        elif role == CASE_ID_ROLE:
+            return row.id
+        elif role == Qt.ItemDataRole.ForegroundRole:
+            if col == "state":
+                return QBrush(QColor(STATE_COLOURS.get(row.state, "#dbe4ee")))
+            if col == "urgency":
+                return QBrush(QColor(URGENCY_COLOURS.get(row.urgency, "#dbe4ee")))
+            if col == "deadline":
+                level = deadline_level(row, now_utc())
+                return QBrush(QColor("#0b1220" if level else "#6b7a8f"))
+        elif role == Qt.ItemDataRole.BackgroundRole:
+            if col == "deadline":
+                level = deadline_level(row, now_utc())
+                if level:
+                    return QBrush(QColor(DEADLINE_COLOURS[level]))
+            if row.id in self.highlight:
+                return QBrush(qcolor(URGENCY_COLOURS.get(row.urgency, "#ffb020"), 70))
+        elif role == Qt.ItemDataRole.FontRole:
+            if col in ("code", "deadline") or (col == "urgency" and row.urgency != "normal"):
+                return self._bold
+        elif role == Qt.ItemDataRole.TextAlignmentRole:
+            if col == "deadline":
+                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        elif role == Qt.ItemDataRole.ToolTipRole:
+            return f"{row.code} · {row.title}\n{row.address}"
+        return None

@@ -1,0 +1,276 @@
+"""Case detail: every field, photos, the timeline from the event table, and the actions the
+case's state allows, as read from the database (cc.allowed_actions)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QPixmap
+from PySide6.QtWidgets import (QFormLayout, QFrame, QGridLayout, QHBoxLayout, QHeaderView, QLabel, QPushButton,
+                               QScrollArea, QSplitter, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
+
+from ..domain.board import deadline_level, now_utc
+from ..store import queries
+from .actions import SHORTCUTS, ActionRunner, Outcome
+from .board_model import countdown
+from .fmt import local
+from .i18n import named, pick
+from .live import LiveData
+from .selection import Selection
+from .theme import DEADLINE_COLOURS, STATE_COLOURS, URGENCY_COLOURS
+from .worker import DbWorker
+
+
+def _fmt(ts) -> str:  # noqa: ANN001
+    return local(ts).strftime("%Y-%m-%d %H:%M") if ts else "—"
+
+
+class CaseDetailView(QWidget):
+    def __init__(self, live: LiveData, worker: DbWorker, selection: Selection, runner: ActionRunner,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("case-detail")
+        self.live = live
+        self.worker = worker
+        self.selection = selection
+        self.runner = runner
+        self.detail: queries.CaseDetail | None = None
+        self.case_id: int | None = None
+
+        self.title = QLabel(self.tr("Select a case on the board or the map"))
+        self.title.setProperty("role", "title")
+        self.title.setWordWrap(True)
+        self.badges = QLabel()
+        self.banner = QLabel()
+        self.banner.setObjectName("detail-banner")
+        self.banner.setWordWrap(True)
+        self.banner.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.banner.hide()
+        self.actions_box = QHBoxLayout()
+        self.actions_box.setSpacing(4)
+        self.action_buttons: dict[str, QPushButton] = {}
+
+        self.form = QFormLayout()
+        self.form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
+        self.fields: dict[str, QLabel] = {}
+        for key, label in (("category", self.tr("Category")), ("source", self.tr("Source")),
+                           ("place", self.tr("Location")), ("address", self.tr("Address")),
+                           ("tier", self.tr("Tier")), ("assignee", self.tr("Assignee")),
+                           ("reported", self.tr("Reported")), ("deadline", self.tr("Deadline")),
+                           ("reporter", self.tr("Reporter")), ("counts", self.tr("Urged / escalated / rework")),
+                           ("satisfaction", self.tr("Satisfaction")), ("description", self.tr("Description"))):
+            v = QLabel("—")
+            v.setWordWrap(True)
+            v.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            self.fields[key] = v
+            self.form.addRow(label, v)
+        self.photos = QHBoxLayout()
+        self.photos_label = QLabel(self.tr("No photos"))
+        self.photos_label.setProperty("role", "muted")
+        self.photos.addWidget(self.photos_label)
+        self.photos.addStretch(1)
+
+        self.timeline = QTreeWidget()
+        self.timeline.setObjectName("timeline")
+        self.timeline.setHeaderLabels([self.tr("Time"), self.tr("Who"), self.tr("Action"), self.tr("State"),
+                                       self.tr("Note")])
+        self.timeline.setRootIsDecorated(False)
+        self.timeline.setUniformRowHeights(True)
+        self.timeline.header().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        for i, w in enumerate((120, 90, 110, 140)):
+            self.timeline.setColumnWidth(i, w)
+
+        top = QWidget()
+        tl = QVBoxLayout(top)
+        tl.setContentsMargins(6, 6, 6, 6)
+        tl.addWidget(self.title)
+        tl.addWidget(self.badges)
+        tl.addWidget(self.banner)
+        tl.addLayout(self.actions_box)
+        line = QFrame()
+        line.setFrameShape(QFrame.Shape.HLine)
+        tl.addWidget(line)
+        tl.addLayout(self.form)
+        tl.addLayout(self.photos)
+        tl.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(top)
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(scroll)
+        split.addWidget(self.timeline)
+        split.setSizes([360, 240])
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(split)
+
+        selection.case_selected.connect(self.show_case)
+        live.events_applied.connect(self._events)
+        runner.done.connect(self._outcomes)
+
+    # ------------------------------------------------------------ loading
+    def show_case(self, case_id: int) -> None:
+        if case_id != self.case_id:
+            self.banner.hide()
+        self.case_id = case_id
+        self.reload()
+
+    def reload(self) -> None:
+        if self.case_id is None:
+            return
+        cid = self.case_id
+        self.worker.submit(lambda conn: queries.case_detail(conn, cid), self._loaded, self._failed, key="detail")
+
+    def _events(self, events: list) -> None:
+        if self.case_id is not None and any(e.case_id == self.case_id for e in events):
+            self.reload()
+
+    def _failed(self, exc: Exception) -> None:
+        self.show_message(str(exc), error=True)
+
+    def _loaded(self, detail: queries.CaseDetail | None) -> None:
+        if detail is None:
+            self.title.setText(self.tr("This case is not visible to you"))
+            return
+        if detail.case["id"] != self.case_id:
+            return
+        self.detail = detail
+        c = detail.case
+        ref = self.live.reference
+        self.title.setText(f"{c['code']}  {c['title']}")
+        state_colour = STATE_COLOURS.get(c["state"], "#888")
+        urg = c["urgency"]
+        level = deadline_level(self.live.rows.get(c["id"]) or _RowLike(c), now_utc())
+        deadline_html = ""
+        if level:
+            deadline_html = (f" <span style='background:{DEADLINE_COLOURS[level]}; color:#0b1220; padding:2px 6px;'>"
+                             f"&nbsp;{countdown(_RowLike(c), now_utc())}&nbsp;</span>")
+        self.badges.setText(
+            f"<span style='background:{state_colour}; color:#0b1220; padding:2px 6px;'>&nbsp;"
+            f"{named(ref.states.get(c['state']))}&nbsp;</span> "
+            f"<span style='color:{URGENCY_COLOURS.get(urg, '#ccc')}; font-weight:bold;'>"
+            f"{named(ref.urgencies.get(urg))}</span>{deadline_html}")
+        f = self.fields
+        f["category"].setText(pick(c["item_name"], c["item_name_en"]))
+        f["source"].setText(named(ref.sources.get(c["source"])))
+        f["place"].setText(f"{pick(c['street_name'], c['street_name_en'])} / {c['community_name']} / {c['grid_name']}")
+        f["address"].setText(c["address"] or "—")
+        f["tier"].setText(named(ref.tiers.get(c["tier"])))
+        f["assignee"].setText(c["assignee_person_name"] or c["assignee_unit_name"] or "—")
+        f["reported"].setText(_fmt(c["reported_at"]))
+        f["deadline"].setText(_fmt(c["deadline"]))
+        reporter = c["reporter_person_name"] or c["reporter_name"] or "—"
+        if c.get("reporter_phone"):
+            reporter += f"  {c['reporter_phone']}"
+        f["reporter"].setText(reporter)
+        f["counts"].setText(f"{c['urge_count']} / {c['escalation_count']} / {c['rework_count']}")
+        f["satisfaction"].setText("★" * c["satisfaction"] if c["satisfaction"] else "—")
+        f["description"].setText(c["description"] or "—")
+        self._show_photos(detail.attachments)
+        self._show_timeline(detail.timeline)
+        self._show_actions(detail.actions)
+
+    def _show_photos(self, attachments: list[dict[str, Any]]) -> None:
+        while self.photos.count() > 2:
+            w = self.photos.takeAt(1).widget()
+            if w is not None:
+                w.deleteLater()
+        self.photos_label.setText(self.tr("No photos") if not attachments else self.tr("Photos:"))
+        for i, a in enumerate(attachments[:6]):
+            pix = QPixmap()
+            pix.loadFromData(bytes(a["content"]))
+            lbl = QLabel()
+            lbl.setToolTip(f"{a['filename']} · {a['uploaded_by']} · {_fmt(a['uploaded_at'])}")
+            if not pix.isNull():
+                lbl.setPixmap(pix.scaled(96, 72, Qt.AspectRatioMode.KeepAspectRatio,
+                                         Qt.TransformationMode.SmoothTransformation))
+            else:
+                lbl.setText(a["filename"])
+            self.photos.insertWidget(1 + i, lbl)
+
+    def _show_timeline(self, events: list[dict[str, Any]]) -> None:
+        ref = self.live.reference
+        self.timeline.clear()
+        items = []
+        for e in events:
+            frm = named(ref.states.get(e["from_state"])) if e["from_state"] else ""
+            to = named(ref.states.get(e["to_state"]))
+            item = QTreeWidgetItem([_fmt(e["at"]), e["actor_name"], pick(e["action_name"], e["action_name_en"]) or e["action"],
+                                    f"{frm} → {to}" if frm else to, e["note"]])
+            item.setToolTip(4, e["note"])
+            items.append(item)
+        self.timeline.addTopLevelItems(items)
+        if items:
+            self.timeline.scrollToItem(items[-1])
+
+    def _show_actions(self, actions: list[dict[str, Any]]) -> None:
+        while self.actions_box.count():
+            w = self.actions_box.takeAt(0).widget()
+            if w is not None:
+                w.deleteLater()
+        self.action_buttons.clear()
+        for a in actions:
+            label = pick(a["name"], a["name_en"])
+            b = QPushButton(label)
+            b.setObjectName(f"action-{a['action']}")
+            key = SHORTCUTS.get(a["action"])
+            if key:
+                b.setShortcut(QKeySequence(key))
+                b.setToolTip(f"{label}  ({key})")
+            if a["action"] in ("dispatch", "verify_pass"):
+                b.setProperty("primary", True)
+            b.setEnabled(bool(a["permitted"]))
+            if not a["permitted"]:
+                b.setToolTip(self.tr("Your role may not do this"))
+            b.clicked.connect(lambda _=False, act=dict(a, label=label): self.trigger(act))
+            self.action_buttons[a["action"]] = b
+            self.actions_box.addWidget(b)
+        self.actions_box.addStretch(1)
+
+    # ------------------------------------------------------------ acting
+    def trigger(self, action: dict[str, Any] | str) -> None:
+        if isinstance(action, str):
+            match = [a for a in (self.detail.actions if self.detail else []) if a["action"] == action]
+            if not match:
+                return
+            action = dict(match[0], label=pick(match[0]["name"], match[0]["name_en"]))
+        cases = [self._case_ref(self.detail.case)] if self.detail else []
+        ids = self.selection.case_ids
+        if action["action"] in ("dispatch", "redispatch") and len(ids) > 1 and self.case_id in ids:
+            rows = [self.live.rows[i] for i in ids if i in self.live.rows]
+            cases = [{"id": r.id, "code": r.code, "version": r.version} for r in rows]
+        if cases:
+            self.runner.start(action, cases)
+
+    @staticmethod
+    def _case_ref(c: dict[str, Any]) -> dict[str, Any]:
+        return {"id": c["id"], "code": c["code"], "version": c["version"]}
+
+    def _outcomes(self, outcomes: list[Outcome]) -> None:
+        refused = [o for o in outcomes if not o.ok]
+        done = [o for o in outcomes if o.ok]
+        if refused:
+            lines = [f"{o.code}: {o.message}" for o in refused]
+            head = self.tr("Refused by the database:") if not done else \
+                self.tr("%1 done, %2 refused:").replace("%1", str(len(done))).replace("%2", str(len(refused)))
+            self.show_message(head + "\n" + "\n".join(lines), error=True)
+        elif done:
+            self.show_message(self.tr("Done: %1").replace("%1", ", ".join(o.code for o in done)), error=False)
+        self.reload()    # the view follows the database, whatever happened
+
+    def show_message(self, text: str, error: bool) -> None:
+        self.banner.setProperty("role", "banner-error" if error else "banner-ok")
+        self.banner.style().unpolish(self.banner)
+        self.banner.style().polish(self.banner)
+        self.banner.setText(text)
+        self.banner.show()
+
+
+class _RowLike:
+    """Adapts a detail dict to what deadline_level / countdown read."""
+
+    def __init__(self, c: dict[str, Any]) -> None:
+        self.is_open = c["is_open"]
+        self.deadline = c["deadline"]
+

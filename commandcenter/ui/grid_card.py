@@ -1,0 +1,95 @@
+"""The grid card: who serves this grid in each of the seven roles (with contacts), its open
+cases and its population figures. Opens when a grid is clicked on the map."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QHeaderView, QLabel, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
+
+from ..store import queries
+from .i18n import named, pick
+from .live import LiveData
+from .selection import Selection
+from .theme import STATE_COLOURS
+from .worker import DbWorker
+
+
+class GridCardView(QWidget):
+    def __init__(self, live: LiveData, worker: DbWorker, selection: Selection, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("grid-card")
+        self.live = live
+        self.worker = worker
+        self.selection = selection
+        self.grid_id: int | None = None
+        self.title = QLabel(self.tr("Click a grid on the map"))
+        self.title.setProperty("role", "title")
+        self.facts = QLabel()
+        self.facts.setWordWrap(True)
+        self.staff = QTreeWidget()
+        self.staff.setObjectName("grid-staff")
+        self.staff.setHeaderLabels([self.tr("Role"), self.tr("Name"), self.tr("Phone"), self.tr("Employer")])
+        self.staff.setRootIsDecorated(False)
+        self.staff.header().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.staff.setColumnWidth(0, 130)
+        self.cases = QTreeWidget()
+        self.cases.setObjectName("grid-cases")
+        self.cases.setHeaderLabels([self.tr("Code"), self.tr("State"), self.tr("Title")])
+        self.cases.setRootIsDecorated(False)
+        self.cases.setColumnWidth(0, 130)
+        self.cases.itemActivated.connect(lambda item, _c: self.selection.select_case(item.data(0, Qt.ItemDataRole.UserRole)))
+        self.cases.itemClicked.connect(lambda item, _c: self.selection.select_case(item.data(0, Qt.ItemDataRole.UserRole)))
+        lay = QVBoxLayout(self)
+        lay.addWidget(self.title)
+        lay.addWidget(self.facts)
+        lay.addWidget(self.staff, 3)
+        self.cases_label = QLabel(self.tr("Open cases"))
+        lay.addWidget(self.cases_label)
+        lay.addWidget(self.cases, 2)
+        selection.grid_selected.connect(self.show_grid)
+        live.events_applied.connect(self._events)
+
+    def show_grid(self, grid_id: int) -> None:
+        self.grid_id = grid_id
+        self.worker.submit(lambda conn: queries.grid_card(conn, grid_id), self._loaded, key="grid-card")
+
+    def _events(self, events: list) -> None:
+        if self.grid_id is not None:
+            grids = {r.grid_id for e in events if (r := self.live.rows.get(e.case_id)) is not None}
+            if self.grid_id in grids:
+                self.show_grid(self.grid_id)
+
+    def _loaded(self, g: dict[str, Any] | None) -> None:
+        if g is None or g["id"] != self.grid_id:
+            return
+        self.title.setText(f"{g['name']}  ({g['code']})")
+        self.facts.setText(
+            f"{pick(g['street_name'], g['street_name_en'])} / {g['community_name']} · "
+            f"{pick(g['type_name'], g['type_name_en'])} · {pick(g['level_name'], g['level_name_en'])}\n"
+            + self.tr("Population %1 · households %2 · buildings %3 · area %4 km²")
+            .replace("%1", f"{g['population']:,}").replace("%2", f"{g['households']:,}")
+            .replace("%3", str(g["buildings"])).replace("%4", f"{g['area_m2'] / 1e6:.2f}"))
+        self.staff.clear()
+        for s in g["staff"]:
+            role = pick(s["role_name"], s["role_name_en"])
+            if s["person_id"] is None:
+                item = QTreeWidgetItem([role, self.tr("VACANT"), "", ""])
+                item.setForeground(1, Qt.GlobalColor.red)
+            else:
+                name = s["name"] + ("" if s["on_duty"] else self.tr(" (off duty)"))
+                item = QTreeWidgetItem([role, name, s["phone"] or "", s["employer"] or ""])
+            self.staff.addTopLevelItem(item)
+        self.cases.clear()
+        ref = self.live.reference
+        for c in g["open_cases"]:
+            item = QTreeWidgetItem([c["code"], named(ref.states.get(c["state"])), c["title"]])
+            item.setData(0, Qt.ItemDataRole.UserRole, c["id"])
+
+            item.setForeground(1, QColor(STATE_COLOURS.get(c["state"], "#ccc")))
+            if c["overdue"]:
+                item.setForeground(0, QColor("#ef4444"))
+            self.cases.addTopLevelItem(item)
+        self.cases_label.setText(self.tr("Open cases: %1").replace("%1", str(len(g["open_cases"]))))

@@ -1,0 +1,131 @@
+"""KPI strip: today's reported / filed / dispatched / closed, overdue now, open, the on-time
+closure rate of the last 30 days, and a per-street ranking chart. Refreshed after changes
+(debounced), computed by the database."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from ..store import queries
+from .i18n import pick
+from .live import LiveData
+from .theme import BG
+from .worker import DbWorker
+
+
+class KpiModel(QObject):
+    """Holds the latest KPIs and refreshes them after changes; shared by the hall and the wall."""
+    updated = Signal(object)
+
+    def __init__(self, live: LiveData, worker: DbWorker, parent=None) -> None:  # noqa: ANN001
+        super().__init__(parent)
+        self.live = live
+        self.worker = worker
+        self.kpis: queries.Kpis | None = None
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(1500)
+        self._timer.timeout.connect(self.refresh)
+        live.snapshot_loaded.connect(self.refresh)
+        live.events_applied.connect(lambda _e: self._timer.start() if not self._timer.isActive() else None)
+        self._minute = QTimer(self)              # overdue grows with the clock, not only with events
+        self._minute.timeout.connect(self.refresh)
+        self._minute.start(60_000)
+        if live.loaded:
+            self.refresh()
+
+    def refresh(self) -> None:
+        self.worker.submit(queries.kpis, self._loaded, lambda _e: None, key="kpis")
+
+    def _loaded(self, k: queries.Kpis) -> None:
+        self.kpis = k
+        self.updated.emit(k)
+
+
+def _tile(label: str, object_name: str) -> tuple[QWidget, QLabel]:
+    w = QWidget()
+    lay = QVBoxLayout(w)
+    lay.setContentsMargins(10, 2, 10, 2)
+    lay.setSpacing(0)
+    v = QLabel("—")
+    v.setObjectName(object_name)
+    v.setProperty("role", "kpi-value")
+    t = QLabel(label)
+    t.setProperty("role", "kpi-label")
+    lay.addWidget(v)
+    lay.addWidget(t)
+    return w, v
+
+
+def short_street(name: str) -> str:
+    """Axis labels: 东华门街道 → 东华门, Donghuamen Street → Donghuamen."""
+    return name.removesuffix("街道").removesuffix(" Street").removesuffix(" Town")[:10]
+
+
+class RankingChart(pg.PlotWidget):
+    """Streets ranked by open overdue cases (bars) — where the hall should look first."""
+
+    def __init__(self, parent: QWidget | None = None, font_px: int = 10) -> None:
+        super().__init__(parent, background=BG)
+        self.setMenuEnabled(False)
+        self.setMouseEnabled(False, False)
+        self.getPlotItem().hideButtons()
+        self.bars = pg.BarGraphItem(x=[], height=[], width=0.7, brush="#ef4444")
+        self.open_bars = pg.BarGraphItem(x=[], height=[], width=0.7, brush="#2f6690")
+        self.addItem(self.open_bars)
+        self.addItem(self.bars)
+        self.font_px = font_px
+        self.getAxis("left").setTextPen("#8aa0b6")
+        self.getAxis("bottom").setTextPen("#cbd5e1")
+
+    def show_streets(self, streets: list[dict], top: int = 17) -> None:
+        ranked = sorted(streets, key=lambda s: (-s["overdue"], -s["open"]))[:top]
+        x = np.arange(len(ranked))
+        self.open_bars.setOpts(x=x, height=[s["open"] for s in ranked])
+        self.bars.setOpts(x=x, height=[s["overdue"] for s in ranked])
+        ticks = [(i, short_street(pick(s["name"], s["name_en"]))) for i, s in enumerate(ranked)]
+        self.getAxis("bottom").setTicks([ticks])
+        self.setXRange(-0.6, max(len(ranked), 1) - 0.4, padding=0)
+        self.setYRange(0, max([s["open"] for s in ranked] + [1]) * 1.1, padding=0)
+
+
+class KpiStrip(QWidget):
+    def __init__(self, kpi: KpiModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("kpi-strip")
+        self.kpi = kpi
+        tiles = QHBoxLayout()
+        self.values: dict[str, QLabel] = {}
+        for key, label in (("reported", self.tr("Reported today")), ("filed", self.tr("Filed today")),
+                           ("dispatched", self.tr("Dispatched today")), ("closed", self.tr("Closed today")),
+                           ("open", self.tr("Open now")), ("overdue", self.tr("Overdue now")),
+                           ("on_time", self.tr("On-time closure (30 d)"))):
+            w, v = _tile(label, f"kpi-{key}")
+            self.values[key] = v
+            tiles.addWidget(w)
+        self.chart = RankingChart()
+        self.chart.setMinimumWidth(260)
+        self.chart_title = QLabel(self.tr("Streets: open (blue) and overdue (red)"))
+        self.chart_title.setProperty("role", "kpi-label")
+        right = QVBoxLayout()
+        right.setSpacing(0)
+        right.addWidget(self.chart_title)
+        right.addWidget(self.chart, 1)
+        lay = QGridLayout(self)
+        lay.setContentsMargins(4, 2, 4, 2)
+        lay.addLayout(tiles, 0, 0)
+        lay.addLayout(right, 0, 1)
+        lay.setColumnStretch(1, 1)
+        kpi.updated.connect(self.display)
+        if kpi.kpis is not None:
+            self.display(kpi.kpis)
+
+    def display(self, k: queries.Kpis) -> None:
+        for key in ("reported", "filed", "dispatched", "closed", "open", "overdue"):
+            self.values[key].setText(f"{getattr(k, key):,}")
+        self.values["overdue"].setStyleSheet("color: #ef4444;" if k.overdue else "")
+        self.values["on_time"].setText(f"{k.on_time_rate:.1%}" if k.on_time_rate is not None else "—")
+        self.chart.show_streets(k.streets)

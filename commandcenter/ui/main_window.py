@@ -1,0 +1,219 @@
+"""The command hall's main window: every view is a dock that can float onto another monitor;
+one live data model feeds them all. The status bar always shows the link to the database and
+the time of the last applied event."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import (QApplication, QDockWidget, QInputDialog, QLabel, QMainWindow, QMessageBox, QWidget)
+
+from ..store.listener import FeedState
+from . import layouts
+from .actions import SHORTCUTS, ActionRunner
+from .board import BoardView
+from .board_model import BoardModel
+from .detail import CaseDetailView
+from .grid_card import GridCardView
+from .fmt import local
+from .i18n import pick
+from .kpi import KpiModel, KpiStrip
+from .map_view import MapView
+from .session import Session
+from .staffing import StaffingView
+
+
+class HallWindow(QMainWindow):
+    def __init__(self, session: Session, parent: QWidget | None = None, restore_last: bool = True) -> None:
+        super().__init__(parent)
+        self.setObjectName("hall")
+        self.session = session
+        ref = session.reference
+        self.setWindowTitle(self.tr("Command hall — %1").replace("%1", pick(ref.district, ref.district_en)))
+        self.setDockNestingEnabled(True)
+        self.setDockOptions(QMainWindow.DockOption.AllowNestedDocks | QMainWindow.DockOption.AllowTabbedDocks
+                            | QMainWindow.DockOption.AnimatedDocks)
+        live, worker, sel = session.live, session.worker, session.selection
+        self.runner = ActionRunner(worker, self)
+        self.board_model = BoardModel(live, self)
+        self.kpi_model = KpiModel(live, worker, self)
+        self.board = BoardView(self.board_model, sel)
+        self.detail = CaseDetailView(live, worker, sel, self.runner)
+        self.map = MapView(live, sel, session.geometry, session.basics.territory.staff)
+        self.staffing = StaffingView(live, worker, sel)
+        self.grid_card = GridCardView(live, worker, sel)
+        self.kpis = KpiStrip(self.kpi_model)
+        self.board.dispatch_requested.connect(self._dispatch_selected)
+        sel.grid_selected.connect(lambda _g: self.dock_grid.raise_())
+
+        self.docks: dict[str, QDockWidget] = {}
+        self.dock_kpi = self._dock("kpi", self.tr("Key figures"), self.kpis, Qt.DockWidgetArea.TopDockWidgetArea)
+        self.dock_board = self._dock("board", self.tr("Live case board"), self.board, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.dock_map = self._dock("map", self.tr("Grid map"), self.map, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.dock_detail = self._dock("detail", self.tr("Case detail"), self.detail, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.dock_grid = self._dock("grid", self.tr("Grid card"), self.grid_card, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.dock_staffing = self._dock("staffing", self.tr("Staffing"), self.staffing,
+                                        Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.splitDockWidget(self.dock_board, self.dock_staffing, Qt.Orientation.Vertical)
+        self.splitDockWidget(self.dock_map, self.dock_detail, Qt.Orientation.Vertical)
+        self.tabifyDockWidget(self.dock_detail, self.dock_grid)
+        self.dock_detail.raise_()
+        self.resizeDocks([self.dock_board, self.dock_staffing, self.dock_map, self.dock_detail], [1100, 1100, 800, 800],
+                         Qt.Orientation.Horizontal)
+        self.resizeDocks([self.dock_board, self.dock_staffing], [640, 300], Qt.Orientation.Vertical)
+        self.resizeDocks([self.dock_map, self.dock_detail], [560, 420], Qt.Orientation.Vertical)
+        self.resizeDocks([self.dock_kpi], [118], Qt.Orientation.Vertical)
+        self.default_state = self.saveState()
+
+        self.link = QLabel()
+        self.link.setObjectName("link-state")
+        self.last_event = QLabel()
+        self.last_event.setObjectName("last-event")
+        self.busy = QLabel()
+        self.who = QLabel(self.tr("Signed in as %1").replace("%1", session.basics.account))
+        sb = self.statusBar()
+        sb.addPermanentWidget(self.busy)
+        sb.addPermanentWidget(self.who)
+        sb.addPermanentWidget(self.last_event)
+        sb.addPermanentWidget(self.link)
+        worker.busy_changed.connect(lambda b: self.busy.setText(self.tr("working…") if b else ""))
+        live.state_changed.connect(self._link_changed)
+        live.events_applied.connect(lambda _e: self._update_last_event())
+        live.snapshot_loaded.connect(self._update_last_event)
+        self.board_model.urgent_arrived.connect(
+            lambda row: sb.showMessage(self.tr("New urgent case: %1 %2").replace("%1", row.code)
+                                       .replace("%2", row.title), 15000))
+        self.runner.done.connect(lambda _o: self.dock_detail.raise_())
+        self._clock = QTimer(self)
+        self._clock.timeout.connect(self._update_last_event)
+        self._clock.start(1000)
+        self._link_changed(live.state)
+        self._build_menus()
+        self.resize(1600, 950)
+        if restore_last and not layouts.restore(self, layouts.LAST):
+            self.resize(1600, 950)
+
+    # ------------------------------------------------------------ docks and menus
+    def _dock(self, name: str, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
+        d = QDockWidget(title, self)
+        d.setObjectName(f"dock-{name}")
+        d.setWidget(widget)
+        d.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+                      | QDockWidget.DockWidgetFeature.DockWidgetClosable)
+        self.addDockWidget(area, d)
+        self.docks[name] = d
+        return d
+
+    def _build_menus(self) -> None:
+        mb = self.menuBar()
+        file_menu = mb.addMenu(self.tr("&File"))
+        quit_action = QAction(self.tr("Quit"), self)
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+        file_menu.addAction(quit_action)
+
+        view = mb.addMenu(self.tr("&View"))
+        for d in self.docks.values():
+            view.addAction(d.toggleViewAction())
+        view.addSeparator()
+        find = QAction(self.tr("Search the board"), self)
+        find.setShortcut(QKeySequence.StandardKey.Find)
+        find.triggered.connect(lambda: (self.dock_board.raise_(), self.board.search.setFocus(), self.board.search.selectAll()))
+        view.addAction(find)
+        full = QAction(self.tr("Full screen (active window)"), self)
+        full.setShortcut(QKeySequence("F11"))
+        full.triggered.connect(self.toggle_full_screen)
+        view.addAction(full)
+        self.move_menu = view.addMenu(self.tr("Move to screen"))
+        self.move_menu.aboutToShow.connect(self._fill_move_menu)
+        self._fill_move_menu()
+
+        lay = mb.addMenu(self.tr("&Layouts"))
+        save = QAction(self.tr("Save layout as…"), self)
+        save.triggered.connect(self._save_layout_dialog)
+        lay.addAction(save)
+        self.restore_menu = lay.addMenu(self.tr("Restore layout"))
+        self.restore_menu.aboutToShow.connect(self._fill_restore_menu)
+        self.delete_menu = lay.addMenu(self.tr("Delete layout"))
+        self.delete_menu.aboutToShow.connect(self._fill_restore_menu)
+        reset = QAction(self.tr("Default layout"), self)
+        reset.triggered.connect(lambda: self.restoreState(self.default_state))
+        lay.addAction(reset)
+
+        help_menu = mb.addMenu(self.tr("&Help"))
+        keys = QAction(self.tr("Keyboard shortcuts"), self)
+        keys.setShortcut(QKeySequence("F1"))
+        keys.triggered.connect(self._show_shortcuts)
+        help_menu.addAction(keys)
+
+    def _fill_move_menu(self) -> None:
+        self.move_menu.clear()
+        screens = QGuiApplication.screens()
+        targets = [(self.tr("Main window"), self)] + [(d.windowTitle(), d) for d in self.docks.values()]
+        for label, w in targets:
+            sub = self.move_menu.addMenu(label)
+            for i, sc in enumerate(screens):
+                g = sc.geometry()
+                a = sub.addAction(self.tr("Screen %1 (%2×%3)").replace("%1", str(i + 1))
+                                  .replace("%2", str(g.width())).replace("%3", str(g.height())))
+                a.triggered.connect(lambda _=False, ww=w, n=i: layouts.move_to_screen(ww, n))
+
+    def _fill_restore_menu(self) -> None:
+        self.restore_menu.clear()
+        self.delete_menu.clear()
+        for name in layouts.names():
+            self.restore_menu.addAction(name).triggered.connect(lambda _=False, n=name: layouts.restore(self, n))
+            self.delete_menu.addAction(name).triggered.connect(lambda _=False, n=name: layouts.delete(n))
+
+    def _save_layout_dialog(self) -> None:
+        name, ok = QInputDialog.getText(self, self.tr("Save layout"), self.tr("Name of this layout:"))
+        name = name.strip()
+        if ok and name:
+            if "/" in name or "\\" in name or len(name) > 60:
+                QMessageBox.warning(self, self.tr("Save layout"),
+                                    self.tr("A layout name has at most 60 characters and no slashes."))
+                return
+            layouts.save(self, name)
+
+    def _show_shortcuts(self) -> None:
+        lines = [f"{key:>16}   {code}" for code, key in SHORTCUTS.items()]
+        lines += ["", "F11   " + self.tr("Full screen (active window)"), "Ctrl+F   " + self.tr("Search the board")]
+        QMessageBox.information(self, self.tr("Keyboard shortcuts"), "\n".join(lines))
+
+    def toggle_full_screen(self) -> None:
+        w = QApplication.activeWindow() or self
+        w.showNormal() if w.isFullScreen() else w.showFullScreen()
+
+    def _dispatch_selected(self, ids: list[int]) -> None:
+        if not ids:
+            return
+        self.session.selection.select_cases(ids)
+        if self.session.selection.case_id not in ids:
+            self.session.selection.select_case(ids[0])
+        self.detail.trigger("dispatch")
+
+    # ------------------------------------------------------------ link state
+    def _link_changed(self, state: FeedState) -> None:
+        if state.live:
+            self.link.setText("● " + self.tr("Live"))
+            self.link.setStyleSheet("color: #22c55e; font-weight: bold;")
+        else:
+            since = local(state.since).strftime("%H:%M:%S") if state.since else "—"
+            self.link.setText("● " + self.tr("Reconnecting — data as of %1").replace("%1", since))
+            self.link.setStyleSheet("color: #ef4444; font-weight: bold;")
+            self.link.setToolTip(state.message)
+
+    def _update_last_event(self) -> None:
+        at = self.session.live.last_event_at
+        if at is None:
+            self.last_event.setText(self.tr("No events yet"))
+            return
+        age = (datetime.now(timezone.utc) - at).total_seconds()
+        self.last_event.setText(self.tr("Last event %1 (#%2)").replace("%1", local(at).strftime("%m-%d %H:%M:%S"))
+                                .replace("%2", str(self.session.live.cursor)) + (f" · {int(age)} s" if age < 3600 else ""))
+
+    def closeEvent(self, event) -> None:  # noqa: ANN001, N802
+        layouts.save(self, layouts.LAST)
+        super().closeEvent(event)

@@ -1,0 +1,80 @@
+"""What one hall or wall process holds: the DSN, the code tables, the map geometry, the live
+data, the worker and the shared selection. Built off the GUI thread, then handed over."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import psycopg
+from PySide6.QtCore import QObject, Signal
+
+from ..domain.mapgeom import MapGeometry
+from ..store import queries
+from .fmt import set_zone
+from .live import LiveData
+from .selection import Selection
+from .worker import DbWorker
+
+
+@dataclass
+class Basics:
+    reference: queries.Reference
+    territory: queries.Territory
+    geometry: MapGeometry
+    account: str
+
+
+def load_basics(dsn: str) -> Basics:
+    """Reference data and geometry: read once, projected once (worker thread)."""
+    with psycopg.connect(dsn, connect_timeout=5) as conn:
+        ref = queries.reference(conn)
+        terr = queries.territory(conn)
+        account = conn.execute("SELECT display_name FROM cc.whoami()").fetchone()[0]
+    geo = MapGeometry(terr.district_outline, terr.streets, terr.communities, terr.grids)
+    return Basics(ref, terr, geo, account)
+
+
+class Session(QObject):
+    def __init__(self, dsn: str, basics: Basics, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.dsn = dsn
+        self.basics = basics
+        self.reference = basics.reference
+        set_zone(basics.reference.tz)
+        self.geometry = basics.geometry
+        self.selection = Selection(self)
+        self.worker = DbWorker(dsn, self)
+        self.live = LiveData(dsn, basics.reference, self)
+        self.live.start()
+
+    def close(self) -> None:
+        self.live.stop()
+        self.worker.stop()
+
+
+class _Loader(QObject):
+    done = Signal(object, object)
+
+
+def open_session(dsn: str, on_ready: Callable[[Session], None], on_error: Callable[[Exception], None]) -> None:
+    """Load the basics on a thread; call back on the GUI thread (the GUI never waits)."""
+    loader = _Loader()
+
+    def finish(basics: object, error: object) -> None:
+        loader.deleteLater()
+        if error is not None:
+            on_error(error)  # type: ignore[arg-type]
+        else:
+            on_ready(Session(dsn, basics))  # type: ignore[arg-type]
+
+    loader.done.connect(finish)
+
+    def run() -> None:
+        try:
+            loader.done.emit(load_basics(dsn), None)
+        except Exception as exc:  # noqa: BLE001 - reported to the user
+            loader.done.emit(None, exc)
+
+    threading.Thread(target=run, name="cc-session-loader", daemon=True).start()

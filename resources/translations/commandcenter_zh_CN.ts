@@ -1,0 +1,918 @@
+<?xml version='1.0' encoding='utf-8'?>
+<TS version="2.1" language="zh_CN">
+<context>
+    <name>ActionRunner</name>
+    <message>
+        <location filename="../../commandcenter/ui/actions.py" line="139" />
+        <source>Attach a photo</source>
+        <translation>添加照片</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/actions.py" line="140" />
+        <source>Images (*.jpg *.jpeg *.png *.webp)</source>
+        <translation>图片 (*.jpg *.jpeg *.png *.webp)</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/actions.py" line="162" />
+        <source>This cannot be undone</source>
+        <translation>此操作不可撤回</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/actions.py" line="163" />
+        <source>%1 for %2? This cannot be undone.</source>
+        <translation>对 %2 执行“%1”？此操作不可撤回。</translation>
+    </message>
+</context>
+<context>
+    <name>BoardModel</name>
+    <message>
+        <location filename="../../commandcenter/ui/board_model.py" line="71" />
+        <source>Code</source>
+        <translation>编号</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/board_model.py" line="71" />
+        <source>Reported</source>
+        <translation>上报时间</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/board_model.py" line="71" />
+        <source>Source</source>
+        <translation>来源</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/board_model.py" line="71" />
+        <source>Category</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/board_model.py" line="72" />
+        <source>Grid</source>
+        <translation>网格</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/board_model.py" line="72" />
+        <source>Community</source>
+        <translation>社区</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/board_model.py" line="72" />
+        <source>Street</source>
+        <translation>街道</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/board_model.py" line="72" />
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/board_model.py" line="73" />
+        <source>Tier</source>
+        <translation>层级</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/board_model.py" line="73" />
+        <source>Assignee</source>
+        <translation>承办</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/board_model.py" line="73" />
+        <source>Deadline</source>
+        <translation>时限</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/board_model.py" line="73" />
+        <source>Urgency</source>
+        <translation>紧急程度</translation>
+    </message>
+</context>
+<context>
+    <name>BoardView</name>
+    <message>
+        <location filename="../../commandcenter/ui/board.py" line="32" />
+        <source>All open</source>
+        <translation>全部在办</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/board.py" line="33" />
+        <source>All states</source>
+        <translation>全部状态</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/board.py" line="38" />
+        <source>All streets</source>
+        <translation>全部街道</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/board.py" line="43" />
+        <source>All categories</source>
+        <translation>全部类别</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/board.py" line="48" />
+        <source>Any urgency</source>
+        <translation>全部紧急程度</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/board.py" line="51" />
+        <source>Overdue only</source>
+        <translation>仅看超期</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/board.py" line="55" />
+        <source>Search code, title, address, grid, assignee…  (Ctrl+F)</source>
+        <translation>搜索编号、标题、地址、网格、承办…（Ctrl+F）</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/board.py" line="58" />
+        <location filename="../../commandcenter/ui/board.py" line="176" />
+        <source>Dispatch selected</source>
+        <translation>派遣所选</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../commandcenter/ui/board.py" line="165" />
+        <source>%n case(s) shown</source>
+        <translation>
+            <numerusform>显示 %n 件</numerusform></translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/board.py" line="175" />
+        <source>Dispatch selected (%1)</source>
+        <translation>派遣所选（%1）</translation>
+    </message>
+</context>
+<context>
+    <name>CaseDetailView</name>
+    <message>
+        <location filename="../../commandcenter/ui/detail.py" line="41" />
+        <source>Select a case on the board or the map</source>
+        <translation>请在案件台或地图上选择案件</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/detail.py" line="57" />
+        <source>Category</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/detail.py" line="57" />
+        <source>Source</source>
+        <translation>来源</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/detail.py" line="58" />
+        <source>Location</source>
+        <translation>位置</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/detail.py" line="58" />
+        <source>Address</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/detail.py" line="59" />
+        <source>Tier</source>
+        <translation>层级</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/detail.py" line="59" />
+        <source>Assignee</source>
+        <translation>承办</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/detail.py" line="60" />
+        <source>Reported</source>
+        <translation>上报时间</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/detail.py" line="60" />
+        <source>Deadline</source>
+        <translation>时限</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/detail.py" line="61" />
+        <source>Reporter</source>
+        <translation>上报人</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/detail.py" line="61" />
+        <source>Urged / escalated / rework</source>
+        <translation>催办 / 升级 / 返工</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/detail.py" line="62" />
+        <source>Satisfaction</source>
+        <translation>满意度</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/detail.py" line="62" />
+        <source>Description</source>
+        <translation>描述</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/detail.py" line="69" />
+        <location filename="../../commandcenter/ui/detail.py" line="179" />
+        <source>No photos</source>
+        <translation>无照片</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/detail.py" line="76" />
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/detail.py" line="76" />
+        <source>Who</source>
+        <translation>操作人</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/detail.py" line="76" />
+        <source>Action</source>
+        <translation>操作</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/detail.py" line="76" />
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/detail.py" line="77" />
+        <source>Note</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/detail.py" line="134" />
+        <source>This case is not visible to you</source>
+        <translation>您无权查看此案件</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/detail.py" line="179" />
+        <source>Photos:</source>
+        <translation>照片：</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/detail.py" line="225" />
+        <source>Your role may not do this</source>
+        <translation>您的角色无此权限</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/detail.py" line="255" />
+        <source>Refused by the database:</source>
+        <translation>数据库拒绝：</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/detail.py" line="256" />
+        <source>%1 done, %2 refused:</source>
+        <translation>已完成 %1 件，被拒绝 %2 件：</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/detail.py" line="259" />
+        <source>Done: %1</source>
+        <translation>已完成：%1</translation>
+    </message>
+</context>
+<context>
+    <name>DispatchDialog</name>
+    <message>
+        <location filename="../../commandcenter/ui/dispatch.py" line="35" />
+        <location filename="../../commandcenter/ui/dispatch.py" line="63" />
+        <source>Dispatch</source>
+        <translation>派遣</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/dispatch.py" line="35" />
+        <source>Re-dispatch</source>
+        <translation>改派</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/dispatch.py" line="38" />
+        <source>Loading candidates…</source>
+        <translation>正在加载承办候选…</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/dispatch.py" line="41" />
+        <source>Assignee</source>
+        <translation>承办</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/dispatch.py" line="41" />
+        <source>Role / department</source>
+        <translation>岗位 / 部门</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/dispatch.py" line="41" />
+        <source>Phone</source>
+        <translation>电话</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/dispatch.py" line="42" />
+        <source>Open cases</source>
+        <translation>在办案件</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/dispatch.py" line="42" />
+        <source>Recommended</source>
+        <translation>推荐</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/dispatch.py" line="46" />
+        <source>Each case to its own recommended assignee</source>
+        <translation>每件派给各自的推荐承办</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/dispatch.py" line="58" />
+        <source>Instructions for the assignee (optional)</source>
+        <translation>给承办的说明（可选）</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/dispatch.py" line="60" />
+        <source>Handling deadline</source>
+        <translation>处置时限</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/dispatch.py" line="61" />
+        <source>Note</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/dispatch.py" line="90" />
+        <source>Could not load candidates: %1</source>
+        <translation>无法加载承办候选：%1</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/dispatch.py" line="111" />
+        <source>Recommended first: the grid role or the routed unit the category calls for. Open cases show each candidate's current load.</source>
+        <translation>推荐在前：该类别对应的网格岗位或分派单位。在办数为各候选当前的工作量。</translation>
+    </message>
+</context>
+<context>
+    <name>GridCardView</name>
+    <message>
+        <location filename="../../commandcenter/ui/grid_card.py" line="28" />
+        <source>Click a grid on the map</source>
+        <translation>在地图上点击网格</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/grid_card.py" line="34" />
+        <source>Role</source>
+        <translation>岗位</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/grid_card.py" line="34" />
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/grid_card.py" line="34" />
+        <source>Phone</source>
+        <translation>电话</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/grid_card.py" line="34" />
+        <source>Employer</source>
+        <translation>所属单位</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/grid_card.py" line="40" />
+        <source>Code</source>
+        <translation>编号</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/grid_card.py" line="40" />
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/grid_card.py" line="40" />
+        <source>Title</source>
+        <translation>标题</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/grid_card.py" line="49" />
+        <source>Open cases</source>
+        <translation>在办案件</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/grid_card.py" line="72" />
+        <source>Population %1 · households %2 · buildings %3 · area %4 km²</source>
+        <translation>人口 %1 · 户数 %2 · 楼栋 %3 · 面积 %4 平方公里</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/grid_card.py" line="79" />
+        <source>VACANT</source>
+        <translation>空缺</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/grid_card.py" line="82" />
+        <source> (off duty)</source>
+        <translation>（休）</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/grid_card.py" line="95" />
+        <source>Open cases: %1</source>
+        <translation>在办案件：%1</translation>
+    </message>
+</context>
+<context>
+    <name>HallWindow</name>
+    <message>
+        <location filename="../../commandcenter/ui/main_window.py" line="34" />
+        <source>Command hall — %1</source>
+        <translation>指挥大厅 — %1</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/main_window.py" line="52" />
+        <source>Key figures</source>
+        <translation>关键指标</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/main_window.py" line="53" />
+        <source>Live case board</source>
+        <translation>实时案件台</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/main_window.py" line="54" />
+        <source>Grid map</source>
+        <translation>网格地图</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/main_window.py" line="55" />
+        <source>Case detail</source>
+        <translation>案件详情</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/main_window.py" line="56" />
+        <source>Grid card</source>
+        <translation>网格卡片</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/main_window.py" line="57" />
+        <source>Staffing</source>
+        <translation>力量配置</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/main_window.py" line="75" />
+        <source>Signed in as %1</source>
+        <translation>当前用户：%1</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/main_window.py" line="81" />
+        <source>working…</source>
+        <translation>处理中…</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/main_window.py" line="86" />
+        <source>New urgent case: %1 %2</source>
+        <translation>新紧急案件：%1 %2</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/main_window.py" line="111" />
+        <source>&amp;File</source>
+        <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/main_window.py" line="112" />
+        <source>Quit</source>
+        <translation>退出</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/main_window.py" line="117" />
+        <source>&amp;View</source>
+        <translation>视图(&amp;V)</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/main_window.py" line="121" />
+        <location filename="../../commandcenter/ui/main_window.py" line="182" />
+        <source>Search the board</source>
+        <translation>搜索案件台</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/main_window.py" line="125" />
+        <location filename="../../commandcenter/ui/main_window.py" line="182" />
+        <source>Full screen (active window)</source>
+        <translation>全屏（当前窗口）</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/main_window.py" line="129" />
+        <source>Move to screen</source>
+        <translation>移到屏幕</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/main_window.py" line="133" />
+        <source>&amp;Layouts</source>
+        <translation>布局(&amp;L)</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/main_window.py" line="134" />
+        <source>Save layout as…</source>
+        <translation>布局另存为…</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/main_window.py" line="137" />
+        <source>Restore layout</source>
+        <translation>恢复布局</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/main_window.py" line="139" />
+        <source>Delete layout</source>
+        <translation>删除布局</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/main_window.py" line="141" />
+        <source>Default layout</source>
+        <translation>默认布局</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/main_window.py" line="145" />
+        <source>&amp;Help</source>
+        <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/main_window.py" line="146" />
+        <location filename="../../commandcenter/ui/main_window.py" line="183" />
+        <source>Keyboard shortcuts</source>
+        <translation>快捷键</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/main_window.py" line="154" />
+        <source>Main window</source>
+        <translation>主窗口</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/main_window.py" line="159" />
+        <source>Screen %1 (%2×%3)</source>
+        <translation>屏幕 %1（%2×%3）</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/main_window.py" line="171" />
+        <location filename="../../commandcenter/ui/main_window.py" line="175" />
+        <source>Save layout</source>
+        <translation>保存布局</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/main_window.py" line="171" />
+        <source>Name of this layout:</source>
+        <translation>布局名称：</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/main_window.py" line="176" />
+        <source>A layout name has at most 60 characters and no slashes.</source>
+        <translation>布局名称最多 60 个字符，且不能含斜杠。</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/main_window.py" line="200" />
+        <source>Live</source>
+        <translation>实时</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/main_window.py" line="204" />
+        <source>Reconnecting — data as of %1</source>
+        <translation>正在重连 — 数据截至 %1</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/main_window.py" line="211" />
+        <source>No events yet</source>
+        <translation>尚无事件</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/main_window.py" line="214" />
+        <source>Last event %1 (#%2)</source>
+        <translation>最新事件 %1（#%2）</translation>
+    </message>
+</context>
+<context>
+    <name>KpiStrip</name>
+    <message>
+        <location filename="../../commandcenter/ui/kpi.py" line="102" />
+        <source>Reported today</source>
+        <translation>今日上报</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/kpi.py" line="102" />
+        <source>Filed today</source>
+        <translation>今日立案</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/kpi.py" line="103" />
+        <source>Dispatched today</source>
+        <translation>今日派遣</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/kpi.py" line="103" />
+        <source>Closed today</source>
+        <translation>今日结案</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/kpi.py" line="104" />
+        <source>Open now</source>
+        <translation>当前在办</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/kpi.py" line="104" />
+        <source>Overdue now</source>
+        <translation>当前超期</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/kpi.py" line="105" />
+        <source>On-time closure (30 d)</source>
+        <translation>按期结案率（30天）</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/kpi.py" line="111" />
+        <source>Streets: open (blue) and overdue (red)</source>
+        <translation>各街道：在办（蓝）与超期（红）</translation>
+    </message>
+</context>
+<context>
+    <name>MapView</name>
+    <message>
+        <location filename="../../commandcenter/ui/map_view.py" line="186" />
+        <source>Layers</source>
+        <translation>图层</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/map_view.py" line="190" />
+        <source>District outline</source>
+        <translation>区界</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/map_view.py" line="191" />
+        <source>Street outlines</source>
+        <translation>街道边界</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/map_view.py" line="192" />
+        <source>Community outlines</source>
+        <translation>社区边界</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/map_view.py" line="193" />
+        <source>Grid outlines</source>
+        <translation>网格边界</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/map_view.py" line="194" />
+        <source>Labels</source>
+        <translation>标注</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/map_view.py" line="195" />
+        <source>Case markers</source>
+        <translation>案件标注</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/map_view.py" line="196" />
+        <source>Staff positions</source>
+        <translation>人员位置</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/map_view.py" line="197" />
+        <source>Case density</source>
+        <translation>案件密度</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/map_view.py" line="204" />
+        <source>Grid fill</source>
+        <translation>网格填色</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/map_view.py" line="207" />
+        <source>Open-case load</source>
+        <translation>在办案件量</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/map_view.py" line="207" />
+        <source>Grid type</source>
+        <translation>网格类型</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/map_view.py" line="208" />
+        <source>Management level</source>
+        <translation>管理等级</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/map_view.py" line="208" />
+        <source>No fill</source>
+        <translation>不填色</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/map_view.py" line="212" />
+        <source>Markers by</source>
+        <translation>标注依据</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/map_view.py" line="215" />
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/map_view.py" line="216" />
+        <source>Urgency</source>
+        <translation>紧急程度</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/map_view.py" line="306" />
+        <source>%1 open cases</source>
+        <translation>%1 件在办</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/map_view.py" line="311" />
+        <source>Markers</source>
+        <translation>标注</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/map_view.py" line="454" />
+        <source>Population %1 · open cases %2</source>
+        <translation>人口 %1 · 在办案件 %2</translation>
+    </message>
+</context>
+<context>
+    <name>NoteDialog</name>
+    <message>
+        <location filename="../../commandcenter/ui/actions.py" line="88" />
+        <source>Reason (required):</source>
+        <extracomment>keyboard first: every action has a key (shown on its button and tooltip)</extracomment>
+        <translation>原因（必填）：</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/actions.py" line="88" />
+        <source>Note (optional):</source>
+        <translation>备注（可选）：</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/actions.py" line="94" />
+        <source>Satisfaction (1 = very dissatisfied, 5 = very satisfied):</source>
+        <translation>满意度（1 = 很不满意，5 = 很满意）：</translation>
+    </message>
+</context>
+<context>
+    <name>StaffingView</name>
+    <message>
+        <location filename="../../commandcenter/ui/staffing.py" line="39" />
+        <source>Street</source>
+        <translation>街道</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/staffing.py" line="41" />
+        <source>Community</source>
+        <translation>社区</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/staffing.py" line="54" />
+        <source>Grids × roles</source>
+        <translation>网格 × 岗位</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/staffing.py" line="55" />
+        <source>People with several posts</source>
+        <translation>一人多岗</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/staffing.py" line="74" />
+        <source>All communities</source>
+        <translation>全部社区</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/staffing.py" line="94" />
+        <source>Grid</source>
+        <translation>网格</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/staffing.py" line="94" />
+        <source>X forces</source>
+        <translation>X 力量</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/staffing.py" line="107" />
+        <source>vacant</source>
+        <translation>空缺</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/staffing.py" line="112" />
+        <source>(off)</source>
+        <translation>（休）</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/staffing.py" line="122" />
+        <source>Coverage</source>
+        <translation>覆盖率</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/staffing.py" line="135" />
+        <source>%1 grids · %2 vacant posts</source>
+        <translation>%1 个网格 · %2 个岗位空缺</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/staffing.py" line="141" />
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/staffing.py" line="141" />
+        <source>Phone</source>
+        <translation>电话</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/staffing.py" line="141" />
+        <source>Roles</source>
+        <translation>岗位</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/staffing.py" line="141" />
+        <source>Grids</source>
+        <translation>网格数</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/staffing.py" line="142" />
+        <source>Grid codes</source>
+        <translation>网格编码</translation>
+    </message>
+</context>
+<context>
+    <name>WallWindow</name>
+    <message>
+        <location filename="../../commandcenter/ui/wall.py" line="37" />
+        <source>Wall display — %1</source>
+        <translation>大屏 — %1</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/wall.py" line="38" />
+        <source>%1 Grid Service Management Command Centre</source>
+        <translation>%1网格化服务管理指挥中心</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/wall.py" line="64" />
+        <source>Reported today</source>
+        <translation>今日上报</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/wall.py" line="64" />
+        <source>Closed today</source>
+        <translation>今日结案</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/wall.py" line="65" />
+        <source>Open now</source>
+        <translation>当前在办</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/wall.py" line="65" />
+        <source>Overdue now</source>
+        <translation>当前超期</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/wall.py" line="66" />
+        <source>Dispatched today</source>
+        <translation>今日派遣</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/wall.py" line="67" />
+        <source>On-time closure (30 d)</source>
+        <translation>按期结案率（30天）</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/wall.py" line="86" />
+        <source>Newest cases</source>
+        <translation>最新案件</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/wall.py" line="90" />
+        <source>Overdue — longest first</source>
+        <translation>超期案件 — 超期最久在前</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/wall.py" line="97" />
+        <source>Streets: open (blue) and overdue (red)</source>
+        <translation>各街道：在办（蓝）与超期（红）</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/wall.py" line="186" />
+        <source>Focus: %1 — %2 open, %3 overdue</source>
+        <translation>焦点：%1 — 在办 %2 件，超期 %3 件</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/wall.py" line="206" />
+        <source>LIVE</source>
+        <translation>实时</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/wall.py" line="212" />
+        <source>DATABASE UNREACHABLE — showing data as of %1, reconnecting…</source>
+        <translation>数据库无法连接 — 显示 %1 时的数据，正在重连…</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/wall.py" line="214" />
+        <source>Connecting to the database…</source>
+        <translation>正在连接数据库…</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/wall.py" line="216" />
+        <source>DATA STALE — no contact since %1</source>
+        <translation>数据已过期 — 自 %1 起未收到更新</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/wall.py" line="219" />
+        <source>OFFLINE</source>
+        <translation>离线</translation>
+    </message>
+</context>
+</TS>

@@ -1,0 +1,205 @@
+"""The hall against the real embedded PostgreSQL (pytest-qt, offscreen): live updates from
+other connections, dispatch from the UI, filters and sorting, map ↔ board selection, refused
+actions, layouts."""
+
+from __future__ import annotations
+
+import psycopg
+import pytest
+from PySide6.QtCore import QRect, Qt
+
+from commandcenter.domain.board import COLUMNS, BoardFilter
+from commandcenter.store.commands import Workflow
+from commandcenter.ui import layouts
+from commandcenter.ui.board_model import CASE_ID_ROLE
+from commandcenter.ui.dispatch import DispatchDialog
+from commandcenter.ui.main_window import HallWindow
+
+from .helpers import case_row, grid_point, new_case_in
+from .ui_support import hall_session, settle
+
+
+@pytest.fixture()
+def hall(qtbot, db):  # noqa: ANN001, ANN201
+    with hall_session(db.dsn) as session:
+        w = HallWindow(session, restore_last=False)
+        qtbot.addWidget(w)
+        w.resize(1600, 950)
+        w.show()
+        settle(qtbot, session)
+        yield w
+        w.close()
+
+
+def test_a_case_reported_elsewhere_appears_on_board_and_map_without_a_reset(qtbot, hall, conn) -> None:  # noqa: ANN001
+    model = hall.board_model
+    resets = []
+    model.modelReset.connect(lambda: resets.append(1))
+    inserted = []
+    model.rowsInserted.connect(lambda *_: inserted.append(1))
+    gid, lon, lat = grid_point(conn)
+    case_id = Workflow(conn).report("hotline", "010201", "另一台控制台上报的案件", lon, lat, grid_id=gid,
+                                    urgency="urgent")
+    qtbot.waitUntil(lambda: model.view_row_of(case_id) is not None, timeout=5000)
+    qtbot.waitUntil(lambda: case_id in set(hall.map.case_ids.tolist()), timeout=5000)
+    assert inserted and not resets
+    # a change by psql-like plain SQL moves the row to its new state, still without a reset
+    conn.execute("SELECT cc.file(%s, 1)", (case_id,))
+    conn.commit()
+    qtbot.waitUntil(lambda: hall.session.live.rows[case_id].state == "filed", timeout=5000)
+    r = model.view_row_of(case_id)
+    assert r is not None
+    assert model.data(model.index(r, COLUMNS.index("state"))) == "Filed"
+    assert not resets
+    # a new urgent case is highlighted
+    assert case_id in model.highlight
+
+
+def test_dispatch_from_the_ui_changes_the_database_and_the_timeline(qtbot, hall, conn) -> None:  # noqa: ANN001
+    case_id, _v = new_case_in(conn, "filed")
+    qtbot.waitUntil(lambda: case_id in hall.session.live.rows, timeout=5000)
+    hall.session.selection.select_case(case_id)
+    qtbot.waitUntil(lambda: "dispatch" in hall.detail.action_buttons, timeout=5000)
+    button = hall.detail.action_buttons["dispatch"]
+    assert button.isEnabled()
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    dialog = hall.detail.runner.dialog
+    assert isinstance(dialog, DispatchDialog)
+    qtbot.waitUntil(lambda: dialog.tree.topLevelItemCount() > 0, timeout=5000)
+    # the recommended candidate is preselected and the deadline preset
+    current = dialog.tree.currentItem()
+    assert current.text(4) == "★"
+    kind, ident = current.data(0, Qt.ItemDataRole.UserRole + 1)
+    dialog.buttons.button(dialog.buttons.StandardButton.Ok).click()
+    qtbot.waitUntil(lambda: case_row(conn, case_id)["state"] == "dispatched", timeout=5000)
+    row = case_row(conn, case_id)
+    assert (row["assignee_person_id"] if kind == "person" else row["assignee_unit_id"]) == ident
+    # the timeline shows the dispatch, the board the new state
+    def timeline_has_dispatch() -> bool:
+        t = hall.detail.timeline
+        return any(t.topLevelItem(i).text(2) == "Dispatch" for i in range(t.topLevelItemCount()))
+    qtbot.waitUntil(timeline_has_dispatch, timeout=5000)
+    qtbot.waitUntil(lambda: hall.session.live.rows[case_id].state == "dispatched", timeout=5000)
+    assert "banner-ok" == hall.detail.banner.property("role")
+
+
+def test_a_refused_action_shows_the_database_message_and_changes_nothing(qtbot, hall, conn) -> None:  # noqa: ANN001
+    case_id, version = new_case_in(conn, "dispatched")
+    hall.session.selection.select_case(case_id)
+    qtbot.waitUntil(lambda: hall.detail.detail is not None and hall.detail.detail.case["id"] == case_id, timeout=5000)
+    # someone else acts first: the console's version is now stale
+    hall.session.live.events_applied.disconnect(hall.detail._events)   # keep the stale view on purpose
+    Workflow(conn).urge(case_id, version, "另一位值班员催办")
+    before = case_row(conn, case_id)
+    hall.detail.runner._run("urge", [{"id": case_id, "code": before["code"], "version": version}], [{}])
+    qtbot.waitUntil(lambda: hall.detail.banner.isVisible(), timeout=5000)
+    text = hall.detail.banner.text()
+    assert "Refused by the database" in text and "changed" in text
+    assert hall.detail.banner.property("role") == "banner-error"
+    after = case_row(conn, case_id)
+    assert after["version"] == before["version"] and after["urge_count"] == before["urge_count"]
+    # and the view reloaded to the current version
+    qtbot.waitUntil(lambda: hall.detail.detail.case["version"] == after["version"], timeout=5000)
+
+
+def test_filters_and_sorting_on_the_board(qtbot, hall) -> None:  # noqa: ANN001
+    board, model = hall.board, hall.board_model
+    board.state_box.setCurrentIndex(board.state_box.findData("filed"))
+    assert model.rowCount() > 0
+    assert all(model.row(r).state == "filed" for r in range(model.rowCount()))
+    board.state_box.setCurrentIndex(board.state_box.findData(None))
+    street = next(iter(hall.session.reference.streets))
+    board.street_box.setCurrentIndex(board.street_box.findData(street))
+    assert all(model.row(r).street_id == street for r in range(model.rowCount()))
+    # sorting by the deadline column, both ways
+    col = COLUMNS.index("deadline")
+    board.table.sortByColumn(col, Qt.SortOrder.AscendingOrder)
+    deadlines = [model.row(r).deadline for r in range(model.rowCount()) if model.row(r).is_open]
+    assert deadlines == sorted(d for d in deadlines if d is not None) + [None] * deadlines.count(None)
+    board.table.sortByColumn(COLUMNS.index("code"), Qt.SortOrder.DescendingOrder)
+    codes = [model.row(r).code for r in range(model.rowCount())]
+    assert codes == sorted(codes, reverse=True)
+    # free text, also hostile
+    code = codes[0]
+    board.search.setText(code)
+    qtbot.waitUntil(lambda: model.rowCount() == 1, timeout=3000)
+    assert model.data(model.index(0, 0)) == code
+    board.search.setText("'); DROP TABLE cc.\"case\"; --")
+    qtbot.waitUntil(lambda: model.rowCount() == 0, timeout=3000)
+    board.search.clear()
+    board.street_box.setCurrentIndex(0)
+    assert board.current_filter() == BoardFilter(state=None)
+
+
+def test_map_and_board_share_the_selection(qtbot, hall) -> None:  # noqa: ANN001
+    m, board = hall.map, hall.board
+    assert len(m.case_ids) > 0
+    x, y = m.case_xy[0]
+    m.vb.setRange(xRange=(x - 150, x + 150), yRange=(y - 150, y + 150), padding=0)   # close enough to pick
+    qtbot.wait(150)
+    text, picked, _grid = m.describe(x, y)
+    assert picked is not None and text
+    m.click_at(x, y)
+    assert hall.session.selection.case_id == picked
+    current = board.table.currentIndex()
+    assert board.model.data(current, CASE_ID_ROLE) == picked
+    # and the other way: choosing on the board marks the case on the map
+    other = board.model.data(board.model.index(3, 0), CASE_ID_ROLE)
+    board.table.selectRow(3)
+    assert hall.session.selection.case_id == other
+    marked = m.selected.getData()
+    assert (round(marked[0][0], 3), round(marked[1][0], 3)) == tuple(round(v, 3) for v in m.case_position(other))
+    # clicking a grid opens its card with the seven roles
+    g = m.geo.grids[0]
+    m.toggles["markers"].setChecked(False)
+    m.click_at(*g.anchor)
+    qtbot.waitUntil(lambda: hall.grid_card.staff.topLevelItemCount() >= 7, timeout=5000)
+    assert g.attrs["code"] in hall.grid_card.title.text()
+
+
+def test_layouts_save_restore_and_fall_back_to_a_present_screen(qtbot, hall) -> None:  # noqa: ANN001
+    dock = hall.dock_map
+    dock.setFloating(True)
+    dock.setGeometry(QRect(100, 80, 500, 400))
+    qtbot.wait(50)
+    layouts.save(hall, "two screens")
+    assert "two screens" in layouts.names()
+    dock.setFloating(False)
+    hall.dock_staffing.hide()
+    assert layouts.restore(hall, "two screens")
+    qtbot.wait(50)
+    assert dock.isFloating() and hall.dock_staffing.isVisible()
+    # a layout naming a monitor this desk no longer has: the dock comes back onto a screen
+    dock.setGeometry(QRect(40000, 30000, 500, 400))
+    layouts.save(hall, "gone monitor")
+    dock.setGeometry(QRect(100, 80, 500, 400))
+    layouts.restore(hall, "gone monitor")
+    qtbot.wait(50)
+    screen = hall.screen().availableGeometry()
+    assert screen.contains(dock.frameGeometry().center())
+    layouts.move_to_screen(hall.dock_detail, 0)
+    assert hall.dock_detail.isFloating()
+    with pytest.raises(IndexError, match="no screen 9"):
+        layouts.move_to_screen(hall.dock_detail, 8)
+    layouts.delete("gone monitor")
+    assert "gone monitor" not in layouts.names()
+
+
+def test_every_dock_shows_real_data(qtbot, hall) -> None:  # noqa: ANN001
+    assert hall.board_model.rowCount() > 0
+    qtbot.waitUntil(lambda: hall.kpis.values["open"].text() not in ("—", ""), timeout=5000)
+    assert int(hall.kpis.values["open"].text().replace(",", "")) == sum(
+        1 for r in hall.session.live.rows.values() if r.is_open)
+    assert hall.staffing.grid_table.rowCount() > 1
+    assert "●" in hall.link.text() and "Live" in hall.link.text()
+
+
+def test_a_console_follows_changes_committed_in_a_burst(qtbot, hall, db) -> None:  # noqa: ANN001
+    """Fifty cases reported in fifty transactions from another connection: all arrive once."""
+    with psycopg.connect(db.dsn) as other:
+        gid, lon, lat = grid_point(other)
+        wf = Workflow(other)
+        ids = [wf.report("patrol", "010201", f"批量{i}", lon, lat, grid_id=gid) for i in range(50)]
+    live = hall.session.live
+    qtbot.waitUntil(lambda: all(i in live.rows for i in ids), timeout=10_000)
+    assert all(hall.board_model.view_row_of(i) is not None for i in ids)
