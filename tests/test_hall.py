@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import psycopg
 import pytest
-from PySide6.QtCore import QRect, Qt
+from PySide6.QtCore import QItemSelectionModel, QRect, Qt
 
 from commandcenter.domain.board import COLUMNS, BoardFilter
 from commandcenter.store.commands import Workflow
@@ -203,3 +203,62 @@ def test_a_console_follows_changes_committed_in_a_burst(qtbot, hall, db) -> None
     live = hall.session.live
     qtbot.waitUntil(lambda: all(i in live.rows for i in ids), timeout=10_000)
     assert all(hall.board_model.view_row_of(i) is not None for i in ids)
+
+
+def test_multi_select_dispatch_sends_each_case_to_its_recommended_assignee(qtbot, hall, conn) -> None:  # noqa: ANN001
+    ids = [new_case_in(conn, "filed")[0] for _ in range(3)]
+    closed_id, _ = new_case_in(conn, "closed")
+    live = hall.session.live
+    qtbot.waitUntil(lambda: all(i in live.rows for i in ids + [closed_id]), timeout=5000)
+    board = hall.board
+    board.search.setText("")
+    board.state_box.setCurrentIndex(board.state_box.findData(None))
+    sm = board.table.selectionModel()
+    for i in ids + [closed_id]:
+        r = board.model.view_row_of(i)
+        sm.select(board.model.index(r, 0), QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows)
+    assert sorted(board.selected_ids()) == sorted(ids + [closed_id])
+    assert "(4)" in board.dispatch_btn.text()
+    qtbot.mouseClick(board.dispatch_btn, Qt.MouseButton.LeftButton)
+    dialog = hall.runner.dialog
+    assert isinstance(dialog, DispatchDialog) and dialog.each.isChecked()
+    qtbot.waitUntil(lambda: len(dialog.options) == 4, timeout=5000)
+    dialog.buttons.button(dialog.buttons.StandardButton.Ok).click()
+    qtbot.waitUntil(lambda: all(case_row(conn, i)["state"] == "dispatched" for i in ids), timeout=8000)
+    # the closed case was refused by the database, with its reason, and left as it was
+    qtbot.waitUntil(lambda: hall.detail.banner.isVisible(), timeout=5000)
+    assert "3 done, 1 refused" in hall.detail.banner.text()
+    assert case_row(conn, closed_id)["state"] == "closed"
+
+
+def test_map_layers_fill_modes_and_clustering(qtbot, hall) -> None:  # noqa: ANN001
+    m = hall.map
+    m.fill_box.setCurrentIndex(m.fill_box.findData("type"))
+    names = [n.name_en for n in hall.session.reference.grid_types.values()]
+    assert all(n in m.legend.text() for n in names)
+    assert len(m.fill_items) == len({g.attrs["grid_type"] for g in m.geo.grids})
+    m.fill_box.setCurrentIndex(m.fill_box.findData("none"))
+    assert m.fill_items == []
+    m.toggles["grid"].setChecked(False)
+    assert not m.layers["grid"].isVisible()
+    m.toggles["density"].setChecked(True)
+    assert m.density.isVisible() and m.density.image is not None
+    # zoomed in on one case: markers drawn one by one; the whole district: clusters if dense
+    x, y = m.geo.grids[0].anchor
+    m.vb.setRange(xRange=(x - 400, x + 400), yRange=(y - 400, y + 400), padding=0)
+    m._on_zoom()
+    assert not m.clustered
+    assert any(t.isVisible() for t in m.grid_labels.values())
+
+
+def test_keyboard_first_f3_opens_dispatch_for_the_selected_case(qtbot, hall, conn) -> None:  # noqa: ANN001
+    case_id, _ = new_case_in(conn, "filed")
+    qtbot.waitUntil(lambda: case_id in hall.session.live.rows, timeout=5000)
+    hall.session.selection.select_case(case_id)
+    qtbot.waitUntil(lambda: "dispatch" in hall.detail.action_buttons, timeout=5000)
+    hall.activateWindow()
+    hall.board.table.setFocus()
+    assert hall.detail.action_buttons["dispatch"].shortcut().toString() == "F3"
+    qtbot.keyClick(hall.board.table, Qt.Key.Key_F3)
+    qtbot.waitUntil(lambda: isinstance(hall.runner.dialog, DispatchDialog), timeout=3000)
+    hall.runner.dialog.reject()

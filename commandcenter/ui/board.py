@@ -67,6 +67,13 @@ class BoardView(QWidget):
             bar.addWidget(w)
         self.search.setMinimumWidth(140)
         bar.addWidget(self.search, 1)
+        self.sound_btn = QToolButton()
+        self.sound_btn.setObjectName("sound")
+        self.sound_btn.setCheckable(True)
+        self.sound_btn.setText(self.tr("Sound"))
+        self.sound_btn.setToolTip(self.tr("Beep when a new urgent case arrives"))
+        self.sound_btn.toggled.connect(lambda on: setattr(self, "sound", on))
+        bar.addWidget(self.sound_btn)
         bar.addWidget(self.dispatch_btn)
 
         self.chips = QHBoxLayout()

@@ -187,12 +187,13 @@ class HallWindow(QMainWindow):
         w.showNormal() if w.isFullScreen() else w.showFullScreen()
 
     def _dispatch_selected(self, ids: list[int]) -> None:
-        if not ids:
+        """Dispatch the selected cases. Which states allow it is the database's rule: a case
+        that may not be dispatched is refused one by one, with the database's reason."""
+        rows = [self.session.live.rows[i] for i in ids if i in self.session.live.rows]
+        if not rows:
             return
-        self.session.selection.select_cases(ids)
-        if self.session.selection.case_id not in ids:
-            self.session.selection.select_case(ids[0])
-        self.detail.trigger("dispatch")
+        action = {"action": "dispatch", "label": self.tr("Dispatch"), "irreversible": False, "needs_note": False}
+        self.runner.start(action, [{"id": r.id, "code": r.code, "version": r.version} for r in rows])
 
     # ------------------------------------------------------------ link state
     def _link_changed(self, state: FeedState) -> None:

@@ -131,6 +131,7 @@ class StaffingView(QWidget):
             t.setItem(last, j, cell)
         t.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         t.resizeColumnsToContents()      # a street's few dozen grids: measuring once is cheap
+        t.horizontalHeader().setStretchLastSection(True)
         self.vacancies = vacancies
         self.summary.setText(self.tr("%1 grids · %2 vacant posts").replace("%1", str(len(s.grids)))
                              .replace("%2", str(vacancies)))

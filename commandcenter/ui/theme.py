@@ -58,7 +58,10 @@ QMenuBar, QMenu {{ background: {PANEL_2}; color: {TEXT}; }}
 QMenu::item:selected, QMenuBar::item:selected {{ background: #1f4e79; }}
 QTabBar::tab {{ background: {PANEL_2}; color: {MUTED}; padding: 4px 12px; }}
 QTabBar::tab:selected {{ color: white; border-bottom: 2px solid {ACCENT}; }}
-QCheckBox {{ color: {TEXT}; }}
+QCheckBox {{ color: {TEXT}; spacing: 6px; }}
+QCheckBox::indicator {{ width: 12px; height: 12px; border: 1px solid #4b6584; background: {PANEL_2};
+    border-radius: 2px; }}
+QCheckBox::indicator:checked {{ background: {ACCENT}; border-color: {ACCENT}; }}
 QGroupBox {{ border: 1px solid #2c3e55; margin-top: 10px; padding-top: 6px; }}
 QGroupBox::title {{ subcontrol-origin: margin; left: 8px; color: {MUTED}; }}
 """

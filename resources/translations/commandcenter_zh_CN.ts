@@ -125,18 +125,28 @@
     </message>
     <message>
         <location filename="../../commandcenter/ui/board.py" line="58" />
-        <location filename="../../commandcenter/ui/board.py" line="176" />
+        <location filename="../../commandcenter/ui/board.py" line="183" />
         <source>Dispatch selected</source>
         <translation>派遣所选</translation>
     </message>
+    <message>
+        <location filename="../../commandcenter/ui/board.py" line="73" />
+        <source>Sound</source>
+        <translation>提示音</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/board.py" line="74" />
+        <source>Beep when a new urgent case arrives</source>
+        <translation>新紧急案件到达时响铃</translation>
+    </message>
     <message numerus="yes">
-        <location filename="../../commandcenter/ui/board.py" line="165" />
+        <location filename="../../commandcenter/ui/board.py" line="172" />
         <source>%n case(s) shown</source>
         <translation>
             <numerusform>显示 %n 件</numerusform></translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board.py" line="175" />
+        <location filename="../../commandcenter/ui/board.py" line="182" />
         <source>Dispatch selected (%1)</source>
         <translation>派遣所选（%1）</translation>
     </message>
@@ -559,22 +569,27 @@
         <translation>布局名称最多 60 个字符，且不能含斜杠。</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="200" />
+        <location filename="../../commandcenter/ui/main_window.py" line="195" />
+        <source>Dispatch</source>
+        <translation>派遣</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/main_window.py" line="201" />
         <source>Live</source>
         <translation>实时</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="204" />
+        <location filename="../../commandcenter/ui/main_window.py" line="205" />
         <source>Reconnecting — data as of %1</source>
         <translation>正在重连 — 数据截至 %1</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="211" />
+        <location filename="../../commandcenter/ui/main_window.py" line="212" />
         <source>No events yet</source>
         <translation>尚无事件</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="214" />
+        <location filename="../../commandcenter/ui/main_window.py" line="215" />
         <source>Last event %1 (#%2)</source>
         <translation>最新事件 %1（#%2）</translation>
     </message>
@@ -840,77 +855,77 @@
         <translation>%1网格化服务管理指挥中心</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/wall.py" line="64" />
+        <location filename="../../commandcenter/ui/wall.py" line="65" />
         <source>Reported today</source>
         <translation>今日上报</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/wall.py" line="64" />
+        <location filename="../../commandcenter/ui/wall.py" line="65" />
         <source>Closed today</source>
         <translation>今日结案</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/wall.py" line="65" />
+        <location filename="../../commandcenter/ui/wall.py" line="66" />
         <source>Open now</source>
         <translation>当前在办</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/wall.py" line="65" />
+        <location filename="../../commandcenter/ui/wall.py" line="66" />
         <source>Overdue now</source>
         <translation>当前超期</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/wall.py" line="66" />
+        <location filename="../../commandcenter/ui/wall.py" line="67" />
         <source>Dispatched today</source>
         <translation>今日派遣</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/wall.py" line="67" />
+        <location filename="../../commandcenter/ui/wall.py" line="68" />
         <source>On-time closure (30 d)</source>
         <translation>按期结案率（30天）</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/wall.py" line="86" />
+        <location filename="../../commandcenter/ui/wall.py" line="87" />
         <source>Newest cases</source>
         <translation>最新案件</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/wall.py" line="90" />
+        <location filename="../../commandcenter/ui/wall.py" line="91" />
         <source>Overdue — longest first</source>
         <translation>超期案件 — 超期最久在前</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/wall.py" line="97" />
+        <location filename="../../commandcenter/ui/wall.py" line="98" />
         <source>Streets: open (blue) and overdue (red)</source>
         <translation>各街道：在办（蓝）与超期（红）</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/wall.py" line="186" />
+        <location filename="../../commandcenter/ui/wall.py" line="187" />
         <source>Focus: %1 — %2 open, %3 overdue</source>
         <translation>焦点：%1 — 在办 %2 件，超期 %3 件</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/wall.py" line="206" />
+        <location filename="../../commandcenter/ui/wall.py" line="207" />
         <source>LIVE</source>
         <translation>实时</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/wall.py" line="212" />
+        <location filename="../../commandcenter/ui/wall.py" line="213" />
         <source>DATABASE UNREACHABLE — showing data as of %1, reconnecting…</source>
         <translation>数据库无法连接 — 显示 %1 时的数据，正在重连…</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/wall.py" line="214" />
+        <location filename="../../commandcenter/ui/wall.py" line="215" />
         <source>Connecting to the database…</source>
         <translation>正在连接数据库…</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/wall.py" line="216" />
+        <location filename="../../commandcenter/ui/wall.py" line="217" />
         <source>DATA STALE — no contact since %1</source>
         <translation>数据已过期 — 自 %1 起未收到更新</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/wall.py" line="219" />
+        <location filename="../../commandcenter/ui/wall.py" line="220" />
         <source>OFFLINE</source>
         <translation>离线</translation>
     </message>
