@@ -69,8 +69,7 @@ def run_hall(dsn: str, lang: str | None) -> int:
         w.show()
 
     def failed(exc: Exception) -> None:
-        QMessageBox.critical(None, "commandcenter", str(exc))
-        app.exit(2)
+        _report_failure(app, exc)
 
     open_session(dsn, ready, failed)
     return app.exec()
@@ -81,32 +80,34 @@ def run_wall(dsn: str, lang: str | None, screen: int | None) -> int:
 
     app = application(lang, wall=True)
     holder: dict[str, QWidget] = {}
+    screens = QGuiApplication.screens()
+    if screen is not None and not 1 <= screen <= len(screens):
+        raise CommandCenterError(f"there is no screen {screen}: this machine has {len(screens)} "
+                                 f"(use --screen 1{'' if len(screens) == 1 else f'…{len(screens)}'})")
+    target = screens[screen - 1] if screen is not None else QGuiApplication.primaryScreen()
 
     def ready(session: Session) -> None:
         w = WallWindow(session)
         holder["w"] = w
         app.aboutToQuit.connect(session.close)
-        screens = QGuiApplication.screens()
-        if screen is not None:
-            if not 1 <= screen <= len(screens):
-                QMessageBox.critical(None, "commandcenter",
-                                     f"there is no screen {screen}: this machine has {len(screens)} (use 1–{len(screens)})")
-                app.exit(2)
-                return
-            target = screens[screen - 1]
-        else:
-            target = QGuiApplication.primaryScreen()
         w.setGeometry(target.geometry())
         w.showFullScreen()
         if w.windowHandle() is not None:
             w.windowHandle().setScreen(target)
 
     def failed(exc: Exception) -> None:
-        QMessageBox.critical(None, "commandcenter", str(exc))
-        app.exit(2)
+        _report_failure(app, exc)
 
     open_session(dsn, ready, failed)
     return app.exec()
+
+
+def _report_failure(app: QApplication, exc: Exception) -> None:
+    """Opening failed: say so on the terminal and in a dialog, then exit with status 2."""
+    print(f"commandcenter: cannot open: {exc}", file=sys.stderr)
+    box = QMessageBox(QMessageBox.Icon.Critical, "commandcenter", str(exc))
+    box.finished.connect(lambda _r: app.exit(2))
+    box.open()
 
 
 def screenshot(dsn: str, view: str, out: Path, lang: str | None, size: tuple[int, int]) -> Path:

@@ -8,7 +8,7 @@ from PySide6.QtGui import QColor, QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication
 
 STATE_COLOURS = {
-    "reported": "#4aa3ff", "filed": "#7c8cff", "returned": "#ff8a3d", "dispatched": "#2ec4b6",
+    "reported": "#f0e68c", "filed": "#7c8cff", "returned": "#ff8a3d", "dispatched": "#2ec4b6",
     "in_progress": "#20a4f3", "rework": "#ff5d8f", "handled": "#c084fc", "closed": "#6b7a8f",
     "evaluated": "#55657a", "rejected": "#4b5563", "cancelled": "#4b5563",
 }

@@ -1,0 +1,36 @@
+"""The hall and the wall as a user starts them: a process that opens its window and keeps
+running, or exits with a clear message."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+
+import pytest
+
+
+def _start(*args: str) -> subprocess.Popen:
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    return subprocess.Popen([sys.executable, "-m", "commandcenter", *args], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+@pytest.mark.parametrize("command", [[], ["wall"]])
+def test_the_hall_and_the_wall_start_and_keep_running(db, command: list[str]) -> None:  # noqa: ANN001
+    proc = _start("--dsn", db.dsn, "--lang", "en", *command)
+    try:
+        time.sleep(6)
+        assert proc.poll() is None, proc.communicate()[1]
+    finally:
+        proc.terminate()
+        _out, err = proc.communicate(timeout=20)
+    assert "Traceback" not in err, err
+
+
+def test_a_wall_on_a_missing_screen_says_which_screens_exist(db) -> None:  # noqa: ANN001
+    proc = _start("--dsn", db.dsn, "wall", "--screen", "7")
+    _out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 2
+    assert "there is no screen 7: this machine has 1" in err
