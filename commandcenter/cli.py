@@ -45,6 +45,15 @@ def _parser() -> argparse.ArgumentParser:
     seed.add_argument("--days", type=int, default=90, help="days of history (default 90)")
     seed.add_argument("--communities", type=int, help="override the number of communities")
     seed.add_argument("--grids", type=int, help="override the number of grids")
+    p.add_argument("--simulate", type=float, nargs="?", const=2.0, default=None, metavar="RATE",
+                   help="run live demo traffic in the background (RATE actions/s, default 2)")
+    sim = sub.add_parser("simulate", parents=[common], help="drive live field and centre traffic through the SQL functions")
+    sim.add_argument("--rate", type=float, default=2.0, help="actions per second on average (default 2)")
+    sim.add_argument("--duration", type=float, help="seconds to run (default: until Ctrl+C)")
+    sim.add_argument("--flat", action="store_true", help="constant rate (default: shaped by the hour of day)")
+    sim.add_argument("--seed", type=int, help="random seed")
+    sim.add_argument("--district", help="only check that the database holds this district")
+
     wall = sub.add_parser("wall", parents=[common], help="the read-only wall display, full screen")
     wall.add_argument("--screen", type=int, help="screen number, 1 = first (default: the primary screen)")
 
@@ -90,6 +99,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         if args.command == "demo":
             return _demo(args, db)
         _prepare(db)
+        if args.command == "simulate":
+            return _simulate(args, db)
         if args.command == "wall":
             from .ui.app import run_wall
             return run_wall(db.dsn, args.lang, args.screen)
@@ -149,7 +160,38 @@ def _prepare(db) -> None:  # noqa: ANN001
         migrate.check_schema(db)
 
 
+def _simulate(args: argparse.Namespace, db) -> int:  # noqa: ANN001
+    from .sim.simulator import Simulator
+
+    if args.rate <= 0 or args.rate > 2000:
+        raise CommandCenterError(f"--rate {args.rate} is outside (0, 2000] actions per second")
+    with db.connect() as conn:
+        if args.district:
+            have = [r[0] for r in conn.execute("SELECT name FROM cc.district")]
+            if args.district not in have:
+                raise CommandCenterError(f"the database holds {', '.join(have) or 'no district'}, not {args.district}")
+            conn.commit()
+        sim = Simulator(conn, args.seed)
+        print(f"simulating {args.rate:g} actions/s" + (f" for {args.duration:g} s" if args.duration else
+                                                        " (Ctrl+C stops)"), flush=True)
+        stats = sim.run(args.rate, args.duration, day_pattern=not args.flat,
+                        progress=lambda s: print(f"  {s.actions} actions ({s.reports} reports, {s.refused} refused), "
+                                                 f"{s.rate():.1f}/s", flush=True))
+    print(f"done: {stats.actions} actions, {stats.reports} reports, {stats.refused} refused; "
+          + ", ".join(f"{k} {v}" for k, v in sorted(stats.by_action.items())))
+    return 0
+
+
 def _hall(args: argparse.Namespace, db) -> int:  # noqa: ANN001
     from .ui.app import run_hall
 
-    return run_hall(db.dsn, args.lang)
+    sim = None
+    if args.simulate:
+        from .sim.simulator import BackgroundSimulator
+        sim = BackgroundSimulator(db.dsn, args.simulate)
+        sim.start()
+    try:
+        return run_hall(db.dsn, args.lang)
+    finally:
+        if sim is not None:
+            sim.stop()

@@ -1,0 +1,1 @@
+"""Live traffic for the demo and the benchmarks, through the same SQL functions as everyone."""

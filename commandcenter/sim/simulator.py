@@ -1,0 +1,248 @@
+"""Live field traffic: grid workers' patrol reports, hotline calls, and the centre and the
+departments moving cases along the closed loop — through the SQL functions, so every rule
+holds. The next action is read from the database's current state, not from a script: the
+simulator runs beside real operators and takes the refusals their actions cause in stride.
+No Qt."""
+
+from __future__ import annotations
+
+import logging
+import random
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import numpy as np
+import psycopg
+from shapely.geometry import shape
+
+from ..demo.geometry import random_points_in
+from ..demo.history import HOURLY, ITEM_WEIGHTS, SOURCES, SOURCES_ZH, URGENCIES
+from ..store.commands import Workflow
+from ..store.errors import ActionRefused
+
+log = logging.getLogger(__name__)
+
+# What happens next to a case in each open state (weights), as a centre and its departments
+# behave on an ordinary day.
+NEXT = {
+    "reported": (("file", 95), ("reject", 4), ("cancel", 1)),
+    "filed": (("dispatch", 97), ("escalate", 3)),
+    "returned": (("dispatch", 100),),
+    "dispatched": (("accept", 88), ("return", 7), ("urge", 5)),
+    "in_progress": (("feedback", 84), ("urge", 10), ("escalate", 6)),
+    "rework": (("feedback", 90), ("urge", 10)),
+    "handled": (("verify_pass", 88), ("verify_fail", 12)),
+    "closed": (("evaluate", 100),),
+}
+# How much of the traffic each state gets (reports come on top, see report_share).
+STATE_WEIGHTS = {"reported": 20, "filed": 18, "returned": 3, "dispatched": 17, "in_progress": 20,
+                 "rework": 3, "handled": 15, "closed": 8}
+NOTES = {
+    "reject": "不属于受理范围 out of scope", "cancel": "上报人撤回 withdrawn by the reporter",
+    "return": "非本单位职责 not our jurisdiction", "feedback": "已处置完毕 handled",
+    "verify_fail": "现场核查未处置到位 not done on site", "escalate": "街道无法解决，提请区级协调 beyond the street",
+    "urge": "请尽快处理 please hurry",
+}
+
+
+@dataclass
+class SimStats:
+    actions: int = 0
+    reports: int = 0
+    refused: int = 0
+    by_action: dict[str, int] = field(default_factory=dict)
+    started: float = field(default_factory=time.monotonic)
+
+    def rate(self) -> float:
+        return self.actions / max(time.monotonic() - self.started, 1e-9)
+
+
+class Simulator:
+    """One connection; `step()` performs one action and returns its name (None if refused)."""
+
+    def __init__(self, conn: psycopg.Connection, seed: int | None = None, report_share: float = 0.28,
+                 on_commit: Callable[[str, int, int], None] | None = None) -> None:
+        self.conn = conn
+        self.wf = Workflow(conn)
+        self.rng = random.Random(seed)
+        self.np_rng = np.random.default_rng(seed)
+        self.report_share = report_share
+        self.on_commit = on_commit or (lambda action, case_id, version: None)
+        self.stats = SimStats()
+        self.tz = ZoneInfo(conn.execute("SELECT cc.local_tz()").fetchone()[0])
+        self.items = [r for r in conn.execute(
+            "SELECT code, name FROM cc.category WHERE level = 3 ORDER BY code").fetchall()]
+        self.item_weights = [ITEM_WEIGHTS.get(code, 1.0) for code, _ in self.items]
+        grids = conn.execute("SELECT id, name, outline FROM cc.grid ORDER BY id").fetchall()
+        self.grids = [(g[0], g[1], shape(g[2])) for g in grids]
+        self.patrollers = dict(conn.execute(
+            "SELECT grid_id, min(person_id) FROM cc.grid_assignment WHERE role_code = 'grid_manager' GROUP BY grid_id"))
+        conn.commit()
+        self._points: dict[int, list[tuple[float, float]]] = {}
+        if not self.grids or not self.items:
+            raise ValueError("the database holds no district: run `commandcenter demo seed` first")
+
+    # ------------------------------------------------------------ one action
+    def step(self) -> str | None:
+        if self.rng.random() < self.report_share:
+            return self._report()
+        states = list(STATE_WEIGHTS)
+        state = self.rng.choices(states, weights=[STATE_WEIGHTS[s] for s in states])[0]
+        row = self._oldest_in(state)
+        if row is None:
+            return self._report()       # nothing waiting in that state: the field reports instead
+        case_id, version, assignee_unit = row
+        actions, weights = zip(*NEXT[state])
+        action = self.rng.choices(actions, weights=weights)[0]
+        try:
+            new_version = self._act(action, case_id, version, assignee_unit)
+        except ActionRefused as exc:     # someone else moved it first: normal on a live floor
+            self.stats.refused += 1
+            log.debug("simulator: %s on %s refused: %s", action, case_id, exc)
+            return None
+        self._count(action)
+        self.on_commit(action, case_id, new_version)
+        return action
+
+    def _count(self, action: str) -> None:
+        self.stats.actions += 1
+        self.stats.by_action[action] = self.stats.by_action.get(action, 0) + 1
+
+    def _oldest_in(self, state: str) -> tuple[int, int, int | None] | None:
+        """One of the cases waiting longest in a state (work is done oldest first, roughly)."""
+        extra = "AND satisfaction IS NULL AND closed_at > now() - interval '3 days'" if state == "closed" else ""
+        rows = self.conn.execute(
+            f'SELECT id, version, assignee_unit_id FROM cc."case" WHERE state = %s {extra} '
+            f"ORDER BY updated_at LIMIT 12", (state,)).fetchall()
+        self.conn.commit()
+        return self.rng.choice(rows) if rows else None
+
+    def _act(self, action: str, case_id: int, version: int, assignee_unit: int | None) -> int:
+        wf, note = self.wf, NOTES.get(action)
+        if action == "file":
+            return wf.file(case_id, version)
+        if action == "reject":
+            return wf.reject(case_id, version, note)
+        if action == "cancel":
+            return wf.cancel(case_id, version, note)
+        if action == "dispatch":
+            options = self.conn.execute("SELECT kind, id, recommended FROM cc.dispatch_options(%s)", (case_id,)).fetchall()
+            self.conn.commit()
+            fresh = [o for o in options if not (o[0] == "unit" and o[1] == assignee_unit)]
+            pick = next((o for o in fresh if o[2]), None) or next((o for o in fresh if o[0] == "unit"), None)
+            if pick is None:
+                raise ActionRefused("CC009", "no assignee to dispatch to", None)
+            key = "person_id" if pick[0] == "person" else "unit_id"
+            return wf.dispatch(case_id, version, **{key: pick[1]})
+        if action == "accept":
+            return wf.accept(case_id, version)
+        if action == "return":
+            if assignee_unit is None:      # grid staff do not return; they get on with it
+                return wf.accept(case_id, version)
+            return wf.return_case(case_id, version, note)
+        if action == "urge":
+            return wf.urge(case_id, version, note)
+        if action == "escalate":
+            return wf.escalate(case_id, version, note)
+        if action == "feedback":
+            return wf.feedback(case_id, version, note)
+        if action == "verify_pass":
+            return wf.verify(case_id, version, True, "核查属实 verified on site")
+        if action == "verify_fail":
+            return wf.verify(case_id, version, False, note)
+        if action == "evaluate":
+            return wf.evaluate(case_id, version, self.rng.choices([5, 4, 3, 2, 1], [55, 28, 10, 5, 2])[0])
+        raise AssertionError(f"unknown action {action}")
+
+    def _point(self, grid_index: int) -> tuple[float, float]:
+        gid, _name, geom = self.grids[grid_index]
+        pool = self._points.get(gid)
+        if not pool:
+            pool = [tuple(p) for p in random_points_in(geom, 40, self.np_rng)]
+            self._points[gid] = pool
+        return pool.pop()
+
+    def _report(self) -> str:
+        gi = self.rng.randrange(len(self.grids))
+        gid, gname, _geom = self.grids[gi]
+        lon, lat = self._point(gi)
+        code, name = self.rng.choices(self.items, weights=self.item_weights)[0]
+        source = self.rng.choices([s for s, _ in SOURCES], weights=[w for _, w in SOURCES])[0]
+        urgency = self.rng.choices([u for u, _ in URGENCIES], weights=[w for _, w in URGENCIES])[0]
+        hotline = source == "hotline"
+        case_id = self.wf.report(
+            source, code, f"{name}（{gname}）", lon, lat,
+            description=f"{SOURCES_ZH[source]}反映：{gname}附近{name}，请核实处置。", address=gname, urgency=urgency,
+            grid_id=gid, reporter_person_id=self.patrollers.get(gid) if source == "patrol" else None,
+            reporter_name="居民" if hotline else None,
+            reporter_phone=f"010-6{self.rng.randrange(10**6, 10**7)}" if hotline else None)
+        self.stats.reports += 1
+        self._count("report")
+        self.on_commit("report", case_id, 1)
+        return "report"
+
+    # ------------------------------------------------------------ paced loop
+    def hourly_factor(self, now: datetime | None = None) -> float:
+        hour = (now or datetime.now(self.tz)).astimezone(self.tz).hour
+        return float(HOURLY[hour] / HOURLY.mean())
+
+    def run(self, rate: float, duration: float | None = None, stop: threading.Event | None = None,
+            day_pattern: bool = True, progress: Callable[[SimStats], None] | None = None) -> SimStats:
+        """Act `rate` times a second on average (shaped by the hour of day unless flat) until
+        `duration` seconds pass or `stop` is set. Pacing is by schedule, not by sleeping a
+        fixed gap, so slow calls do not lower the rate."""
+        if rate <= 0:
+            raise ValueError(f"rate must be positive, got {rate}")
+        stop = stop or threading.Event()
+        start = time.monotonic()
+        due = start
+        last_report = start
+        while not stop.is_set():
+            now = time.monotonic()
+            if duration is not None and now - start >= duration:
+                break
+            if now < due:
+                stop.wait(due - now)
+                continue
+            self.step()
+            r = rate * (self.hourly_factor() if day_pattern else 1.0)
+            due += self.rng.expovariate(r) if day_pattern else 1.0 / r
+            if due < now - 1.0:
+                due = now           # fell behind by more than a second: do not burst to catch up
+            if progress is not None and now - last_report >= 5:
+                progress(self.stats)
+                last_report = now
+        return self.stats
+
+
+class BackgroundSimulator:
+    """The simulator on its own thread and connection (`commandcenter --simulate`)."""
+
+    def __init__(self, dsn: str, rate: float, seed: int | None = None) -> None:
+        self.dsn = dsn
+        self.rate = rate
+        self.seed = seed
+        self.stop_event = threading.Event()
+        self.thread = threading.Thread(target=self._run, name="cc-simulator", daemon=True)
+        self.error: Exception | None = None
+
+    def start(self) -> None:
+        self.thread.start()
+
+    def stop(self) -> None:
+        self.stop_event.set()
+        self.thread.join(timeout=5)
+
+    def _run(self) -> None:
+        while not self.stop_event.is_set():
+            try:
+                with psycopg.connect(self.dsn, connect_timeout=5) as conn:
+                    Simulator(conn, self.seed).run(self.rate, stop=self.stop_event)
+            except psycopg.OperationalError as exc:     # the database went away: wait, go on
+                self.error = exc
+                log.warning("simulator lost the database: %s", str(exc).strip().splitlines()[0])
+                self.stop_event.wait(3)
