@@ -54,6 +54,13 @@ def _parser() -> argparse.ArgumentParser:
     sim.add_argument("--seed", type=int, help="random seed")
     sim.add_argument("--district", help="only check that the database holds this district")
 
+    bench = sub.add_parser("bench", parents=[common], help="benchmarks: figures against their targets")
+    bench.add_argument("name", choices=("realtime", "board", "map", "startup", "memory"))
+    bench.add_argument("--json", action="store_true", help="end with one JSON line: name, figures, targets, met")
+    bench.add_argument("--duration", type=float, default=30.0, help="realtime: seconds of writing (default 30)")
+    bench.add_argument("--rate", type=float, default=200.0, help="realtime: commits per second (default 200)")
+    bench.add_argument("--consoles", type=int, default=10, help="realtime: console clients (default 10)")
+
     wall = sub.add_parser("wall", parents=[common], help="the read-only wall display, full screen")
     wall.add_argument("--screen", type=int, help="screen number, 1 = first (default: the primary screen)")
 
@@ -98,7 +105,12 @@ def _dispatch(args: argparse.Namespace) -> int:
             return _db(args, db)
         if args.command == "demo":
             return _demo(args, db)
+        if args.command == "bench" and args.name == "startup":
+            from .bench import startup
+            return _bench_done(startup.run(args.data_dir), args.json)
         _prepare(db)
+        if args.command == "bench":
+            return _bench(args, db)
         if args.command == "simulate":
             return _simulate(args, db)
         if args.command == "wall":
@@ -158,6 +170,27 @@ def _prepare(db) -> None:  # noqa: ANN001
                 seed_demo(conn, DEFAULT_DISTRICT, progress=print)
     else:
         migrate.check_schema(db)
+
+
+def _bench(args: argparse.Namespace, db) -> int:  # noqa: ANN001
+    if args.name == "realtime":
+        from .bench import realtime
+        result = realtime.run(db, duration=args.duration, rate=args.rate, consoles=args.consoles)
+    elif args.name == "board":
+        from .bench import board
+        result = board.run(db)
+    elif args.name == "map":
+        from .bench import mapbench
+        result = mapbench.run()
+    else:
+        from .bench import memory
+        result = memory.run()
+    return _bench_done(result, args.json)
+
+
+def _bench_done(result, as_json: bool) -> int:  # noqa: ANN001
+    result.print(as_json)
+    return 0 if result.met else 1
 
 
 def _simulate(args: argparse.Namespace, db) -> int:  # noqa: ANN001
