@@ -36,6 +36,11 @@ def countdown(row: BoardRow, now: datetime) -> str:
     return f"{sign}{m}m"
 
 
+_SERVED = frozenset({Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.BackgroundRole,
+                     Qt.ItemDataRole.FontRole, Qt.ItemDataRole.TextAlignmentRole, Qt.ItemDataRole.ToolTipRole,
+                     CASE_ID_ROLE})
+
+
 class _Hooks(RowHooks):
     def __init__(self, model: "BoardModel") -> None:
         self.m = model
@@ -149,9 +154,14 @@ class BoardModel(QAbstractTableModel):
         return self.index_.view_row_of(case_id)
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: ANN201
-        if not index.isValid() or index.row() >= len(self.index_):
+        # A repaint asks ~13 roles per cell; answer the ones we never serve before any lookup.
+        if role not in _SERVED or not index.isValid():
             return None
-        row = self.index_.row_at(index.row())
+        r = index.row()
+        order = self.index_.order
+        if r >= len(order):
+            return None
+        row = self.index_.rows[order[len(order) - 1 - r if self.index_.descending else r]]
         col = COLUMNS[index.column()]
         ref = self.live.reference
         if role == Qt.ItemDataRole.DisplayRole:
