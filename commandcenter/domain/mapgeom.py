@@ -48,6 +48,11 @@ class Area:
     attrs: dict
 
 
+DISPLAY_TOLERANCE_M = 2.0
+COARSE_TOLERANCE_M = 30.0
+GRIDS_PER_TILE = 400
+
+
 class MapGeometry:
     """The territory in metres: areas per level, outlines per level, a grid picker."""
 
@@ -64,16 +69,45 @@ class MapGeometry:
         for a in self.grids:
             p = a.geom.representative_point()
             a.anchor = (p.x, p.y)
+        # Display outlines of the big units are simplified to a couple of metres: invisible on
+        # screen, and a tenth of the vertices of a surveyed boundary.
         self.outlines = {
-            "district": Outline.of([self.district] if self.district is not None else []),
-            "street": Outline.of(a.geom for a in self.streets),
+            "district": Outline.of([self.district.simplify(DISPLAY_TOLERANCE_M)] if self.district is not None else []),
+            "street": Outline.of(a.geom.simplify(DISPLAY_TOLERANCE_M) for a in self.streets),
             "community": Outline.of(a.geom for a in self.communities),
             "grid": Outline.of(a.geom for a in self.grids),
+            # for zoomed-out views (a pixel is tens of metres there)
+            "district_coarse": Outline.of([self.district.simplify(COARSE_TOLERANCE_M)] if self.district is not None else []),
+            "street_coarse": Outline.of(a.geom.simplify(COARSE_TOLERANCE_M) for a in self.streets),
         }
+        # every grid ring's points once, tagged with the grid's index: any set of grids' rings is
+        # then a boolean mask away (no per-polygon Python at draw time)
+        rings = shapely.get_rings(np.array([a.geom for a in self.grids], dtype=object), return_index=False) \
+            if self.grids else np.array([])
+        ring_owner = shapely.get_rings(np.array([a.geom for a in self.grids], dtype=object), return_index=True)[1] \
+            if self.grids else np.array([], dtype=int)
+        coords, point_ring = shapely.get_coordinates(rings, return_index=True) if len(rings) else \
+            (np.zeros((0, 2)), np.array([], dtype=int))
+        self._pts = coords
+        self._pt_grid = ring_owner[point_ring] if len(rings) else np.array([], dtype=int)
+        last = np.ones(len(coords), dtype=bool)
+        if len(coords):
+            last[:-1] = point_ring[1:] != point_ring[:-1]
+        self._pt_connect = (~last).astype(np.int32)
         self._grid_tree = shapely.STRtree([a.geom for a in self.grids])
         self.grid_index = {a.id: i for i, a in enumerate(self.grids)}
         bounds = np.array([a.geom.bounds for a in self.grids]) if self.grids else np.zeros((1, 4))
         self.bounds = (bounds[:, 0].min(), bounds[:, 1].min(), bounds[:, 2].max(), bounds[:, 3].max())
+        # Tiles: grids grouped by where they lie, so the scene can skip what is off screen.
+        self.tiles_per_side = max(1, int(np.ceil(np.sqrt(len(self.grids) / GRIDS_PER_TILE))))
+        x0, y0, x1, y1 = self.bounds
+        t = self.tiles_per_side
+        anchors = np.array([a.anchor for a in self.grids]) if self.grids else np.zeros((0, 2))
+        tx = np.clip(((anchors[:, 0] - x0) / max(x1 - x0, 1e-9) * t).astype(int), 0, t - 1) if len(anchors) else []
+        ty = np.clip(((anchors[:, 1] - y0) / max(y1 - y0, 1e-9) * t).astype(int), 0, t - 1) if len(anchors) else []
+        self.tile_of = [int(a) * t + int(b) for a, b in zip(tx, ty)]
+        areas = [a.geom.area for a in self.grids]
+        self.typical_grid_m = float(np.sqrt(np.median(areas))) if areas else 1.0
 
     @staticmethod
     def _area(row: dict, to_m) -> Area:  # noqa: ANN001
@@ -88,8 +122,20 @@ class MapGeometry:
     def project(self, lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
         return self.projection.points_to_metres(lon, lat)
 
+    def tiles(self, ids: Iterable[int] | None = None) -> dict[int, list[int]]:
+        """Grid ids per tile (all grids, or those given)."""
+        out: dict[int, list[int]] = {}
+        for gid in (ids if ids is not None else (a.id for a in self.grids)):
+            i = self.grid_index.get(gid)
+            if i is not None:
+                out.setdefault(self.tile_of[i], []).append(gid)
+        return out
+
     def rings_of(self, ids: Iterable[int]) -> Outline:
-        return Outline.of(self.grids[self.grid_index[i]].geom for i in ids if i in self.grid_index)
+        idx = np.fromiter((self.grid_index[i] for i in ids if i in self.grid_index), dtype=np.int64)
+        mask = np.isin(self._pt_grid, idx)
+        pts = self._pts[mask]
+        return Outline(pts[:, 0].copy(), pts[:, 1].copy(), self._pt_connect[mask].copy())
 
 
 def nearest(points: np.ndarray, x: float, y: float, radius: float) -> int | None:

@@ -9,8 +9,8 @@ from collections import Counter
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import QBrush, QColor, QCursor, QFont, QPainterPath, QPen
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QGraphicsPathItem, QHBoxLayout, QLabel, QScrollArea, QToolTip, QVBoxLayout,
+from PySide6.QtGui import QBrush, QColor, QCursor, QFont, QImage, QPainter, QPainterPath, QPen, QPixmap, QTransform
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QGraphicsPathItem, QGraphicsPixmapItem, QHBoxLayout, QLabel, QScrollArea, QToolTip, QVBoxLayout,
                                QWidget)
 
 from ..domain.board import now_utc
@@ -25,6 +25,50 @@ from .theme import (BG, GRID_TYPE_COLOURS, LEVEL_COLOURS, LOAD_COLOURS, MUTED, R
 LOAD_BREAKS = (0, 1, 3, 6, 11)          # open cases per grid: 0, 1–2, 3–5, 6–10, 11+
 CLUSTER_ABOVE = 700                     # more markers than this in view: aggregate
 PICK_PX = 7
+
+
+RASTER_ABOVE_GRIDS = 3000               # a district draws vectors; a city also gets a raster
+RASTER_PX = 2560
+OUTLINES_FROM_PX = 12                   # grid outlines when a typical grid spans this many pixels
+VECTOR_FILL_FROM_PX = 24
+COARSE_FROM_M_PER_PX = 25.0             # street/district outlines simplified to 30 m beyond this
+
+
+class LayerGroup:
+    """Items shown and hidden together; visible when the user wants it and the zoom allows.
+    An optional coarse twin stands in for the items when zoomed out."""
+
+    def __init__(self, items: list, coarse: list | None = None) -> None:
+        self.items = items
+        self.coarse = coarse or []
+        self.wanted = True
+        self.lod = True
+        self.fine = True
+        self._apply()
+
+    def set_fine(self, fine: bool) -> None:
+        if fine != self.fine:
+            self.fine = fine
+            self._apply()
+
+    def setVisible(self, on: bool) -> None:  # noqa: N802 - reads like Qt's
+        self.wanted = on
+        self._apply()
+
+    def set_lod(self, on: bool) -> None:
+        if on != self.lod:
+            self.lod = on
+            self._apply()
+
+    def isVisible(self) -> bool:  # noqa: N802
+        return self.wanted and self.lod
+
+    def _apply(self) -> None:
+        show = self.wanted and self.lod
+        for item in self.items:
+            item.setVisible(show and (self.fine or not self.coarse))
+        for item in self.coarse:
+            item.setVisible(show and not self.fine)
 
 
 def load_class(n: int) -> int:
@@ -61,6 +105,10 @@ class MapView(QWidget):
         self.case_xy = np.zeros((0, 2))
         self.staff_xy = np.zeros((0, 2))
         self.open_rows: list[BoardRow] = []
+        self.case_brushes: list[QBrush] = []
+        self.case_sizes = np.zeros(0)
+        self.case_overdue = np.zeros(0, dtype=bool)
+        self._cluster_brushes = (pg.mkBrush(qcolor("#ef4444", 190)), pg.mkBrush(qcolor("#2563eb", 190)))
         self.staff_rows: list[dict] = []
         self.clustered = False
         self.fill_mode = "load"
@@ -69,6 +117,7 @@ class MapView(QWidget):
 
         self._build_outlines()
         self.fill_items: list[QGraphicsPathItem] = []
+        self.fill_raster: QGraphicsPixmapItem | None = None
         self.density = pg.ImageItem()
         self.density.setZValue(-5)
         self.density.setVisible(False)
@@ -117,7 +166,7 @@ class MapView(QWidget):
         self._zoom.setSingleShot(True)
         self._zoom.setInterval(80)
         self._zoom.timeout.connect(self._on_zoom)
-        self.vb.sigRangeChanged.connect(lambda *_: self._zoom.start())
+        self.vb.sigRangeChanged.connect(lambda *_: (self._apply_lod(), self._zoom.start()))
         self.canvas.scene().sigMouseMoved.connect(self._mouse_moved)
         self.canvas.scene().sigMouseClicked.connect(self._mouse_clicked)
         live.snapshot_loaded.connect(self.refresh_cases)
@@ -130,15 +179,32 @@ class MapView(QWidget):
 
     # ------------------------------------------------------------ building
     def _curve(self, name: str, colour: str, width: float, z: float, alpha: int = 255) -> None:
-        o = self.geo.outlines[name]
-        item = pg.PlotCurveItem(o.x, o.y, connect=o.connect, pen=pg.mkPen(qcolor(colour, alpha), width=width),
-                                antialias=False)
-        item.setZValue(z)
-        self.plot.addItem(item)
-        self.layers[name] = item
+        items = []
+        for key in (name, f"{name}_coarse"):
+            o = self.geo.outlines.get(key)
+            if o is None:
+                continue
+            # zoomed out, a 1-px line: thick lines cost Qt's stroker twice as much per frame
+            w = width if key == name else 1.0
+            item = pg.PlotCurveItem(o.x, o.y, connect=o.connect, pen=pg.mkPen(qcolor(colour, alpha), width=w),
+                                    antialias=False)
+            item.setZValue(z)
+            self.plot.addItem(item)
+            items.append(item)
+        # with a coarse twin: the fine outline when zoomed in, the coarse one when zoomed out
+        self.layers[name] = LayerGroup(items[:1], items[1:])
 
     def _build_outlines(self) -> None:
-        self._curve("grid", "#5b7a99", 0.6, 2, 150)
+        # grid outlines: one curve per tile, so the scene culls what is off screen
+        pen = pg.mkPen(qcolor("#5b7a99", 150), width=0)     # hairline: the fast path
+        items = []
+        for ids in self.geo.tiles().values():
+            o = self.geo.rings_of(ids)
+            item = pg.PlotCurveItem(o.x, o.y, connect=o.connect, pen=pen, antialias=False)
+            item.setZValue(2)
+            self.plot.addItem(item)
+            items.append(item)
+        self.layers["grid"] = LayerGroup(items)
         self._curve("community", "#8fb3d9", 1.2, 3, 220)
         self._curve("street", "#e2e8f0", 2.0, 4)
         self._curve("district", "#38bdf8", 3.0, 5)
@@ -234,10 +300,7 @@ class MapView(QWidget):
         elif key == "markers":
             self.markers.setVisible(on)
             self.clusters.setVisible(on)
-            for t in self.cluster_labels:
-                t.setVisible(on)
-            if on:
-                self._draw_markers()
+            self._draw_markers()
         elif key == "staff":
             self.staff.setVisible(on)
         elif key == "density":
@@ -254,12 +317,19 @@ class MapView(QWidget):
 
     def set_marker_mode(self, mode: str) -> None:
         self.marker_mode = mode
+        self.case_brushes = [self._brush_for(r) for r in self.open_rows]
         self._draw_markers()
         self._update_legend()
 
     def _draw_fills(self) -> None:
+        """One path per colour class and tile (vector, when zoomed in), and the same fills
+        painted once into an image (raster, when grids are too small on screen for vectors to
+        pay: filling 30,000 polygons costs ~90 ms a frame)."""
         for item in self.fill_items:
             self.plot.removeItem(item)
+        if self.fill_raster is not None:
+            self.plot.removeItem(self.fill_raster)
+            self.fill_raster = None
         self.fill_items = []
         groups: dict[str, list[int]] = {}
         colours: dict[str, str] = {}
@@ -267,7 +337,8 @@ class MapView(QWidget):
             self._update_legend()
             return
         loads = self._grid_loads()
-        for a in self.geo.grids:
+        classes = np.searchsorted(LOAD_BREAKS, np.array([loads.get(a.id, 0) for a in self.geo.grids]), side="right") - 1
+        for gi, a in enumerate(self.geo.grids):
             if self.fill_mode == "type":
                 key = a.attrs["grid_type"]
                 colours[key] = GRID_TYPE_COLOURS.get(key, "#64748b")
@@ -275,21 +346,60 @@ class MapView(QWidget):
                 key = a.attrs["mgmt_level"]
                 colours[key] = LEVEL_COLOURS.get(key, "#64748b")
             else:
-                k = load_class(loads.get(a.id, 0))
+                k = int(classes[gi])
                 key = str(k)
                 colours[key] = LOAD_COLOURS[k]
             groups.setdefault(key, []).append(a.id)
+        whole: list[tuple[QPainterPath, QColor]] = []
         for key, ids in groups.items():
-            o = self.geo.rings_of(ids)
-            path = pg.arrayToQPath(o.x, o.y, connect=o.connect)
-            path.setFillRule(Qt.FillRule.OddEvenFill)
-            item = QGraphicsPathItem(path)
-            item.setBrush(QBrush(qcolor(colours[key], 120)))
-            item.setPen(QPen(Qt.PenStyle.NoPen))
-            item.setZValue(-10)
-            self.plot.addItem(item)
-            self.fill_items.append(item)
+            colour = qcolor(colours[key], 120)
+            for tile_ids in self.geo.tiles(ids).values():
+                o = self.geo.rings_of(tile_ids)
+                path = pg.arrayToQPath(o.x, o.y, connect=o.connect)
+                path.setFillRule(Qt.FillRule.OddEvenFill)
+                item = QGraphicsPathItem(path)
+                item.setBrush(QBrush(colour))
+                item.setPen(QPen(Qt.PenStyle.NoPen))
+                item.setZValue(-10)
+                self.plot.addItem(item)
+                self.fill_items.append(item)
+                whole.append((path, colour))
+        if len(self.geo.grids) > RASTER_ABOVE_GRIDS:
+            self.fill_raster = self._raster(whole)
+            self.plot.addItem(self.fill_raster)
+        self._apply_lod()
         self._update_legend()
+
+    def _raster(self, paths: list[tuple[QPainterPath, QColor]]) -> QGraphicsPixmapItem:
+        x0, y0, x1, y1 = self.geo.bounds
+        mpp = max(x1 - x0, y1 - y0) / RASTER_PX          # metres per pixel
+        image = QImage(max(1, int((x1 - x0) / mpp)), max(1, int((y1 - y0) / mpp)),
+                       QImage.Format.Format_ARGB32_Premultiplied)
+        image.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(image)
+        painter.setTransform(QTransform(1 / mpp, 0, 0, -1 / mpp, -x0 / mpp, y1 / mpp))
+        for path, colour in paths:
+            painter.fillPath(path, colour)
+        painter.end()
+        item = QGraphicsPixmapItem(QPixmap.fromImage(image))
+        item.setTransform(QTransform(mpp, 0, 0, -mpp, x0, y1))
+        item.setTransformationMode(Qt.TransformationMode.FastTransformation)
+        item.setZValue(-10)
+        return item
+
+    def _apply_lod(self) -> None:
+        """Level of detail: grid outlines only when grids are big enough on screen to read;
+        vector fills when zoomed in, the raster when zoomed out."""
+        pixel = max(self._pixel(), 1e-9)
+        grid_px = self.geo.typical_grid_m / pixel
+        self.layers["grid"].set_lod(grid_px >= OUTLINES_FROM_PX)
+        for key in ("street", "district"):
+            self.layers[key].set_fine(pixel < COARSE_FROM_M_PER_PX)
+        vector = self.fill_raster is None or grid_px >= VECTOR_FILL_FROM_PX
+        for item in self.fill_items:
+            item.setVisible(vector)
+        if self.fill_raster is not None:
+            self.fill_raster.setVisible(not vector)
 
     def _grid_loads(self) -> Counter:
         return Counter(r.grid_id for r in self.live.rows.values() if r.is_open)
@@ -320,6 +430,10 @@ class MapView(QWidget):
         self.case_ids = np.array([r.id for r in rows], dtype=np.int64)
         self.case_xy = (self.geo.project(np.array([r.lon for r in rows]), np.array([r.lat for r in rows]))
                         if rows else np.zeros((0, 2)))
+        now = now_utc()
+        self.case_brushes = [self._brush_for(r) for r in rows]
+        self.case_sizes = np.array([11 if r.urgency != "normal" else 8 for r in rows], dtype=float)
+        self.case_overdue = np.array([r.deadline is not None and r.deadline < now for r in rows], dtype=bool)
         self._draw_markers()
         if self.fill_mode == "load":
             self._draw_fills()
@@ -331,8 +445,12 @@ class MapView(QWidget):
             self._mark_selected(self.selection.case_id)
 
     def _brush_for(self, row: BoardRow) -> QBrush:
-        colour = STATE_COLOURS.get(row.state) if self.marker_mode == "state" else URGENCY_COLOURS.get(row.urgency)
-        return self._brushes.setdefault(colour or "#94a3b8", pg.mkBrush(colour or "#94a3b8"))
+        colour = (STATE_COLOURS.get(row.state) if self.marker_mode == "state" else URGENCY_COLOURS.get(row.urgency)) \
+            or "#94a3b8"
+        brush = self._brushes.get(colour)
+        if brush is None:
+            brush = self._brushes[colour] = pg.mkBrush(colour)
+        return brush
 
     _brushes: dict[str, QBrush] = {}
 
@@ -341,42 +459,52 @@ class MapView(QWidget):
         return max(px[0], px[1]) if px else 1.0
 
     def _draw_markers(self) -> None:
-        for t in self.cluster_labels:
-            self.plot.removeItem(t)
-        self.cluster_labels = []
+        """Markers one by one when few are in view; otherwise clusters (red when any case in
+        them is overdue) with their counts. Per-case brushes and flags are computed once per
+        refresh, so a zoom only bins positions (numpy) and reuses the label items."""
         if not self.layer_on("markers") or len(self.case_xy) == 0:
             self.markers.setData([])
             self.clusters.setData([])
+            self._labels_for([], [])
             return
         (x0, x1), (y0, y1) = self.vb.viewRange()
         xy = self.case_xy
         inview = (xy[:, 0] >= x0) & (xy[:, 0] <= x1) & (xy[:, 1] >= y0) & (xy[:, 1] <= y1)
-        sizes = np.where([r.urgency != "normal" for r in self.open_rows], 11, 8)
         if inview.sum() <= CLUSTER_ABOVE:
-            self.markers.setData(pos=xy, brush=[self._brush_for(r) for r in self.open_rows], size=sizes)
+            self.markers.setData(pos=xy, brush=self.case_brushes, size=self.case_sizes)
             self.clusters.setData([])
+            self._labels_for([], [])
             self.clustered = False
             return
         self.clustered = True
         centres, counts, cell_of = cluster(xy, self._pixel() * 64)
-        single = counts[cell_of] == 1
-        idx = np.nonzero(single)[0]
-        self.markers.setData(pos=xy[idx], brush=[self._brush_for(self.open_rows[i]) for i in idx], size=sizes[idx])
+        idx = np.nonzero(counts[cell_of] == 1)[0]
+        brushes = self.case_brushes
+        self.markers.setData(pos=xy[idx], brush=[brushes[i] for i in idx], size=self.case_sizes[idx])
         many = counts > 1
         c_xy, c_n = centres[many], counts[many]
-        # a cluster is red when any case in it is overdue
-        now = now_utc()
-        overdue_cells = {cell_of[i] for i, r in enumerate(self.open_rows) if r.deadline is not None and r.deadline < now}
-        cells = np.nonzero(many)[0]
-        brushes = [pg.mkBrush(qcolor("#ef4444" if c in overdue_cells else "#2563eb", 190)) for c in cells]
-        self.clusters.setData(pos=c_xy, size=np.clip(14 + np.sqrt(c_n) * 3.0, 18, 44), brush=brushes)
+        late = np.zeros(len(counts), dtype=bool)
+        late[cell_of[self.case_overdue]] = True
+        red, blue = self._cluster_brushes
+        self.clusters.setData(pos=c_xy, size=np.clip(14 + np.sqrt(c_n) * 3.0, 18, 44),
+                              brush=[red if v else blue for v in late[many]])
         inside = (c_xy[:, 0] >= x0) & (c_xy[:, 0] <= x1) & (c_xy[:, 1] >= y0) & (c_xy[:, 1] <= y1)
-        for (cx, cy), n in zip(c_xy[inside][:250], c_n[inside][:250]):
-            t = pg.TextItem(str(int(n)), color="#ffffff", anchor=(0.5, 0.5))
-            t.setPos(cx, cy)
+        self._labels_for(c_xy[inside][:250], c_n[inside][:250])
+
+    def _labels_for(self, positions, counts) -> None:  # noqa: ANN001
+        """Cluster counts as text: a pool of items, reused and hidden, never rebuilt."""
+        while len(self.cluster_labels) < len(counts):
+            t = pg.TextItem("", color="#ffffff", anchor=(0.5, 0.5))
             t.setZValue(22)
             self.plot.addItem(t)
             self.cluster_labels.append(t)
+        for i, t in enumerate(self.cluster_labels):
+            if i < len(counts):
+                t.setText(str(int(counts[i])))
+                t.setPos(float(positions[i][0]), float(positions[i][1]))
+                t.setVisible(True)
+            else:
+                t.setVisible(False)
 
     def _draw_density(self) -> None:
         if len(self.case_xy) == 0:
