@@ -45,6 +45,7 @@ def _parser() -> argparse.ArgumentParser:
     seed.add_argument("--days", type=int, default=90, help="days of history (default 90)")
     seed.add_argument("--communities", type=int, help="override the number of communities")
     seed.add_argument("--grids", type=int, help="override the number of grids")
+    p.add_argument("--ready-exit", action="store_true", help=argparse.SUPPRESS)   # bench startup: quit once usable
     p.add_argument("--simulate", type=float, nargs="?", const=2.0, default=None, metavar="RATE",
                    help="run live demo traffic in the background (RATE actions/s, default 2)")
     sim = sub.add_parser("simulate", parents=[common], help="drive live field and centre traffic through the SQL functions")
@@ -107,7 +108,7 @@ def _dispatch(args: argparse.Namespace) -> int:
             return _demo(args, db)
         if args.command == "bench" and args.name == "startup":
             from .bench import startup
-            return _bench_done(startup.run(args.data_dir), args.json)
+            return _bench_done(startup.run(), args.json)
         _prepare(db)
         if args.command == "bench":
             return _bench(args, db)
@@ -224,7 +225,7 @@ def _hall(args: argparse.Namespace, db) -> int:  # noqa: ANN001
         sim = BackgroundSimulator(db.dsn, args.simulate)
         sim.start()
     try:
-        return run_hall(db.dsn, args.lang)
+        return run_hall(db.dsn, args.lang, ready_exit=args.ready_exit)
     finally:
         if sim is not None:
             sim.stop()

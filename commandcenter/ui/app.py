@@ -9,7 +9,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QEventLoop
+from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
@@ -56,7 +56,7 @@ def open_blocking(dsn: str, timeout: float = 60.0) -> Session:
     return session
 
 
-def run_hall(dsn: str, lang: str | None) -> int:
+def run_hall(dsn: str, lang: str | None, ready_exit: bool = False) -> int:
     from .main_window import HallWindow
 
     app = application(lang)
@@ -67,6 +67,15 @@ def run_hall(dsn: str, lang: str | None) -> int:
         holder["w"] = w
         app.aboutToQuit.connect(session.close)
         w.show()
+        if ready_exit:       # `bench startup`: say when the board is on screen, then leave
+            def check() -> None:
+                if session.live.loaded and w.board_model.rowCount() > 0:
+                    w.repaint()
+                    print("ready", flush=True)
+                    app.quit()
+                else:
+                    QTimer.singleShot(10, check)
+            check()
 
     def failed(exc: Exception) -> None:
         _report_failure(app, exc)
