@@ -38,6 +38,7 @@ def _parser() -> argparse.ArgumentParser:
 
     demo = sub.add_parser("demo", parents=[common], help="demo data")
     demosub = demo.add_subparsers(dest="demo_command", required=True)
+    demosub.add_parser("accounts", parents=[common], help="the demo's console accounts and their passwords")
     seed = demosub.add_parser("seed", parents=[common], help="build a demo district with 90 days of cases")
     seed.add_argument("--district", default=DEFAULT_DISTRICT, help="东城区 (default) or 海淀区")
     seed.add_argument("--seed", type=int, default=1, help="random seed (same seed, same district)")
@@ -54,6 +55,20 @@ def _parser() -> argparse.ArgumentParser:
     sim.add_argument("--flat", action="store_true", help="constant rate (default: shaped by the hour of day)")
     sim.add_argument("--seed", type=int, help="random seed")
     sim.add_argument("--district", help="only check that the database holds this district")
+
+    acc = sub.add_parser("accounts", parents=[common], help="console accounts (administrators)")
+    accsub = acc.add_subparsers(dest="accounts_command", required=True)
+    add = accsub.add_parser("add", parents=[common], help="create a console account")
+    add.add_argument("login", help="login name: lower-case letters, digits, _")
+    add.add_argument("--role", required=True, choices=("operator", "supervisor", "wall", "admin"))
+    add.add_argument("--street", help="street sub-centre (name); default: district-wide")
+    add.add_argument("--name", required=True, help="display name, e.g. 张伟 东华门值班长")
+    add.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    accsub.add_parser("list", parents=[common], help="accounts, roles, scope, last sign-in")
+    for verb, what in (("disable", "stop an account signing in (and sign it out now)"),
+                       ("enable", "let a disabled account sign in again")):
+        v = accsub.add_parser(verb, parents=[common], help=what)
+        v.add_argument("login")
 
     bench = sub.add_parser("bench", parents=[common], help="benchmarks: figures against their targets")
     bench.add_argument("name", choices=("realtime", "board", "map", "startup", "memory"))
@@ -106,6 +121,8 @@ def _dispatch(args: argparse.Namespace) -> int:
             return _db(args, db)
         if args.command == "demo":
             return _demo(args, db)
+        if args.command == "accounts":
+            return _accounts(args, db)
         if args.command == "bench" and args.name == "startup":
             from .bench import startup
             return _bench_done(startup.run(), args.json)
@@ -143,10 +160,38 @@ def _db(args: argparse.Namespace, db) -> int:  # noqa: ANN001
     return 0
 
 
+def _accounts(args: argparse.Namespace, db) -> int:  # noqa: ANN001
+    import getpass
+
+    from .store import accounts
+
+    with db.connect() as conn:
+        if args.accounts_command == "add":
+            password = sys.stdin.readline().rstrip("\n") if args.password_stdin else getpass.getpass(
+                f"password for {args.login}: ")
+            accounts.add(conn, args.login, password, args.name, args.role, args.street)
+            print(f"account {args.login} created ({args.role}, {args.street or 'district-wide'})")
+        elif args.accounts_command == "list":
+            for a in accounts.listing(conn):
+                last = a.last_sign_in.strftime("%Y-%m-%d %H:%M") if a.last_sign_in else "never"
+                print(f"{a.login:<18} {a.role or '-':<11} {a.street:<14} {'enabled' if a.can_login else 'DISABLED':<9} "
+                      f"last sign-in {last:<17} {a.display_name}")
+        else:
+            accounts.set_enabled(conn, args.login, args.accounts_command == "enable")
+            print(f"account {args.login} {args.accounts_command}d")
+    return 0
+
+
 def _demo(args: argparse.Namespace, db) -> int:  # noqa: ANN001
     from .demo.seed import seed_demo
     from .store import migrate
 
+    if args.demo_command == "accounts":
+        from .demo.accounts import DEMO_ACCOUNTS
+        print("demo console accounts (demo data only; sign in with these in the hall):")
+        for a in DEMO_ACCOUNTS:
+            print(f"  {a.login:<16} {a.password:<28} {a.role:<11} {a.street or '区级 district':<10} {a.display_name}")
+        return 0
     migrate.upgrade(db)
     with db.connect() as conn:
         result = seed_demo(conn, args.district, seed=args.seed, cases=args.cases, days=args.days,

@@ -13,6 +13,7 @@ import psycopg
 from psycopg.types.json import Jsonb
 
 from ..store.errors import CommandCenterError
+from . import accounts as demo_accounts
 from .geometry import bbox, outer_rings, to_geojson
 from .history import HistoryPlayer
 from .names import DISTRICTS
@@ -68,6 +69,8 @@ def seed_demo(conn: psycopg.Connection, district: str = "东城区", seed: int =
     scripts = player.plan(cases)
     say(f"playing {days} days of history: {len(scripts)} cases")
     player.play(scripts, lambda done, left: say(f"  {done} actions played, {left} pending"))
+    made = demo_accounts.ensure(conn)
+    say(f"demo console accounts: {', '.join(a.login for a in made)} (commandcenter demo accounts)")
     return SeedResult(district, len(t.streets), len(t.communities), len(t.grids), len(t.persons),
                       len(scripts), player.actions, time.perf_counter() - started)
 

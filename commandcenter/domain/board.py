@@ -213,10 +213,11 @@ class BoardIndex:
                 primary = np.array(list(map(ranks.__getitem__, values)), dtype=np.int64)
             except KeyError:        # a code the ranks do not know sorts last
                 primary = np.array([ranks.get(v, default) for v in values], dtype=np.int64)
-        elif col == "assignee":
-            primary = np.array([r.assignee for r in rows])
         else:
-            primary = np.array(list(map(attrgetter(_TEXT_ATTR[col]), rows)))   # unicode: compares like str
+            # text: two stable C-level sorts (by id, then by the text) beat numpy on strings
+            by_id = [rows[i] for i in np.argsort(ids, kind="stable")]
+            by_id.sort(key=attrgetter("assignee") if col == "assignee" else attrgetter(_TEXT_ATTR[col]))
+            return list(map(attrgetter("id"), by_id))
         perm = np.lexsort((ids, primary, missing))
         return ids[perm].tolist()
 

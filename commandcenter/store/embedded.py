@@ -20,6 +20,12 @@ from .errors import DatabaseUnavailable
 log = logging.getLogger(__name__)
 
 DATABASE = "commandcenter"
+HBA = """# written by commandcenter (store/embedded.py): passwords for every console account
+local   all   postgres                  trust
+local   all   all                       scram-sha-256
+host    all   all       127.0.0.1/32    scram-sha-256
+host    all   all       ::1/128         scram-sha-256
+"""
 
 
 @dataclass
@@ -49,7 +55,23 @@ class EmbeddedServer:
                 f"See the server log {log_file}; if the directory is damaged, move it aside "
                 "and start again to create a fresh demo database."
             ) from exc
+        self._require_passwords()
         self._ensure_database()
+
+    def _require_passwords(self) -> None:
+        """pgserver creates the cluster with trust for everyone. Console accounts must prove
+        their password (SCRAM); only the cluster's own superuser keeps trust, over the Unix
+        socket inside this private data directory (whoever can reach it owns the files)."""
+        hba = self.pgdata / "pg_hba.conf"
+        try:
+            current = hba.read_text()
+        except OSError:
+            return
+        if current == HBA:
+            return
+        hba.write_text(HBA)
+        with psycopg.connect(self.admin_dsn(), autocommit=True) as conn:
+            conn.execute("SELECT pg_reload_conf()")
 
     def admin_dsn(self, database: str = "postgres") -> str:
         assert self._server is not None, "start() first"

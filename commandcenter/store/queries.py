@@ -193,8 +193,13 @@ class CaseDetail:
 
 def case_detail(conn: psycopg.Connection, case_id: int) -> CaseDetail | None:
     with conn.cursor(row_factory=dict_row) as cur:
+        # a resident's name and phone only for roles granted them (the wall and handlers are not)
+        private = cur.execute("SELECT has_column_privilege('cc.\"case\"', 'reporter_phone', 'SELECT') AS ok"
+                              ).fetchone()["ok"]
+        reporter = "c.reporter_name, c.reporter_phone" if private else \
+            "NULL::text AS reporter_name, NULL::text AS reporter_phone"
         case = cur.execute(
-            "SELECT b.*, c.description, c.reporter_name, c.reporter_phone, rp.name AS reporter_person_name, "
+            f"SELECT b.*, c.description, {reporter}, rp.name AS reporter_person_name, "
             "       c.file_deadline, c.dispatch_deadline, c.handle_deadline, c.verify_deadline, c.accepted_at, "
             "       cat.name AS item_name, cat.name_en AS item_name_en "
             "  FROM cc.case_board b JOIN cc.\"case\" c ON c.id = b.id "
