@@ -133,7 +133,7 @@ def _dispatch(args: argparse.Namespace) -> int:
             return _simulate(args, db)
         if args.command == "wall":
             from .ui.app import run_wall
-            return run_wall(db.dsn, args.lang, args.screen)
+            return run_wall(_wall_dsn(db), args.lang, args.screen)
         if args.command == "screenshot":
             from .ui.app import screenshot
             out = screenshot(db.dsn, args.view, args.out, args.lang, args.size)
@@ -261,6 +261,42 @@ def _simulate(args: argparse.Namespace, db) -> int:  # noqa: ANN001
     return 0
 
 
+def _demo_account(db, login: str):  # noqa: ANN001, ANN202
+    """The demo account `login` if this is the embedded demo and it is registered."""
+    from .demo.accounts import DEMO_ACCOUNTS
+
+    if db.embedded is None:
+        return None
+    with db.connect() as conn:
+        registered = conn.execute("SELECT 1 FROM cc.console_account WHERE login = %s", (login,)).fetchone()
+    return next((a for a in DEMO_ACCOUNTS if a.login == login), None) if registered else None
+
+
+def _sign_in(db):  # noqa: ANN001, ANN202
+    """Who signs in: nobody asked for a --dsn that names its user (it is used as given);
+    the embedded demo offers its district supervisor; anything else asks."""
+    from psycopg.conninfo import conninfo_to_dict
+
+    from .ui.app import SignIn
+
+    if db.embedded is None:
+        return None if conninfo_to_dict(db.dsn).get("user") else SignIn()
+    demo = _demo_account(db, "dc_supervisor")
+    if demo is None:
+        return SignIn()
+    return SignIn(demo.login, demo.password,
+                  "演示区：演示账号见 commandcenter demo accounts · Demo district: the demo accounts are listed by "
+                  "`commandcenter demo accounts`.")
+
+
+def _wall_dsn(db) -> str:  # noqa: ANN001
+    """The wall signs in read-only: the demo wall account on the embedded demo."""
+    from psycopg.conninfo import make_conninfo
+
+    demo = _demo_account(db, "wall")
+    return make_conninfo(db.dsn, user=demo.login, password=demo.password) if demo else db.dsn
+
+
 def _hall(args: argparse.Namespace, db) -> int:  # noqa: ANN001
     from .ui.app import run_hall
 
@@ -270,7 +306,7 @@ def _hall(args: argparse.Namespace, db) -> int:  # noqa: ANN001
         sim = BackgroundSimulator(db.dsn, args.simulate)
         sim.start()
     try:
-        return run_hall(db.dsn, args.lang, ready_exit=args.ready_exit)
+        return run_hall(db.dsn, args.lang, ready_exit=args.ready_exit, sign_in=_sign_in(db))
     finally:
         if sim is not None:
             sim.stop()

@@ -90,13 +90,14 @@ def login_role(pg_server: EmbeddedServer, db: Database):  # noqa: ANN201
     def make(groups: list[str], street_id: int | None = None, unit_id: int | None = None,
              person_id: int | None = None) -> str:
         name = f"u_{uuid.uuid4().hex[:10]}"
+        password = uuid.uuid4().hex          # the embedded cluster asks every console for a password
         with db.connect(autocommit=True) as c:
-            c.execute(sql.SQL("CREATE ROLE {} LOGIN").format(sql.Identifier(name)))
+            c.execute(sql.SQL("CREATE ROLE {} LOGIN PASSWORD {}").format(sql.Identifier(name), sql.Literal(password)))
             for g in groups:
                 c.execute(sql.SQL("GRANT {} TO {}").format(sql.Identifier(g), sql.Identifier(name)))
             c.execute("INSERT INTO cc.console_account (login, display_name, street_id, unit_id, person_id) "
                       "VALUES (%s, %s, %s, %s, %s)", (name, name, street_id, unit_id, person_id))
         made.append(name)
-        return psycopg.conninfo.make_conninfo(db.dsn, user=name)
+        return psycopg.conninfo.make_conninfo(db.dsn, user=name, password=password)
 
     return make

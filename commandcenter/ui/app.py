@@ -7,6 +7,7 @@ import os
 import sys
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer
@@ -56,7 +57,15 @@ def open_blocking(dsn: str, timeout: float = 60.0) -> Session:
     return session
 
 
-def run_hall(dsn: str, lang: str | None, ready_exit: bool = False) -> int:
+@dataclass(frozen=True)
+class SignIn:
+    """Ask the operator to sign in first, with these fields filled in."""
+    user: str = ""
+    password: str = ""
+    note: str = ""
+
+
+def run_hall(dsn: str, lang: str | None, ready_exit: bool = False, sign_in: SignIn | None = None) -> int:
     from .main_window import HallWindow
 
     app = application(lang)
@@ -80,7 +89,17 @@ def run_hall(dsn: str, lang: str | None, ready_exit: bool = False) -> int:
     def failed(exc: Exception) -> None:
         _report_failure(app, exc)
 
-    open_session(dsn, ready, failed)
+    if sign_in is None:
+        open_session(dsn, ready, failed)
+    else:
+        from .login import LoginDialog
+        dialog = LoginDialog(dsn, sign_in.user, sign_in.password, sign_in.note)
+        holder["login"] = dialog
+        dialog.signed_in.connect(lambda operator_dsn: open_session(operator_dsn, ready, failed))
+        dialog.rejected.connect(lambda: app.exit(0))
+        if ready_exit and sign_in.user and sign_in.password:
+            QTimer.singleShot(0, dialog.submit)       # bench startup: sign in as a user would
+        dialog.show()
     return app.exec()
 
 

@@ -26,62 +26,62 @@
 <context>
     <name>BoardModel</name>
     <message>
-        <location filename="../../commandcenter/ui/board_model.py" line="71" />
+        <location filename="../../commandcenter/ui/board_model.py" line="76" />
         <source>Code</source>
         <translation>编号</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board_model.py" line="71" />
+        <location filename="../../commandcenter/ui/board_model.py" line="76" />
         <source>Reported</source>
         <translation>上报时间</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board_model.py" line="71" />
+        <location filename="../../commandcenter/ui/board_model.py" line="76" />
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board_model.py" line="71" />
+        <location filename="../../commandcenter/ui/board_model.py" line="76" />
         <source>Category</source>
         <translation>类别</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board_model.py" line="72" />
+        <location filename="../../commandcenter/ui/board_model.py" line="77" />
         <source>Grid</source>
         <translation>网格</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board_model.py" line="72" />
+        <location filename="../../commandcenter/ui/board_model.py" line="77" />
         <source>Community</source>
         <translation>社区</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board_model.py" line="72" />
+        <location filename="../../commandcenter/ui/board_model.py" line="77" />
         <source>Street</source>
         <translation>街道</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board_model.py" line="72" />
+        <location filename="../../commandcenter/ui/board_model.py" line="77" />
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board_model.py" line="73" />
+        <location filename="../../commandcenter/ui/board_model.py" line="78" />
         <source>Tier</source>
         <translation>层级</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board_model.py" line="73" />
+        <location filename="../../commandcenter/ui/board_model.py" line="78" />
         <source>Assignee</source>
         <translation>承办</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board_model.py" line="73" />
+        <location filename="../../commandcenter/ui/board_model.py" line="78" />
         <source>Deadline</source>
         <translation>时限</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board_model.py" line="73" />
+        <location filename="../../commandcenter/ui/board_model.py" line="78" />
         <source>Urgency</source>
         <translation>紧急程度</translation>
     </message>
@@ -638,104 +638,157 @@
     </message>
 </context>
 <context>
+    <name>LoginDialog</name>
+    <message>
+        <location filename="../../commandcenter/ui/login.py" line="30" />
+        <source>Sign in — command hall</source>
+        <translation>登录 — 指挥大厅</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/login.py" line="45" />
+        <source>User</source>
+        <translation>用户名</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/login.py" line="46" />
+        <source>Password</source>
+        <translation>密码</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/login.py" line="48" />
+        <source>Sign in</source>
+        <translation>登录</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/login.py" line="52" />
+        <source>Grid Service Management Command Hall</source>
+        <translation>网格化服务管理指挥大厅</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/login.py" line="70" />
+        <source>Enter your user name and password.</source>
+        <translation>请输入用户名和密码。</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/login.py" line="97" />
+        <source>Wrong user name or password.</source>
+        <translation>用户名或密码错误。</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/login.py" line="99" />
+        <source>This account is disabled. Ask an administrator to enable it.</source>
+        <translation>该账号已停用，请联系管理员启用。</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/login.py" line="101" />
+        <source>This login has no console account. Ask an administrator to register it.</source>
+        <translation>该登录名没有控制台账号，请联系管理员登记。</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/login.py" line="103" />
+        <source>Cannot sign in: %1</source>
+        <translation>无法登录：%1</translation>
+    </message>
+</context>
+<context>
     <name>MapView</name>
     <message>
-        <location filename="../../commandcenter/ui/map_view.py" line="186" />
+        <location filename="../../commandcenter/ui/map_view.py" line="252" />
         <source>Layers</source>
         <translation>图层</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_view.py" line="190" />
+        <location filename="../../commandcenter/ui/map_view.py" line="256" />
         <source>District outline</source>
         <translation>区界</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_view.py" line="191" />
+        <location filename="../../commandcenter/ui/map_view.py" line="257" />
         <source>Street outlines</source>
         <translation>街道边界</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_view.py" line="192" />
+        <location filename="../../commandcenter/ui/map_view.py" line="258" />
         <source>Community outlines</source>
         <translation>社区边界</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_view.py" line="193" />
+        <location filename="../../commandcenter/ui/map_view.py" line="259" />
         <source>Grid outlines</source>
         <translation>网格边界</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_view.py" line="194" />
+        <location filename="../../commandcenter/ui/map_view.py" line="260" />
         <source>Labels</source>
         <translation>标注</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_view.py" line="195" />
+        <location filename="../../commandcenter/ui/map_view.py" line="261" />
         <source>Case markers</source>
         <translation>案件标注</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_view.py" line="196" />
+        <location filename="../../commandcenter/ui/map_view.py" line="262" />
         <source>Staff positions</source>
         <translation>人员位置</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_view.py" line="197" />
+        <location filename="../../commandcenter/ui/map_view.py" line="263" />
         <source>Case density</source>
         <translation>案件密度</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_view.py" line="204" />
+        <location filename="../../commandcenter/ui/map_view.py" line="270" />
         <source>Grid fill</source>
         <translation>网格填色</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_view.py" line="207" />
+        <location filename="../../commandcenter/ui/map_view.py" line="273" />
         <source>Open-case load</source>
         <translation>在办案件量</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_view.py" line="207" />
+        <location filename="../../commandcenter/ui/map_view.py" line="273" />
         <source>Grid type</source>
         <translation>网格类型</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_view.py" line="208" />
+        <location filename="../../commandcenter/ui/map_view.py" line="274" />
         <source>Management level</source>
         <translation>管理等级</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_view.py" line="208" />
+        <location filename="../../commandcenter/ui/map_view.py" line="274" />
         <source>No fill</source>
         <translation>不填色</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_view.py" line="212" />
+        <location filename="../../commandcenter/ui/map_view.py" line="278" />
         <source>Markers by</source>
         <translation>标注依据</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_view.py" line="215" />
+        <location filename="../../commandcenter/ui/map_view.py" line="281" />
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_view.py" line="216" />
+        <location filename="../../commandcenter/ui/map_view.py" line="282" />
         <source>Urgency</source>
         <translation>紧急程度</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_view.py" line="306" />
+        <location filename="../../commandcenter/ui/map_view.py" line="416" />
         <source>%1 open cases</source>
         <translation>%1 件在办</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_view.py" line="311" />
+        <location filename="../../commandcenter/ui/map_view.py" line="421" />
         <source>Markers</source>
         <translation>标注</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_view.py" line="454" />
+        <location filename="../../commandcenter/ui/map_view.py" line="582" />
         <source>Population %1 · open cases %2</source>
         <translation>人口 %1 · 在办案件 %2</translation>
     </message>
@@ -812,32 +865,32 @@
         <translation>覆盖率</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/staffing.py" line="135" />
+        <location filename="../../commandcenter/ui/staffing.py" line="136" />
         <source>%1 grids · %2 vacant posts</source>
         <translation>%1 个网格 · %2 个岗位空缺</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/staffing.py" line="141" />
+        <location filename="../../commandcenter/ui/staffing.py" line="142" />
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/staffing.py" line="141" />
+        <location filename="../../commandcenter/ui/staffing.py" line="142" />
         <source>Phone</source>
         <translation>电话</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/staffing.py" line="141" />
+        <location filename="../../commandcenter/ui/staffing.py" line="142" />
         <source>Roles</source>
         <translation>岗位</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/staffing.py" line="141" />
+        <location filename="../../commandcenter/ui/staffing.py" line="142" />
         <source>Grids</source>
         <translation>网格数</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/staffing.py" line="142" />
+        <location filename="../../commandcenter/ui/staffing.py" line="143" />
         <source>Grid codes</source>
         <translation>网格编码</translation>
     </message>

@@ -1,0 +1,107 @@
+"""Sign-in: each operator connects as their own PostgreSQL login role, so everything the
+database allows, refuses and records is theirs. The check runs off the GUI thread."""
+
+from __future__ import annotations
+
+import threading
+
+import psycopg
+from psycopg.conninfo import make_conninfo
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget)
+
+
+def try_sign_in(base_dsn: str, user: str, password: str) -> str:
+    """Connect as the operator and ask who that is; returns the DSN to use (worker thread)."""
+    dsn = make_conninfo(base_dsn, user=user, password=password)
+    with psycopg.connect(dsn, connect_timeout=8, application_name="commandcenter-sign-in") as conn:
+        conn.execute("SELECT * FROM cc.whoami()").fetchone()
+    return dsn
+
+
+class LoginDialog(QDialog):
+    signed_in = Signal(str)          # the operator's DSN
+    _done = Signal(object, object)   # dsn, error (from the checking thread)
+
+    def __init__(self, base_dsn: str, user: str = "", password: str = "", note: str = "",
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("login")
+        self.setWindowTitle(self.tr("Sign in — command hall"))
+        self.base_dsn = base_dsn
+        self.user = QLineEdit(user)
+        self.user.setObjectName("login-user")
+        self.user.setMaxLength(63)
+        self.password = QLineEdit(password)
+        self.password.setObjectName("login-password")
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password.setMaxLength(200)
+        self.error = QLabel()
+        self.error.setObjectName("login-error")
+        self.error.setProperty("role", "banner-error")
+        self.error.setWordWrap(True)
+        self.error.hide()
+        form = QFormLayout()
+        form.addRow(self.tr("User"), self.user)
+        form.addRow(self.tr("Password"), self.password)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Sign in"))
+        self.buttons.accepted.connect(self.submit)
+        self.buttons.rejected.connect(self.reject)
+        lay = QVBoxLayout(self)
+        title = QLabel(self.tr("Grid Service Management Command Hall"))
+        title.setProperty("role", "title")
+        lay.addWidget(title)
+        lay.addLayout(form)
+        if note:
+            n = QLabel(note)
+            n.setProperty("role", "muted")
+            n.setWordWrap(True)
+            n.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            lay.addWidget(n)
+        lay.addWidget(self.error)
+        lay.addWidget(self.buttons)
+        self._done.connect(self._finished)
+        (self.password if user else self.user).setFocus()
+
+    def submit(self) -> None:
+        user, password = self.user.text().strip(), self.password.text()
+        if not user or not password:
+            self._show(self.tr("Enter your user name and password."))
+            return
+        self.buttons.setEnabled(False)
+        self.error.hide()
+
+        def check() -> None:
+            try:
+                self._done.emit(try_sign_in(self.base_dsn, user, password), None)
+            except Exception as exc:  # noqa: BLE001 - shown to the operator
+                self._done.emit(None, exc)
+
+        threading.Thread(target=check, name="cc-sign-in", daemon=True).start()
+
+    def _finished(self, dsn: str | None, error: Exception | None) -> None:
+        self.buttons.setEnabled(True)
+        if error is not None:
+            self._show(self.explain(error))
+            self.password.selectAll()
+            self.password.setFocus()
+            return
+        self.signed_in.emit(dsn)
+        self.accept()
+
+    def explain(self, exc: Exception) -> str:
+        """The server's refusal in words an operator can act on."""
+        text = str(exc)
+        if "password authentication failed" in text:
+            return self.tr("Wrong user name or password.")
+        if "not permitted to log in" in text:
+            return self.tr("This account is disabled. Ask an administrator to enable it.")
+        if "no console account" in text:
+            return self.tr("This login has no console account. Ask an administrator to register it.")
+        first = text.strip().splitlines()[-1] if text.strip() else type(exc).__name__
+        return self.tr("Cannot sign in: %1").replace("%1", first)
+
+    def _show(self, text: str) -> None:
+        self.error.setText(text)
+        self.error.show()

@@ -1,0 +1,77 @@
+"""Signing in to the hall and managing accounts from the command line, as users do."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+from psycopg.conninfo import make_conninfo
+
+from commandcenter.cli import main
+from commandcenter.demo.accounts import DEMO_ACCOUNTS
+from commandcenter.ui.app import application
+from commandcenter.ui.login import LoginDialog
+
+
+@pytest.mark.parametrize("password,message", [("wrong password", "Wrong user name or password."), ("", "Enter")])
+def test_a_wrong_sign_in_says_why_and_stays_open(qtbot, db, password: str, message: str) -> None:  # noqa: ANN001
+    application("en")
+    dialog = LoginDialog(db.dsn, "dc_operator", password)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.submit()
+    qtbot.waitUntil(lambda: dialog.error.isVisible(), timeout=10_000)
+    assert message in dialog.error.text() and dialog.isVisible()
+
+
+def test_the_right_password_signs_in_as_that_role(qtbot, db) -> None:  # noqa: ANN001
+    application("en")
+    acc = next(a for a in DEMO_ACCOUNTS if a.login == "dhm_supervisor")
+    dialog = LoginDialog(db.dsn, acc.login, acc.password)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    with qtbot.waitSignal(dialog.signed_in, timeout=10_000) as signal:
+        dialog.submit()
+    assert signal.args[0] == make_conninfo(db.dsn, user=acc.login, password=acc.password)
+
+
+def test_a_disabled_account_is_told_so(qtbot, db) -> None:  # noqa: ANN001
+    from commandcenter.store import accounts
+    with db.connect() as admin:
+        accounts.add(admin, "t_locked_op", "a long password 1", "锁定 测试", "operator")
+        accounts.set_enabled(admin, "t_locked_op", False)
+    application("en")
+    dialog = LoginDialog(db.dsn, "t_locked_op", "a long password 1")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.submit()
+    qtbot.waitUntil(lambda: dialog.error.isVisible(), timeout=10_000)
+    assert "disabled" in dialog.error.text()
+
+
+def test_accounts_command_adds_lists_and_disables(db, capsys) -> None:  # noqa: ANN001
+    cmd = [sys.executable, "-m", "commandcenter", "--dsn", db.dsn, "accounts"]
+    out = subprocess.run(cmd + ["add", "t_cli_sup", "--role", "supervisor", "--street", "东华门街道",
+                                "--name", "命令行 值班长", "--password-stdin"],
+                         input="a fine long password\n", capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    listed = subprocess.run(cmd + ["list"], capture_output=True, text=True, timeout=60).stdout
+    assert "t_cli_sup" in listed and "supervisor" in listed and "东华门街道" in listed
+    assert main(["--dsn", db.dsn, "accounts", "disable", "t_cli_sup"]) == 0
+    assert main(["--dsn", db.dsn, "accounts", "disable", "nobody_here"]) == 2
+    assert "no console account" in capsys.readouterr().err
+    bad = subprocess.run(cmd + ["add", "t_cli_short", "--role", "operator", "--name", "x", "--password-stdin"],
+                         input="short\n", capture_output=True, text=True, timeout=60)
+    assert bad.returncode == 2 and "shorter than 10" in bad.stderr
+
+
+def test_a_database_without_the_schema_says_what_to_run(empty_db, capsys) -> None:  # noqa: ANN001
+    assert main(["--dsn", empty_db.dsn, "wall"]) == 2
+    assert "commandcenter db upgrade" in capsys.readouterr().err
+
+
+def test_demo_accounts_are_printed(capsys, db) -> None:  # noqa: ANN001
+    assert main(["--dsn", db.dsn, "demo", "accounts"]) == 0
+    out = capsys.readouterr().out
+    assert all(a.login in out and a.password in out for a in DEMO_ACCOUNTS)
