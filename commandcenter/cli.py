@@ -133,7 +133,12 @@ def _dispatch(args: argparse.Namespace) -> int:
             return _simulate(args, db)
         if args.command == "wall":
             from .ui.app import run_wall
-            return run_wall(_wall_dsn(db), args.lang, args.screen)
+            watchdog = db.embedded.watch() if db.embedded is not None else None
+            try:
+                return run_wall(_wall_dsn(db), args.lang, args.screen)
+            finally:
+                if watchdog is not None:
+                    watchdog.set()
         if args.command == "screenshot":
             from .ui.app import screenshot
             out = screenshot(db.dsn, args.view, args.out, args.lang, args.size)
@@ -300,6 +305,7 @@ def _wall_dsn(db) -> str:  # noqa: ANN001
 def _hall(args: argparse.Namespace, db) -> int:  # noqa: ANN001
     from .ui.app import run_hall
 
+    watchdog = db.embedded.watch() if db.embedded is not None else None   # restarts a crashed server
     sim = None
     if args.simulate:
         from .sim.simulator import BackgroundSimulator
@@ -310,3 +316,5 @@ def _hall(args: argparse.Namespace, db) -> int:  # noqa: ANN001
     finally:
         if sim is not None:
             sim.stop()
+        if watchdog is not None:
+            watchdog.set()

@@ -82,3 +82,25 @@ def test_console_and_wall_survive_a_restart_and_apply_every_event_once(qtbot, ow
                     some.urge_count
         finally:
             restarted.stop()
+
+
+def test_a_killed_embedded_server_is_started_again(tmp_path) -> None:  # noqa: ANN001
+    import os
+    import signal
+    import time
+
+    server = EmbeddedServer(tmp_path / "crash")
+    server.start()
+    stop = server.watch(interval=0.5)
+    try:
+        pid = int((server.pgdata / "postmaster.pid").read_text().splitlines()[0])
+        os.kill(pid, signal.SIGKILL)
+        time.sleep(0.3)
+        assert not server.reachable()
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and not server.reachable():
+            time.sleep(0.3)
+        assert server.reachable()
+    finally:
+        stop.set()
+        server.stop()

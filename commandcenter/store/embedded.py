@@ -8,6 +8,9 @@ list of the PIDs holding it and stops the server when the last one exits.
 from __future__ import annotations
 
 import logging
+import sys
+import threading
+import time
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -72,6 +75,53 @@ class EmbeddedServer:
         hba.write_text(HBA)
         with psycopg.connect(self.admin_dsn(), autocommit=True) as conn:
             conn.execute("SELECT pg_reload_conf()")
+
+    def reachable(self) -> bool:
+        try:
+            with psycopg.connect(self.admin_dsn(), connect_timeout=3):
+                return True
+        except psycopg.OperationalError:
+            return False
+
+    def revive(self) -> bool:
+        """Start the postmaster again after it died (a crash, a kill); True once it answers.
+        Backends orphaned by a killed postmaster can hold the shared memory for a moment, so
+        a first attempt may fail; the watchdog tries again."""
+        if self._server is None:
+            return False
+        try:
+            self._server.ensure_postgres_running()  # type: ignore[attr-defined]
+        except Exception as exc:  # noqa: BLE001 - pgserver raises several kinds
+            log.warning("restarting the embedded PostgreSQL failed: %s", exc)
+        return self.reachable()
+
+    def watch(self, interval: float = 3.0, give_up_after: float = 60.0) -> "threading.Event":
+        """Keep the embedded server alive while the hall runs: check it every `interval`
+        seconds, restart it when it has died, and say exactly what to do if it will not come
+        back. Returns the event that stops the watch."""
+        stop = threading.Event()
+
+        def run() -> None:
+            down_since: float | None = None
+            told = False
+            while not stop.wait(interval):
+                if self.reachable():
+                    down_since, told = None, False
+                    continue
+                down_since = down_since or time.monotonic()
+                log.warning("the embedded PostgreSQL is not answering; restarting it")
+                if self.revive():
+                    log.warning("the embedded PostgreSQL is running again")
+                    down_since = None
+                elif not told and time.monotonic() - down_since > give_up_after:
+                    told = True
+                    print(f"commandcenter: the embedded database in {self.pgdata} stopped and does not start "
+                          f"again. Close every commandcenter window and start it again; if it still fails, "
+                          f"read {self.pgdata / 'log'} — or move {self.pgdata} aside to begin with a fresh demo.",
+                          file=sys.stderr, flush=True)
+
+        threading.Thread(target=run, name="cc-embedded-watchdog", daemon=True).start()
+        return stop
 
     def admin_dsn(self, database: str = "postgres") -> str:
         assert self._server is not None, "start() first"
