@@ -8,7 +8,12 @@ import sys
 CORE = ["commandcenter.domain", "commandcenter.store", "commandcenter.demo", "commandcenter.cli",
         "commandcenter.store.database", "commandcenter.store.commands", "commandcenter.store.events",
         "commandcenter.store.migrate", "commandcenter.store.status", "commandcenter.demo.seed",
-        "commandcenter.demo.history", "commandcenter.demo.territory"]
+        "commandcenter.demo.history", "commandcenter.demo.territory", "commandcenter.demo.accounts",
+        "commandcenter.store.queries", "commandcenter.store.listener", "commandcenter.store.accounts",
+        "commandcenter.domain.board", "commandcenter.domain.mapgeom", "commandcenter.sim.simulator",
+        "commandcenter.bench.harness", "commandcenter.bench.scratch", "commandcenter.bench.city",
+        "commandcenter.bench.realtime", "commandcenter.bench.board", "commandcenter.bench.mapbench",
+        "commandcenter.bench.memory", "commandcenter.bench.startup"]
 
 
 def test_core_imports_no_qt() -> None:
