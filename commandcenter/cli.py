@@ -141,7 +141,7 @@ def _dispatch(args: argparse.Namespace) -> int:
                     watchdog.set()
         if args.command == "screenshot":
             from .ui.app import screenshot
-            out = screenshot(db.dsn, args.view, args.out, args.lang, args.size)
+            out = screenshot(_screenshot_dsn(db, args.view), args.view, args.out, args.lang, args.size)
             print(f"wrote {out}")
             return 0
         return _hall(args, db)
@@ -299,6 +299,15 @@ def _wall_dsn(db) -> str:  # noqa: ANN001
     from psycopg.conninfo import make_conninfo
 
     demo = _demo_account(db, "wall")
+    return make_conninfo(db.dsn, user=demo.login, password=demo.password) if demo else db.dsn
+
+
+def _screenshot_dsn(db, view: str) -> str:  # noqa: ANN001
+    """Screenshots of the demo show what its accounts see: the wall as the wall, the rest as
+    the district supervisor."""
+    from psycopg.conninfo import make_conninfo
+
+    demo = _demo_account(db, "wall" if view == "wall" else "dc_supervisor")
     return make_conninfo(db.dsn, user=demo.login, password=demo.password) if demo else db.dsn
 
 

@@ -62,7 +62,8 @@ def _tile(label: str, object_name: str) -> tuple[QWidget, QLabel]:
 
 def short_street(name: str) -> str:
     """Axis labels: 东华门街道 → 东华门, Donghuamen Street → Donghuamen."""
-    return name.removesuffix("街道").removesuffix(" Street").removesuffix(" Town")[:10]
+    short = name.removesuffix("街道").removesuffix(" Street").removesuffix(" Town")
+    return short if len(short) <= 7 or not short.isascii() else short[:6] + "."
 
 
 class RankingChart(pg.PlotWidget):
