@@ -257,8 +257,23 @@ def test_keyboard_first_f3_opens_dispatch_for_the_selected_case(qtbot, hall, con
     hall.session.selection.select_case(case_id)
     qtbot.waitUntil(lambda: "dispatch" in hall.detail.action_buttons, timeout=5000)
     hall.activateWindow()
+    qtbot.waitUntil(hall.isActiveWindow, timeout=5000)      # shortcuts belong to the active window
     hall.board.table.setFocus()
     assert hall.detail.action_buttons["dispatch"].shortcut().toString() == "F3"
     qtbot.keyClick(hall.board.table, Qt.Key.Key_F3)
-    qtbot.waitUntil(lambda: isinstance(hall.runner.dialog, DispatchDialog), timeout=3000)
+    qtbot.waitUntil(lambda: isinstance(hall.runner.dialog, DispatchDialog), timeout=5000)
     hall.runner.dialog.reject()
+
+
+def test_actions_wait_while_the_link_is_down(qtbot, hall, conn) -> None:  # noqa: ANN001
+    from commandcenter.store.listener import FeedState
+    case_id, _ = new_case_in(conn, "filed")
+    qtbot.waitUntil(lambda: case_id in hall.session.live.rows, timeout=5000)
+    hall.session.selection.select_case(case_id)
+    qtbot.waitUntil(lambda: "dispatch" in hall.detail.action_buttons, timeout=5000)
+    assert hall.detail.action_buttons["dispatch"].isEnabled()
+    hall.session.live._on_state(FeedState(False, "server closed the connection"))
+    assert not hall.detail.action_buttons["dispatch"].isEnabled()
+    assert "Reconnecting" in hall.link.text()
+    hall.session.live._on_state(FeedState(True))
+    assert hall.detail.action_buttons["dispatch"].isEnabled()

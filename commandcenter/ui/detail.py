@@ -107,7 +107,9 @@ class CaseDetailView(QWidget):
 
         selection.case_selected.connect(self.show_case)
         live.events_applied.connect(self._events)
+        live.state_changed.connect(lambda st: self.set_online(st.live))
         runner.done.connect(self._outcomes)
+        self.online = True
 
     # ------------------------------------------------------------ loading
     def show_case(self, case_id: int) -> None:
@@ -220,13 +222,23 @@ class CaseDetailView(QWidget):
                 b.setToolTip(f"{label}  ({key})")
             if a["action"] in ("dispatch", "verify_pass"):
                 b.setProperty("primary", True)
-            b.setEnabled(bool(a["permitted"]))
+            b.setProperty("permitted", bool(a["permitted"]))
+            b.setEnabled(bool(a["permitted"]) and self.online)
             if not a["permitted"]:
                 b.setToolTip(self.tr("Your role may not do this"))
             b.clicked.connect(lambda _=False, act=dict(a, label=label): self.trigger(act))
             self.action_buttons[a["action"]] = b
             self.actions_box.addWidget(b)
         self.actions_box.addStretch(1)
+
+    def set_online(self, online: bool) -> None:
+        """While the link is down the detail stays readable and the actions wait: an action
+        now could not reach the database anyway, and the view may be stale."""
+        self.online = online
+        for b in self.action_buttons.values():
+            b.setEnabled(online and bool(b.property("permitted")))
+            if not online:
+                b.setToolTip(self.tr("No connection to the database: actions resume when it is back"))
 
     # ------------------------------------------------------------ acting
     def trigger(self, action: dict[str, Any] | str) -> None:

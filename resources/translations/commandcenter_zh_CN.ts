@@ -220,7 +220,7 @@
     </message>
     <message>
         <location filename="../../commandcenter/ui/detail.py" line="69" />
-        <location filename="../../commandcenter/ui/detail.py" line="179" />
+        <location filename="../../commandcenter/ui/detail.py" line="181" />
         <source>No photos</source>
         <translation>无照片</translation>
     </message>
@@ -250,32 +250,37 @@
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="134" />
+        <location filename="../../commandcenter/ui/detail.py" line="136" />
         <source>This case is not visible to you</source>
         <translation>您无权查看此案件</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="179" />
+        <location filename="../../commandcenter/ui/detail.py" line="181" />
         <source>Photos:</source>
         <translation>照片：</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="225" />
+        <location filename="../../commandcenter/ui/detail.py" line="228" />
         <source>Your role may not do this</source>
         <translation>您的角色无此权限</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="255" />
+        <location filename="../../commandcenter/ui/detail.py" line="241" />
+        <source>No connection to the database: actions resume when it is back</source>
+        <translation>与数据库的连接已断开：恢复后即可操作</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/detail.py" line="267" />
         <source>Refused by the database:</source>
         <translation>数据库拒绝：</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="256" />
+        <location filename="../../commandcenter/ui/detail.py" line="268" />
         <source>%1 done, %2 refused:</source>
         <translation>已完成 %1 件，被拒绝 %2 件：</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="259" />
+        <location filename="../../commandcenter/ui/detail.py" line="271" />
         <source>Done: %1</source>
         <translation>已完成：%1</translation>
     </message>
@@ -597,42 +602,42 @@
 <context>
     <name>KpiStrip</name>
     <message>
-        <location filename="../../commandcenter/ui/kpi.py" line="102" />
+        <location filename="../../commandcenter/ui/kpi.py" line="103" />
         <source>Reported today</source>
         <translation>今日上报</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/kpi.py" line="102" />
+        <location filename="../../commandcenter/ui/kpi.py" line="103" />
         <source>Filed today</source>
         <translation>今日立案</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/kpi.py" line="103" />
+        <location filename="../../commandcenter/ui/kpi.py" line="104" />
         <source>Dispatched today</source>
         <translation>今日派遣</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/kpi.py" line="103" />
+        <location filename="../../commandcenter/ui/kpi.py" line="104" />
         <source>Closed today</source>
         <translation>今日结案</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/kpi.py" line="104" />
+        <location filename="../../commandcenter/ui/kpi.py" line="105" />
         <source>Open now</source>
         <translation>当前在办</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/kpi.py" line="104" />
+        <location filename="../../commandcenter/ui/kpi.py" line="105" />
         <source>Overdue now</source>
         <translation>当前超期</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/kpi.py" line="105" />
+        <location filename="../../commandcenter/ui/kpi.py" line="106" />
         <source>On-time closure (30 d)</source>
         <translation>按期结案率（30天）</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/kpi.py" line="111" />
+        <location filename="../../commandcenter/ui/kpi.py" line="112" />
         <source>Streets: open (blue) and overdue (red)</source>
         <translation>各街道：在办（蓝）与超期（红）</translation>
     </message>
