@@ -76,6 +76,7 @@ def run_hall(dsn: str, lang: str | None, ready_exit: bool = False, sign_in: Sign
         holder["w"] = w
         app.aboutToQuit.connect(session.close)
         w.show()
+        app.setQuitOnLastWindowClosed(True)
         if ready_exit:       # `bench startup`: say when the board is on screen, then leave
             def check() -> None:
                 if session.live.loaded and w.board_model.rowCount() > 0:
@@ -89,6 +90,9 @@ def run_hall(dsn: str, lang: str | None, ready_exit: bool = False, sign_in: Sign
     def failed(exc: Exception) -> None:
         _report_failure(app, exc)
 
+    # between the sign-in dialog closing and the hall opening no window is shown: that must
+    # not end the application
+    app.setQuitOnLastWindowClosed(False)
     if sign_in is None:
         open_session(dsn, ready, failed)
     else:
