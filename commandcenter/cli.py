@@ -65,6 +65,7 @@ def _parser() -> argparse.ArgumentParser:
     add.add_argument("--name", required=True, help="display name, e.g. 张伟 东华门值班长")
     add.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
     accsub.add_parser("list", parents=[common], help="accounts, roles, scope, last sign-in")
+    accsub.add_parser("failures", parents=[common], help="failed sign-ins (from the embedded server's log)")
     for verb, what in (("disable", "stop an account signing in (and sign it out now)"),
                        ("enable", "let a disabled account sign in again")):
         v = accsub.add_parser(verb, parents=[common], help=what)
@@ -176,6 +177,15 @@ def _accounts(args: argparse.Namespace, db) -> int:  # noqa: ANN001
                 f"password for {args.login}: ")
             accounts.add(conn, args.login, password, args.name, args.role, args.street)
             print(f"account {args.login} created ({args.role}, {args.street or 'district-wide'})")
+        elif args.accounts_command == "failures":
+            from .store.signin_log import failed_sign_ins
+            if db.embedded is None:
+                raise CommandCenterError("failed sign-ins are in your PostgreSQL server's log (FATAL: password "
+                                         "authentication failed …); this command reads the embedded server's")
+            failures = failed_sign_ins(db.embedded.pgdata / "log")
+            for f in failures:
+                print(f"{f.at:%Y-%m-%d %H:%M:%S}  {f.login:<18} {f.reason}")
+            print(f"{len(failures)} failed sign-in(s)")
         elif args.accounts_command == "list":
             for a in accounts.listing(conn):
                 last = a.last_sign_in.strftime("%Y-%m-%d %H:%M") if a.last_sign_in else "never"

@@ -108,3 +108,16 @@ def test_signing_in_opens_the_hall_as_that_account(qtbot, db) -> None:  # noqa: 
     run_hall(db.dsn, "en", sign_in=SignIn(acc.login, ""))
     assert "streets" in seen, "the hall never opened after signing in"
     assert len(seen["streets"]) == 1 and "Donghuamen operator" in str(seen["who"])
+
+
+def test_failed_sign_ins_are_recorded_by_the_server(db, pg_server) -> None:  # noqa: ANN001
+    import psycopg
+
+    from commandcenter.store.signin_log import failed_sign_ins
+    with pytest.raises(psycopg.OperationalError):
+        psycopg.connect(make_conninfo(db.dsn, user="dhs_operator", password="guessing"))
+    with pytest.raises(psycopg.OperationalError):
+        psycopg.connect(make_conninfo(db.dsn, user="no_such_login", password="guessing"))
+    seen = {(f.login, f.reason) for f in failed_sign_ins(pg_server.pgdata / "log")}
+    assert ("dhs_operator", "wrong password") in seen
+    assert ("no_such_login", "no such account") in seen or ("no_such_login", "wrong password") in seen
