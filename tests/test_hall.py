@@ -277,3 +277,32 @@ def test_actions_wait_while_the_link_is_down(qtbot, hall, conn) -> None:  # noqa
     assert "Reconnecting" in hall.link.text()
     hall.session.live._on_state(FeedState(True))
     assert hall.detail.action_buttons["dispatch"].isEnabled()
+
+
+def test_a_street_sub_centre_hall_shows_its_own_street(qtbot, db) -> None:  # noqa: ANN001
+    from psycopg.conninfo import make_conninfo
+
+    from commandcenter.demo.accounts import DEMO_ACCOUNTS
+    acc = next(a for a in DEMO_ACCOUNTS if a.login == "dhm_operator")
+    with hall_session(make_conninfo(db.dsn, user=acc.login, password=acc.password)) as session:
+        w = HallWindow(session, restore_last=False)
+        qtbot.addWidget(w)
+        w.show()
+        settle(qtbot, session)
+        own = session.basics.account_street
+        assert own is not None
+        assert {r.street_id for r in session.live.rows.values()} == {own}
+        assert w.staffing.street_box.count() == 1 and w.staffing.street_box.currentData() == own
+        qtbot.waitUntil(lambda: w.staffing.grid_table.rowCount() > 1, timeout=5000)
+        assert w.staffing.vacancies == 0                  # its own people are all visible
+        other = next(g for g in session.geometry.grids if g.attrs["street_id"] != own)
+        session.selection.select_grid(other.id)
+        qtbot.waitUntil(lambda: w.grid_card.staff.topLevelItemCount() == 1, timeout=5000)
+        assert "Another street" in w.grid_card.staff.topLevelItem(0).text(0)
+        # the operator may file and urge, not dispatch: the buttons say so
+        filed = next((r for r in session.live.rows.values() if r.state == "filed"), None)
+        if filed is not None:
+            session.selection.select_case(filed.id)
+            qtbot.waitUntil(lambda: "dispatch" in w.detail.action_buttons, timeout=5000)
+            assert not w.detail.action_buttons["dispatch"].isEnabled()
+        w.close()

@@ -233,7 +233,8 @@ def grid_card(conn: psycopg.Connection, grid_id: int) -> dict[str, Any] | None:
         grid = cur.execute(
             "SELECT g.id, g.code, g.name, g.grid_class, t.name AS type_name, t.name_en AS type_name_en, "
             "       l.name AS level_name, l.name_en AS level_name_en, g.area_m2, g.buildings, g.households, "
-            "       g.population, cm.name AS community_name, s.name AS street_name, s.name_en AS street_name_en "
+            "       g.population, cm.name AS community_name, s.name AS street_name, s.name_en AS street_name_en, "
+            "       cc.sees_street(g.street_id) AS in_scope "
             "  FROM cc.grid g JOIN cc.grid_type t ON t.code = g.grid_type "
             "  JOIN cc.management_level l ON l.code = g.mgmt_level "
             "  JOIN cc.community cm ON cm.id = g.community_id JOIN cc.street s ON s.id = g.street_id "

@@ -177,7 +177,8 @@ def _screenshot_widget(session: Session, view: str) -> QWidget:
         w.setWindowTitle("map")
         return w
     if view == "staffing":
-        return StaffingView(session.live, session.worker, session.selection)
+        return StaffingView(session.live, session.worker, session.selection,
+                            street_scope=session.basics.account_street)
     raise CommandCenterError(f"unknown view {view!r}: use hall, wall, map or staffing")
 
 

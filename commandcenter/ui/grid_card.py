@@ -73,7 +73,11 @@ class GridCardView(QWidget):
             .replace("%1", f"{g['population']:,}").replace("%2", f"{g['households']:,}")
             .replace("%3", str(g["buildings"])).replace("%4", f"{g['area_m2'] / 1e6:.2f}"))
         self.staff.clear()
-        for s in g["staff"]:
+        if not g["in_scope"]:
+            item = QTreeWidgetItem([self.tr("Another street's grid: its staff are not shown to your sub-centre"), "", "", ""])
+            item.setFirstColumnSpanned(True)
+            self.staff.addTopLevelItem(item)
+        for s in (g["staff"] if g["in_scope"] else []):
             role = pick(s["role_name"], s["role_name_en"])
             if s["person_id"] is None:
                 item = QTreeWidgetItem([role, self.tr("VACANT"), "", ""])

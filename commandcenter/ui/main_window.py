@@ -42,7 +42,7 @@ class HallWindow(QMainWindow):
         self.board = BoardView(self.board_model, sel)
         self.detail = CaseDetailView(live, worker, sel, self.runner)
         self.map = MapView(live, sel, session.geometry, session.basics.territory.staff)
-        self.staffing = StaffingView(live, worker, sel)
+        self.staffing = StaffingView(live, worker, sel, street_scope=session.basics.account_street)
         self.grid_card = GridCardView(live, worker, sel)
         self.kpis = KpiStrip(self.kpi_model)
         self.board.dispatch_requested.connect(self._dispatch_selected)

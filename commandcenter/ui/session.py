@@ -24,6 +24,7 @@ class Basics:
     territory: queries.Territory
     geometry: MapGeometry
     account: str
+    account_street: int | None     # the sub-centre's street; None: district-wide
 
 
 def load_basics(dsn: str) -> Basics:
@@ -31,9 +32,9 @@ def load_basics(dsn: str) -> Basics:
     with psycopg.connect(dsn, connect_timeout=5) as conn:
         ref = queries.reference(conn)
         terr = queries.territory(conn)
-        account = conn.execute("SELECT display_name FROM cc.whoami()").fetchone()[0]
+        account, account_street = conn.execute("SELECT display_name, street_id FROM cc.whoami()").fetchone()
     geo = MapGeometry(terr.district_outline, terr.streets, terr.communities, terr.grids)
-    return Basics(ref, terr, geo, account)
+    return Basics(ref, terr, geo, account, account_street)
 
 
 class Session(QObject):

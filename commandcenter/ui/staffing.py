@@ -19,7 +19,8 @@ OFF_DUTY = QColor("#8aa0b6")
 
 
 class StaffingView(QWidget):
-    def __init__(self, live: LiveData, worker: DbWorker, selection: Selection, parent: QWidget | None = None) -> None:
+    def __init__(self, live: LiveData, worker: DbWorker, selection: Selection, parent: QWidget | None = None,
+                 street_scope: int | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("staffing")
         self.live = live
@@ -30,7 +31,9 @@ class StaffingView(QWidget):
         self.street_box = QComboBox()
         self.street_box.setObjectName("staffing-street")
         for sid, n in ref.streets.items():
-            self.street_box.addItem(named(n), sid)
+            # a sub-centre's staff list is its own street (the database shows it no one else)
+            if street_scope is None or sid == street_scope:
+                self.street_box.addItem(named(n), sid)
         self.community_box = QComboBox()
         self.community_box.setObjectName("staffing-community")
         self.summary = QLabel()

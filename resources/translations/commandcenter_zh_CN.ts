@@ -412,17 +412,22 @@
         <translation>人口 %1 · 户数 %2 · 楼栋 %3 · 面积 %4 平方公里</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/grid_card.py" line="79" />
+        <location filename="../../commandcenter/ui/grid_card.py" line="77" />
+        <source>Another street's grid: its staff are not shown to your sub-centre</source>
+        <translation>其他街道的网格：其人员信息不向本分中心显示</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/grid_card.py" line="83" />
         <source>VACANT</source>
         <translation>空缺</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/grid_card.py" line="82" />
+        <location filename="../../commandcenter/ui/grid_card.py" line="86" />
         <source> (off duty)</source>
         <translation>（休）</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/grid_card.py" line="95" />
+        <location filename="../../commandcenter/ui/grid_card.py" line="99" />
         <source>Open cases: %1</source>
         <translation>在办案件：%1</translation>
     </message>
@@ -820,82 +825,82 @@
 <context>
     <name>StaffingView</name>
     <message>
-        <location filename="../../commandcenter/ui/staffing.py" line="39" />
+        <location filename="../../commandcenter/ui/staffing.py" line="42" />
         <source>Street</source>
         <translation>街道</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/staffing.py" line="41" />
+        <location filename="../../commandcenter/ui/staffing.py" line="44" />
         <source>Community</source>
         <translation>社区</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/staffing.py" line="54" />
+        <location filename="../../commandcenter/ui/staffing.py" line="57" />
         <source>Grids × roles</source>
         <translation>网格 × 岗位</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/staffing.py" line="55" />
+        <location filename="../../commandcenter/ui/staffing.py" line="58" />
         <source>People with several posts</source>
         <translation>一人多岗</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/staffing.py" line="74" />
+        <location filename="../../commandcenter/ui/staffing.py" line="77" />
         <source>All communities</source>
         <translation>全部社区</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/staffing.py" line="94" />
+        <location filename="../../commandcenter/ui/staffing.py" line="97" />
         <source>Grid</source>
         <translation>网格</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/staffing.py" line="94" />
+        <location filename="../../commandcenter/ui/staffing.py" line="97" />
         <source>X forces</source>
         <translation>X 力量</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/staffing.py" line="107" />
+        <location filename="../../commandcenter/ui/staffing.py" line="110" />
         <source>vacant</source>
         <translation>空缺</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/staffing.py" line="112" />
+        <location filename="../../commandcenter/ui/staffing.py" line="115" />
         <source>(off)</source>
         <translation>（休）</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/staffing.py" line="122" />
+        <location filename="../../commandcenter/ui/staffing.py" line="125" />
         <source>Coverage</source>
         <translation>覆盖率</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/staffing.py" line="136" />
+        <location filename="../../commandcenter/ui/staffing.py" line="139" />
         <source>%1 grids · %2 vacant posts</source>
         <translation>%1 个网格 · %2 个岗位空缺</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/staffing.py" line="142" />
+        <location filename="../../commandcenter/ui/staffing.py" line="145" />
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/staffing.py" line="142" />
+        <location filename="../../commandcenter/ui/staffing.py" line="145" />
         <source>Phone</source>
         <translation>电话</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/staffing.py" line="142" />
+        <location filename="../../commandcenter/ui/staffing.py" line="145" />
         <source>Roles</source>
         <translation>岗位</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/staffing.py" line="142" />
+        <location filename="../../commandcenter/ui/staffing.py" line="145" />
         <source>Grids</source>
         <translation>网格数</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/staffing.py" line="143" />
+        <location filename="../../commandcenter/ui/staffing.py" line="146" />
         <source>Grid codes</source>
         <translation>网格编码</translation>
     </message>
