@@ -77,37 +77,47 @@ def test_demo_accounts_are_printed(capsys, db) -> None:  # noqa: ANN001
     assert all(a.login in out and a.password in out for a in DEMO_ACCOUNTS)
 
 
-def test_signing_in_opens_the_hall_as_that_account(qtbot, db) -> None:  # noqa: ANN001
-    """The whole path a user takes: the dialog, the hall behind it, scoped to the account."""
-    from PySide6.QtCore import QTimer
-    from PySide6.QtWidgets import QApplication
-
-    from commandcenter.ui.app import SignIn, run_hall
-    from commandcenter.ui.main_window import HallWindow
+def test_signing_in_opens_the_hall_as_that_account(db) -> None:  # noqa: ANN001
+    """The whole path a user takes — the dialog, then the hall behind it, scoped to the account —
+    in a process of its own (the application's event loop runs and quits there)."""
+    import json
+    import os
 
     acc = next(a for a in DEMO_ACCOUNTS if a.login == "dhm_operator")
-    seen: dict[str, object] = {}
-
-    def drive() -> None:
-        dialogs = [w for w in QApplication.topLevelWidgets() if isinstance(w, LoginDialog) and w.isVisible()]
-        halls = [w for w in QApplication.topLevelWidgets() if isinstance(w, HallWindow) and w.isVisible()]
-        if dialogs and "submitted" not in seen:
-            dialogs[0].password.setText(acc.password)
-            dialogs[0].submit()
-            seen["submitted"] = True
-        if halls and halls[0].session.live.loaded:
-            seen["streets"] = {r.street_id for r in halls[0].session.live.rows.values()}
-            seen["who"] = halls[0].who.text()
-            halls[0].close()
-            QApplication.instance().quit()
-            return
-        QTimer.singleShot(50, drive)
-
+    script = f"""
+import json
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+from commandcenter.ui.app import SignIn, application, run_hall
+from commandcenter.ui.login import LoginDialog
+from commandcenter.ui.main_window import HallWindow
+seen = {{}}
+def drive():
+    app = QApplication.instance()
+    dialogs = [w for w in app.topLevelWidgets() if isinstance(w, LoginDialog) and w.isVisible()]
+    halls = [w for w in app.topLevelWidgets() if isinstance(w, HallWindow) and w.isVisible()]
+    if dialogs and "submitted" not in seen:
+        dialogs[0].password.setText({acc.password!r})
+        dialogs[0].submit()
+        seen["submitted"] = True
+    if halls and halls[0].session.live.loaded:
+        seen["streets"] = sorted({{r.street_id for r in halls[0].session.live.rows.values()}})
+        seen["who"] = halls[0].who.text()
+        halls[0].close()
+        return
     QTimer.singleShot(50, drive)
-    QTimer.singleShot(30_000, QApplication.instance().quit)      # a failing run must still end
-    run_hall(db.dsn, "en", sign_in=SignIn(acc.login, ""))
-    assert "streets" in seen, "the hall never opened after signing in"
-    assert len(seen["streets"]) == 1 and "Donghuamen operator" in str(seen["who"])
+application("en")
+QTimer.singleShot(50, drive)
+QTimer.singleShot(30000, QApplication.instance().quit)
+code = run_hall({db.dsn!r}, "en", sign_in=SignIn({acc.login!r}, ""))
+print(json.dumps({{"code": code, **seen}}))
+"""
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, env=env)
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    assert "streets" in result, f"the hall never opened after signing in: {out.stderr[-1500:]}"
+    assert len(result["streets"]) == 1 and "Donghuamen operator" in result["who"]
+    assert result["code"] == 0          # closing the hall window ends the application
 
 
 def test_failed_sign_ins_are_recorded_by_the_server(db, pg_server) -> None:  # noqa: ANN001
