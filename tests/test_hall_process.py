@@ -34,3 +34,20 @@ def test_a_wall_on_a_missing_screen_says_which_screens_exist(db) -> None:  # noq
     _out, err = proc.communicate(timeout=60)
     assert proc.returncode == 2
     assert "there is no screen 7: this machine has 1" in err
+
+
+def test_the_hall_with_simulate_drives_live_traffic(db) -> None:  # noqa: ANN001
+    import psycopg
+    with psycopg.connect(db.dsn) as conn:
+        before = conn.execute("SELECT cc.event_horizon()").fetchone()[0]
+    proc = _start("--dsn", db.dsn, "--lang", "en", "--simulate", "20")
+    try:
+        time.sleep(6)
+        assert proc.poll() is None, proc.communicate()[1]
+    finally:
+        proc.terminate()
+        _out, err = proc.communicate(timeout=20)
+    with psycopg.connect(db.dsn) as conn:
+        after = conn.execute("SELECT cc.event_horizon()").fetchone()[0]
+    assert after - before >= 20, err           # traffic went through the SQL functions
+    assert "Traceback" not in err, err

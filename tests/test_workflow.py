@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from commandcenter.store.commands import Workflow
-from commandcenter.store.errors import (InvalidArgument, InvalidTransition, PermissionRefused, StaleVersion)
+from commandcenter.store.errors import InvalidArgument, InvalidTransition, PermissionRefused, StaleVersion
 
 from .helpers import case_row, event_count, grid_point, new_case_in
 

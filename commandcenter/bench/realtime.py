@@ -25,7 +25,7 @@ import psycopg
 from ..store import queries
 from ..store.database import Database
 from ..store.events import CHANNEL
-from .harness import BenchResult, percentiles, peak_rss_mb
+from .harness import BenchResult, peak_rss_mb, percentiles
 from .scratch import scratch_database
 
 TARGETS = {"p99_ms": 33.0, "missed": 0, "duplicated": 0, "max_stall_ms": 50.0}

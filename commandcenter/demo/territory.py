@@ -12,7 +12,6 @@ from ..domain.forces import X_ROLES
 from . import names
 from .geometry import LocalProjection, load_district_outline, partition
 
-
 # Departments with a station in every street; the others work from the district level.
 STREET_STATIONS = {
     "public_security": ("{}派出所", "{} Police Station"),

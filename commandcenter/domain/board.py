@@ -8,11 +8,11 @@ takes tens of seconds; here the order is a sorted list of keys and a change is t
 from __future__ import annotations
 
 import bisect
-from operator import attrgetter, itemgetter
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
+from operator import attrgetter, itemgetter
 from typing import Any
 
 import numpy as np

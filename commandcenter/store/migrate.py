@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from alembic import command
 
 from ..paths import db_dir
 from .database import Database

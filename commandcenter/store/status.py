@@ -6,8 +6,8 @@ from typing import Any
 
 import psycopg
 
-from .migrate import current_revision, head_revision
 from .database import Database
+from .migrate import current_revision, head_revision
 
 
 def database_status(db: Database) -> dict[str, Any]:

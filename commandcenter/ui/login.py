@@ -8,7 +8,7 @@ import threading
 import psycopg
 from psycopg.conninfo import make_conninfo
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 
 def try_sign_in(base_dsn: str, user: str, password: str) -> str:

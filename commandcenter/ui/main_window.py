@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
-from PySide6.QtWidgets import (QApplication, QDockWidget, QInputDialog, QLabel, QMainWindow, QMessageBox, QWidget)
+from PySide6.QtWidgets import QApplication, QDockWidget, QInputDialog, QLabel, QMainWindow, QMessageBox, QWidget
 
 from ..store.listener import FeedState
 from . import layouts
@@ -16,8 +16,8 @@ from .actions import SHORTCUTS, ActionRunner
 from .board import BoardView
 from .board_model import BoardModel
 from .detail import CaseDetailView
-from .grid_card import GridCardView
 from .fmt import local
+from .grid_card import GridCardView
 from .i18n import pick
 from .kpi import KpiModel, KpiStrip
 from .map_view import MapView

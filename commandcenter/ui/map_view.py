@@ -10,8 +10,18 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor, QCursor, QFont, QImage, QPainter, QPainterPath, QPen, QPixmap, QTransform
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QGraphicsPathItem, QGraphicsPixmapItem, QHBoxLayout, QLabel, QScrollArea, QToolTip, QVBoxLayout,
-                               QWidget)
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QGraphicsPathItem,
+    QGraphicsPixmapItem,
+    QHBoxLayout,
+    QLabel,
+    QScrollArea,
+    QToolTip,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ..domain.board import now_utc
 from ..domain.mapgeom import MapGeometry, cluster, nearest
@@ -19,8 +29,17 @@ from ..store.queries import BoardRow
 from .i18n import named, pick
 from .live import LiveData
 from .selection import Selection
-from .theme import (BG, GRID_TYPE_COLOURS, LEVEL_COLOURS, LOAD_COLOURS, MUTED, ROLE_COLOURS, STATE_COLOURS,
-                    URGENCY_COLOURS, qcolor)
+from .theme import (
+    BG,
+    GRID_TYPE_COLOURS,
+    LEVEL_COLOURS,
+    LOAD_COLOURS,
+    MUTED,
+    ROLE_COLOURS,
+    STATE_COLOURS,
+    URGENCY_COLOURS,
+    qcolor,
+)
 
 LOAD_BREAKS = (0, 1, 3, 6, 11)          # open cases per grid: 0, 1–2, 3–5, 6–10, 11+
 CLUSTER_ABOVE = 700                     # more markers than this in view: aggregate
