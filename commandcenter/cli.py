@@ -127,7 +127,7 @@ def _dispatch(args: argparse.Namespace) -> int:
         if args.command == "bench" and args.name == "startup":
             from .bench import startup
             return _bench_done(startup.run(), args.json)
-        _prepare(db)
+        history = _prepare(db, background_history=args.command is None)
         if args.command == "bench":
             return _bench(args, db)
         if args.command == "simulate":
@@ -145,7 +145,7 @@ def _dispatch(args: argparse.Namespace) -> int:
             out = screenshot(_screenshot_dsn(db, args.view), args.view, args.out, args.lang, args.size)
             print(f"wrote {out}")
             return 0
-        return _hall(args, db)
+        return _hall(args, db, history)
 
 
 def _db(args: argparse.Namespace, db) -> int:  # noqa: ANN001
@@ -217,20 +217,35 @@ def _demo(args: argparse.Namespace, db) -> int:  # noqa: ANN001
     return 0
 
 
-def _prepare(db) -> None:  # noqa: ANN001
-    """Our own embedded server: migrate it and seed the demo on first use. Someone else's
-    server: check its schema, never migrate it unasked."""
-    from .demo.seed import seed_demo
+def _prepare(db, background_history: bool = False):  # noqa: ANN001, ANN202
+    """Our own embedded server: migrate it and build the demo on first use — for the hall with
+    its history playing behind the open window (returned), for anything else to the end.
+    Someone else's server: check its schema, never migrate it unasked."""
+    from .demo.background import MARKER, BackgroundHistory, interrupted
+    from .demo.seed import prepare_demo
     from .store import migrate
 
-    if db.embedded is not None:
-        migrate.upgrade(db)   # our own server: bring it to head (checks it is not newer)
-        with db.connect() as conn:
-            if conn.execute("SELECT count(*) FROM cc.district").fetchone()[0] == 0:
-                print("first start: seeding the 东城区 demo district (a minute or two, once)…")
-                seed_demo(conn, DEFAULT_DISTRICT, progress=print)
-    else:
+    if db.embedded is None:
         migrate.check_schema(db)
+        return None
+    marker = db.embedded.data_dir / MARKER
+    if interrupted(marker):
+        print("the demo history was interrupted last time: building the demo database again…")
+        db.embedded.recreate_database()
+        marker.unlink()
+    migrate.upgrade(db)   # our own server: bring it to head (checks it is not newer)
+    with db.connect() as conn:
+        if conn.execute("SELECT count(*) FROM cc.district").fetchone()[0] != 0:
+            return None
+        print("first start: building the 东城区 demo district…")
+        plan = prepare_demo(conn, DEFAULT_DISTRICT, progress=print)
+        if not background_history:
+            plan.play(conn, progress=print)
+            return None
+    history = BackgroundHistory(db.dsn, plan, marker)
+    history.start()
+    print("the hall opens now; 90 days of demo history play behind it (about a minute and a half)")
+    return history
 
 
 def _bench(args: argparse.Namespace, db) -> int:  # noqa: ANN001
@@ -321,7 +336,7 @@ def _screenshot_dsn(db, view: str) -> str:  # noqa: ANN001
     return make_conninfo(db.dsn, user=demo.login, password=demo.password) if demo else db.dsn
 
 
-def _hall(args: argparse.Namespace, db) -> int:  # noqa: ANN001
+def _hall(args: argparse.Namespace, db, history=None) -> int:  # noqa: ANN001
     from .ui.app import run_hall
 
     watchdog = db.embedded.watch() if db.embedded is not None else None   # restarts a crashed server
@@ -331,7 +346,7 @@ def _hall(args: argparse.Namespace, db) -> int:  # noqa: ANN001
         sim = BackgroundSimulator(db.dsn, args.simulate)
         sim.start()
     try:
-        return run_hall(db.dsn, args.lang, ready_exit=args.ready_exit, sign_in=_sign_in(db))
+        return run_hall(db.dsn, args.lang, ready_exit=args.ready_exit, sign_in=_sign_in(db), history=history)
     finally:
         if sim is not None:
             sim.stop()

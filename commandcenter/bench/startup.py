@@ -1,6 +1,7 @@
-"""`bench startup`: how long until the hall is usable — its window shown with the board
-loaded — the first time (an empty data directory: initdb, migrations, the Dongcheng demo
-seed) and then with that data directory in place. Each run is a fresh process, timed from
+"""`bench startup`: how long until the hall is usable — signed in, its window shown with the
+board loaded — the first time (an empty data directory: initdb, migrations, the Dongcheng
+demo district, whose history then plays behind the open hall) and then with that data
+directory in place. Each run is a fresh process, timed from
 its launch, as a user starts it."""
 
 from __future__ import annotations
@@ -18,7 +19,9 @@ from .harness import BenchResult
 TARGETS = {"first_run_s": 30.0, "usable_s": 3.0}
 
 
-def _launch(data_dir: Path, timeout: float) -> float:
+def _launch(data_dir: Path, timeout: float) -> tuple[float, float]:
+    """(seconds until usable, seconds until the process ended: on a first start it stays until
+    the demo history behind the hall has finished playing)."""
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     t0 = time.monotonic()
     proc = subprocess.Popen([sys.executable, "-m", "commandcenter", "--data-dir", str(data_dir), "--ready-exit"],
@@ -28,8 +31,8 @@ def _launch(data_dir: Path, timeout: float) -> float:
         for line in proc.stdout:
             if line.startswith("ready"):
                 elapsed = time.monotonic() - t0
-                proc.wait(timeout=60)
-                return elapsed
+                proc.wait(timeout=max(timeout - elapsed, 60))
+                return elapsed, time.monotonic() - t0
             if time.monotonic() - t0 > timeout:
                 break
         raise RuntimeError(f"the hall never became usable: {proc.stderr.read()[-2000:] if proc.stderr else ''}")
@@ -42,13 +45,15 @@ def run(data_dir: Path | None = None) -> BenchResult:
     result = BenchResult("startup", targets=dict(TARGETS))
     tmp = Path(tempfile.mkdtemp(prefix="cc-startup-"))
     try:
-        first = _launch(tmp / "data", timeout=900)
-        again = [_launch(tmp / "data", timeout=120) for _ in range(3)]
+        first, complete = _launch(tmp / "data", timeout=900)
+        again = [_launch(tmp / "data", timeout=120)[0] for _ in range(3)]
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    result.figures.update({"first_run_s": round(first, 1), "usable_s": round(max(again), 2),
+    result.figures.update({"first_run_s": round(first, 1), "first_run_history_loaded_s": round(complete, 1),
+                           "usable_s": round(max(again), 2),
                            "usable_best_s": round(min(again), 2)})
-    result.notes.append("first run = initdb + migrations + 22,000-case Dongcheng seed + hall; usable = the worst of "
-                        "three later starts (each starts the embedded server, which the previous one stopped)")
+    result.notes.append("first run = initdb + migrations + the Dongcheng territory, staff and accounts + sign-in + "
+                        "the hall with its board; the 22,000-case history then plays behind it "
+                        "(first_run_history_loaded_s); usable = the worst of three later starts")
     del data_dir
     return result

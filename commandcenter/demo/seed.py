@@ -38,15 +38,39 @@ class SeedResult:
     seconds: float
 
 
-def seed_demo(conn: psycopg.Connection, district: str = "东城区", seed: int = 1, cases: int = 22000,
-              days: int = 90, communities: int | None = None, grids: int | None = None,
-              until: datetime | None = None,
-              progress: Callable[[str], None] | None = None) -> SeedResult:
-    """Build the district and play `days` of history ending at `until` (default: now).
+@dataclass
+class DemoPlan:
+    """A demo district whose territory and accounts are written and whose history is planned
+    but not yet played: the hall can open on it while the history plays."""
+    district: str
+    territory: Territory
+    player: HistoryPlayer
+    scripts: list
+    days: int
+    started: float
 
-    Deterministic for the same arguments: the same seed gives the same territory, people
-    and case scripts; `until` fixes the clock too.
-    """
+    def play(self, conn: psycopg.Connection, progress: Callable[[str], None] | None = None,
+             on_step: Callable[[int, int], None] | None = None) -> SeedResult:
+        say = progress or (lambda msg: log.info(msg))
+        say(f"playing {self.days} days of history: {len(self.scripts)} cases")
+
+        def step(done: int, left: int) -> None:
+            say(f"  {done} actions played, {left} pending")
+            if on_step is not None:
+                on_step(done, left)
+
+        self.player.conn = conn
+        self.player.play(self.scripts, step)
+        t = self.territory
+        return SeedResult(self.district, len(t.streets), len(t.communities), len(t.grids), len(t.persons),
+                          len(self.scripts), self.player.actions, time.perf_counter() - self.started)
+
+
+def prepare_demo(conn: psycopg.Connection, district: str = "东城区", seed: int = 1, cases: int = 22000,
+                 days: int = 90, communities: int | None = None, grids: int | None = None,
+                 until: datetime | None = None, progress: Callable[[str], None] | None = None) -> DemoPlan:
+    """Write the district (territory, staff, units, routing) and its console accounts, and plan
+    `days` of history ending at `until` (default: now). Deterministic for the same arguments."""
     say = progress or (lambda msg: log.info(msg))
     spec = DISTRICTS.get(district)
     if spec is None:
@@ -64,15 +88,24 @@ def seed_demo(conn: psycopg.Connection, district: str = "东城区", seed: int =
     _write_territory(conn, t)
     conn.commit()
     say(f"territory written: {len(t.persons)} people, {len(t.units)} units")
-    rng = np.random.default_rng(seed + 1000)
-    player = HistoryPlayer(conn, t, rng, end - timedelta(days=days), end)
-    scripts = player.plan(cases)
-    say(f"playing {days} days of history: {len(scripts)} cases")
-    player.play(scripts, lambda done, left: say(f"  {done} actions played, {left} pending"))
     made = demo_accounts.ensure(conn)
     say(f"demo console accounts: {', '.join(a.login for a in made)} (commandcenter demo accounts)")
-    return SeedResult(district, len(t.streets), len(t.communities), len(t.grids), len(t.persons),
-                      len(scripts), player.actions, time.perf_counter() - started)
+    rng = np.random.default_rng(seed + 1000)
+    player = HistoryPlayer(conn, t, rng, end - timedelta(days=days), end)
+    return DemoPlan(district, t, player, player.plan(cases), days, started)
+
+
+def seed_demo(conn: psycopg.Connection, district: str = "东城区", seed: int = 1, cases: int = 22000,
+              days: int = 90, communities: int | None = None, grids: int | None = None,
+              until: datetime | None = None,
+              progress: Callable[[str], None] | None = None) -> SeedResult:
+    """Build the district and play `days` of history ending at `until` (default: now).
+
+    Deterministic for the same arguments: the same seed gives the same territory, people
+    and case scripts; `until` fixes the clock too.
+    """
+    plan = prepare_demo(conn, district, seed, cases, days, communities, grids, until, progress)
+    return plan.play(conn, progress)
 
 
 def _write_territory(conn: psycopg.Connection, t: Territory) -> None:

@@ -131,6 +131,12 @@ class EmbeddedServer:
     def dsn(self) -> str:
         return self.admin_dsn(DATABASE)
 
+    def recreate_database(self) -> None:
+        """Drop our database (signing everyone out of it) and create it empty again."""
+        with psycopg.connect(self.admin_dsn(), autocommit=True) as conn:
+            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(DATABASE)))
+        self._ensure_database()
+
     def _ensure_database(self) -> None:
         with psycopg.connect(self.admin_dsn(), autocommit=True) as conn:
             exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (DATABASE,)).fetchone()

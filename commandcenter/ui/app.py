@@ -65,7 +65,8 @@ class SignIn:
     note: str = ""
 
 
-def run_hall(dsn: str, lang: str | None, ready_exit: bool = False, sign_in: SignIn | None = None) -> int:
+def run_hall(dsn: str, lang: str | None, ready_exit: bool = False, sign_in: SignIn | None = None,
+             history=None) -> int:  # noqa: ANN001 - demo.background.BackgroundHistory
     from .main_window import HallWindow
 
     app = application(lang)
@@ -77,14 +78,21 @@ def run_hall(dsn: str, lang: str | None, ready_exit: bool = False, sign_in: Sign
         app.aboutToQuit.connect(session.close)
         w.show()
         app.setQuitOnLastWindowClosed(True)
+        if history is not None:
+            w.follow_history(history)
         if ready_exit:       # `bench startup`: say when the board is on screen, then leave
+            said: list[bool] = []
+
             def check() -> None:
                 if session.live.loaded and w.board_model.rowCount() > 0:
-                    w.repaint()
-                    print("ready", flush=True)
-                    app.quit()
-                else:
-                    QTimer.singleShot(10, check)
+                    if not said:
+                        w.repaint()
+                        print("ready", flush=True)
+                        said.append(True)
+                    if history is None or history.done.is_set():   # leave a whole demo behind
+                        app.quit()
+                        return
+                QTimer.singleShot(10 if not said else 500, check)
             check()
 
     def failed(exc: Exception) -> None:

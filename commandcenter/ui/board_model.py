@@ -17,6 +17,7 @@ from .theme import DEADLINE_COLOURS, STATE_COLOURS, URGENCY_COLOURS, qcolor
 
 CASE_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 HIGHLIGHT_FOR = timedelta(seconds=90)
+NEW_FOR = timedelta(minutes=10)
 
 
 def countdown(row: BoardRow, now: datetime) -> str:
@@ -99,7 +100,8 @@ class BoardModel(QAbstractTableModel):
         for i, row in enumerate(rows):
             kind = self.index_.upsert(row, self._hooks)
             was = old[i] if old else None
-            if was is None and kind != "same" and row.urgency in ("urgent", "critical") and row.is_open:
+            if (was is None and kind != "same" and row.urgency in ("urgent", "critical") and row.is_open
+                    and now - row.reported_at < NEW_FOR):      # new to the field, not only to this console
                 self.highlight[row.id] = now
                 self.urgent_arrived.emit(row)
         self.counts_changed.emit()

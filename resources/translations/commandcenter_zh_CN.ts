@@ -3,22 +3,22 @@
 <context>
     <name>ActionRunner</name>
     <message>
-        <location filename="../../commandcenter/ui/actions.py" line="139" />
+        <location filename="../../commandcenter/ui/actions.py" line="148" />
         <source>Attach a photo</source>
         <translation>添加照片</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/actions.py" line="140" />
+        <location filename="../../commandcenter/ui/actions.py" line="149" />
         <source>Images (*.jpg *.jpeg *.png *.webp)</source>
         <translation>图片 (*.jpg *.jpeg *.png *.webp)</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/actions.py" line="162" />
+        <location filename="../../commandcenter/ui/actions.py" line="171" />
         <source>This cannot be undone</source>
         <translation>此操作不可撤回</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/actions.py" line="163" />
+        <location filename="../../commandcenter/ui/actions.py" line="172" />
         <source>%1 for %2? This cannot be undone.</source>
         <translation>对 %2 执行“%1”？此操作不可撤回。</translation>
     </message>
@@ -26,62 +26,62 @@
 <context>
     <name>BoardModel</name>
     <message>
-        <location filename="../../commandcenter/ui/board_model.py" line="76" />
+        <location filename="../../commandcenter/ui/board_model.py" line="77" />
         <source>Code</source>
         <translation>编号</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board_model.py" line="76" />
+        <location filename="../../commandcenter/ui/board_model.py" line="77" />
         <source>Reported</source>
         <translation>上报时间</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board_model.py" line="76" />
+        <location filename="../../commandcenter/ui/board_model.py" line="77" />
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board_model.py" line="76" />
+        <location filename="../../commandcenter/ui/board_model.py" line="77" />
         <source>Category</source>
         <translation>类别</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board_model.py" line="77" />
+        <location filename="../../commandcenter/ui/board_model.py" line="78" />
         <source>Grid</source>
         <translation>网格</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board_model.py" line="77" />
+        <location filename="../../commandcenter/ui/board_model.py" line="78" />
         <source>Community</source>
         <translation>社区</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board_model.py" line="77" />
+        <location filename="../../commandcenter/ui/board_model.py" line="78" />
         <source>Street</source>
         <translation>街道</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board_model.py" line="77" />
+        <location filename="../../commandcenter/ui/board_model.py" line="78" />
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board_model.py" line="78" />
+        <location filename="../../commandcenter/ui/board_model.py" line="79" />
         <source>Tier</source>
         <translation>层级</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board_model.py" line="78" />
+        <location filename="../../commandcenter/ui/board_model.py" line="79" />
         <source>Assignee</source>
         <translation>承办</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board_model.py" line="78" />
+        <location filename="../../commandcenter/ui/board_model.py" line="79" />
         <source>Deadline</source>
         <translation>时限</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board_model.py" line="78" />
+        <location filename="../../commandcenter/ui/board_model.py" line="79" />
         <source>Urgency</source>
         <translation>紧急程度</translation>
     </message>
@@ -89,64 +89,64 @@
 <context>
     <name>BoardView</name>
     <message>
-        <location filename="../../commandcenter/ui/board.py" line="32" />
+        <location filename="../../commandcenter/ui/board.py" line="46" />
         <source>All open</source>
         <translation>全部在办</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board.py" line="33" />
+        <location filename="../../commandcenter/ui/board.py" line="47" />
         <source>All states</source>
         <translation>全部状态</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board.py" line="38" />
+        <location filename="../../commandcenter/ui/board.py" line="52" />
         <source>All streets</source>
         <translation>全部街道</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board.py" line="43" />
+        <location filename="../../commandcenter/ui/board.py" line="57" />
         <source>All categories</source>
         <translation>全部类别</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board.py" line="48" />
+        <location filename="../../commandcenter/ui/board.py" line="62" />
         <source>Any urgency</source>
         <translation>全部紧急程度</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board.py" line="51" />
+        <location filename="../../commandcenter/ui/board.py" line="65" />
         <source>Overdue only</source>
         <translation>仅看超期</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board.py" line="55" />
+        <location filename="../../commandcenter/ui/board.py" line="69" />
         <source>Search code, title, address, grid, assignee…  (Ctrl+F)</source>
         <translation>搜索编号、标题、地址、网格、承办…（Ctrl+F）</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board.py" line="58" />
-        <location filename="../../commandcenter/ui/board.py" line="183" />
+        <location filename="../../commandcenter/ui/board.py" line="72" />
+        <location filename="../../commandcenter/ui/board.py" line="197" />
         <source>Dispatch selected</source>
         <translation>派遣所选</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board.py" line="73" />
+        <location filename="../../commandcenter/ui/board.py" line="87" />
         <source>Sound</source>
         <translation>提示音</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board.py" line="74" />
+        <location filename="../../commandcenter/ui/board.py" line="88" />
         <source>Beep when a new urgent case arrives</source>
         <translation>新紧急案件到达时响铃</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../commandcenter/ui/board.py" line="172" />
+        <location filename="../../commandcenter/ui/board.py" line="186" />
         <source>%n case(s) shown</source>
         <translation>
             <numerusform>显示 %n 件</numerusform></translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board.py" line="182" />
+        <location filename="../../commandcenter/ui/board.py" line="196" />
         <source>Dispatch selected (%1)</source>
         <translation>派遣所选（%1）</translation>
     </message>
@@ -154,133 +154,133 @@
 <context>
     <name>CaseDetailView</name>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="41" />
+        <location filename="../../commandcenter/ui/detail.py" line="53" />
         <source>Select a case on the board or the map</source>
         <translation>请在案件台或地图上选择案件</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="57" />
+        <location filename="../../commandcenter/ui/detail.py" line="69" />
         <source>Category</source>
         <translation>类别</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="57" />
+        <location filename="../../commandcenter/ui/detail.py" line="69" />
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="58" />
+        <location filename="../../commandcenter/ui/detail.py" line="70" />
         <source>Location</source>
         <translation>位置</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="58" />
+        <location filename="../../commandcenter/ui/detail.py" line="70" />
         <source>Address</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="59" />
+        <location filename="../../commandcenter/ui/detail.py" line="71" />
         <source>Tier</source>
         <translation>层级</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="59" />
+        <location filename="../../commandcenter/ui/detail.py" line="71" />
         <source>Assignee</source>
         <translation>承办</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="60" />
+        <location filename="../../commandcenter/ui/detail.py" line="72" />
         <source>Reported</source>
         <translation>上报时间</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="60" />
+        <location filename="../../commandcenter/ui/detail.py" line="72" />
         <source>Deadline</source>
         <translation>时限</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="61" />
+        <location filename="../../commandcenter/ui/detail.py" line="73" />
         <source>Reporter</source>
         <translation>上报人</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="61" />
+        <location filename="../../commandcenter/ui/detail.py" line="73" />
         <source>Urged / escalated / rework</source>
         <translation>催办 / 升级 / 返工</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="62" />
+        <location filename="../../commandcenter/ui/detail.py" line="74" />
         <source>Satisfaction</source>
         <translation>满意度</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="62" />
+        <location filename="../../commandcenter/ui/detail.py" line="74" />
         <source>Description</source>
         <translation>描述</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="69" />
-        <location filename="../../commandcenter/ui/detail.py" line="181" />
+        <location filename="../../commandcenter/ui/detail.py" line="81" />
+        <location filename="../../commandcenter/ui/detail.py" line="193" />
         <source>No photos</source>
         <translation>无照片</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="76" />
+        <location filename="../../commandcenter/ui/detail.py" line="88" />
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="76" />
+        <location filename="../../commandcenter/ui/detail.py" line="88" />
         <source>Who</source>
         <translation>操作人</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="76" />
+        <location filename="../../commandcenter/ui/detail.py" line="88" />
         <source>Action</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="76" />
+        <location filename="../../commandcenter/ui/detail.py" line="88" />
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="77" />
+        <location filename="../../commandcenter/ui/detail.py" line="89" />
         <source>Note</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="136" />
+        <location filename="../../commandcenter/ui/detail.py" line="148" />
         <source>This case is not visible to you</source>
         <translation>您无权查看此案件</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="181" />
+        <location filename="../../commandcenter/ui/detail.py" line="193" />
         <source>Photos:</source>
         <translation>照片：</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="228" />
+        <location filename="../../commandcenter/ui/detail.py" line="240" />
         <source>Your role may not do this</source>
         <translation>您的角色无此权限</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="241" />
+        <location filename="../../commandcenter/ui/detail.py" line="253" />
         <source>No connection to the database: actions resume when it is back</source>
         <translation>与数据库的连接已断开：恢复后即可操作</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="267" />
+        <location filename="../../commandcenter/ui/detail.py" line="279" />
         <source>Refused by the database:</source>
         <translation>数据库拒绝：</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="268" />
+        <location filename="../../commandcenter/ui/detail.py" line="280" />
         <source>%1 done, %2 refused:</source>
         <translation>已完成 %1 件，被拒绝 %2 件：</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="271" />
+        <location filename="../../commandcenter/ui/detail.py" line="283" />
         <source>Done: %1</source>
         <translation>已完成：%1</translation>
     </message>
@@ -288,73 +288,73 @@
 <context>
     <name>DispatchDialog</name>
     <message>
-        <location filename="../../commandcenter/ui/dispatch.py" line="35" />
-        <location filename="../../commandcenter/ui/dispatch.py" line="63" />
+        <location filename="../../commandcenter/ui/dispatch.py" line="47" />
+        <location filename="../../commandcenter/ui/dispatch.py" line="75" />
         <source>Dispatch</source>
         <translation>派遣</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/dispatch.py" line="35" />
+        <location filename="../../commandcenter/ui/dispatch.py" line="47" />
         <source>Re-dispatch</source>
         <translation>改派</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/dispatch.py" line="38" />
+        <location filename="../../commandcenter/ui/dispatch.py" line="50" />
         <source>Loading candidates…</source>
         <translation>正在加载承办候选…</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/dispatch.py" line="41" />
+        <location filename="../../commandcenter/ui/dispatch.py" line="53" />
         <source>Assignee</source>
         <translation>承办</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/dispatch.py" line="41" />
+        <location filename="../../commandcenter/ui/dispatch.py" line="53" />
         <source>Role / department</source>
         <translation>岗位 / 部门</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/dispatch.py" line="41" />
+        <location filename="../../commandcenter/ui/dispatch.py" line="53" />
         <source>Phone</source>
         <translation>电话</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/dispatch.py" line="42" />
+        <location filename="../../commandcenter/ui/dispatch.py" line="54" />
         <source>Open cases</source>
         <translation>在办案件</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/dispatch.py" line="42" />
+        <location filename="../../commandcenter/ui/dispatch.py" line="54" />
         <source>Recommended</source>
         <translation>推荐</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/dispatch.py" line="46" />
+        <location filename="../../commandcenter/ui/dispatch.py" line="58" />
         <source>Each case to its own recommended assignee</source>
         <translation>每件派给各自的推荐承办</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/dispatch.py" line="58" />
+        <location filename="../../commandcenter/ui/dispatch.py" line="70" />
         <source>Instructions for the assignee (optional)</source>
         <translation>给承办的说明（可选）</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/dispatch.py" line="60" />
+        <location filename="../../commandcenter/ui/dispatch.py" line="72" />
         <source>Handling deadline</source>
         <translation>处置时限</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/dispatch.py" line="61" />
+        <location filename="../../commandcenter/ui/dispatch.py" line="73" />
         <source>Note</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/dispatch.py" line="90" />
+        <location filename="../../commandcenter/ui/dispatch.py" line="102" />
         <source>Could not load candidates: %1</source>
         <translation>无法加载承办候选：%1</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/dispatch.py" line="111" />
+        <location filename="../../commandcenter/ui/dispatch.py" line="123" />
         <source>Recommended first: the grid role or the routed unit the category calls for. Open cases show each candidate's current load.</source>
         <translation>推荐在前：该类别对应的网格岗位或分派单位。在办数为各候选当前的工作量。</translation>
     </message>
@@ -440,166 +440,181 @@
         <translation>指挥大厅 — %1</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="52" />
+        <location filename="../../commandcenter/ui/main_window.py" line="53" />
         <source>Key figures</source>
         <translation>关键指标</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="53" />
+        <location filename="../../commandcenter/ui/main_window.py" line="54" />
         <source>Live case board</source>
         <translation>实时案件台</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="54" />
+        <location filename="../../commandcenter/ui/main_window.py" line="55" />
         <source>Grid map</source>
         <translation>网格地图</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="55" />
+        <location filename="../../commandcenter/ui/main_window.py" line="56" />
         <source>Case detail</source>
         <translation>案件详情</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="56" />
+        <location filename="../../commandcenter/ui/main_window.py" line="57" />
         <source>Grid card</source>
         <translation>网格卡片</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="57" />
+        <location filename="../../commandcenter/ui/main_window.py" line="58" />
         <source>Staffing</source>
         <translation>力量配置</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="75" />
+        <location filename="../../commandcenter/ui/main_window.py" line="76" />
         <source>Signed in as %1</source>
         <translation>当前用户：%1</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="81" />
+        <location filename="../../commandcenter/ui/main_window.py" line="82" />
         <source>working…</source>
         <translation>处理中…</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="86" />
+        <location filename="../../commandcenter/ui/main_window.py" line="87" />
         <source>New urgent case: %1 %2</source>
         <translation>新紧急案件：%1 %2</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="111" />
+        <location filename="../../commandcenter/ui/main_window.py" line="112" />
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="112" />
+        <location filename="../../commandcenter/ui/main_window.py" line="113" />
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="117" />
+        <location filename="../../commandcenter/ui/main_window.py" line="118" />
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="121" />
-        <location filename="../../commandcenter/ui/main_window.py" line="182" />
+        <location filename="../../commandcenter/ui/main_window.py" line="122" />
+        <location filename="../../commandcenter/ui/main_window.py" line="183" />
         <source>Search the board</source>
         <translation>搜索案件台</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="125" />
-        <location filename="../../commandcenter/ui/main_window.py" line="182" />
+        <location filename="../../commandcenter/ui/main_window.py" line="126" />
+        <location filename="../../commandcenter/ui/main_window.py" line="183" />
         <source>Full screen (active window)</source>
         <translation>全屏（当前窗口）</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="129" />
+        <location filename="../../commandcenter/ui/main_window.py" line="130" />
         <source>Move to screen</source>
         <translation>移到屏幕</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="133" />
+        <location filename="../../commandcenter/ui/main_window.py" line="134" />
         <source>&amp;Layouts</source>
         <translation>布局(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="134" />
+        <location filename="../../commandcenter/ui/main_window.py" line="135" />
         <source>Save layout as…</source>
         <translation>布局另存为…</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="137" />
+        <location filename="../../commandcenter/ui/main_window.py" line="138" />
         <source>Restore layout</source>
         <translation>恢复布局</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="139" />
+        <location filename="../../commandcenter/ui/main_window.py" line="140" />
         <source>Delete layout</source>
         <translation>删除布局</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="141" />
+        <location filename="../../commandcenter/ui/main_window.py" line="142" />
         <source>Default layout</source>
         <translation>默认布局</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="145" />
+        <location filename="../../commandcenter/ui/main_window.py" line="146" />
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="146" />
-        <location filename="../../commandcenter/ui/main_window.py" line="183" />
+        <location filename="../../commandcenter/ui/main_window.py" line="147" />
+        <location filename="../../commandcenter/ui/main_window.py" line="184" />
         <source>Keyboard shortcuts</source>
         <translation>快捷键</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="154" />
+        <location filename="../../commandcenter/ui/main_window.py" line="155" />
         <source>Main window</source>
         <translation>主窗口</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="159" />
+        <location filename="../../commandcenter/ui/main_window.py" line="160" />
         <source>Screen %1 (%2×%3)</source>
         <translation>屏幕 %1（%2×%3）</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="171" />
-        <location filename="../../commandcenter/ui/main_window.py" line="175" />
+        <location filename="../../commandcenter/ui/main_window.py" line="172" />
+        <location filename="../../commandcenter/ui/main_window.py" line="176" />
         <source>Save layout</source>
         <translation>保存布局</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="171" />
+        <location filename="../../commandcenter/ui/main_window.py" line="172" />
         <source>Name of this layout:</source>
         <translation>布局名称：</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="176" />
+        <location filename="../../commandcenter/ui/main_window.py" line="177" />
         <source>A layout name has at most 60 characters and no slashes.</source>
         <translation>布局名称最多 60 个字符，且不能含斜杠。</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="195" />
+        <location filename="../../commandcenter/ui/main_window.py" line="196" />
         <source>Dispatch</source>
         <translation>派遣</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="201" />
+        <location filename="../../commandcenter/ui/main_window.py" line="209" />
+        <source>Demo history failed: %1</source>
+        <translation>演示历史载入失败：%1</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/main_window.py" line="215" />
+        <source>Demo history loaded: 90 days of cases</source>
+        <translation>演示历史已载入：90 天的案件</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/main_window.py" line="218" />
+        <source>Loading demo history… %1%</source>
+        <translation>正在载入演示历史… %1%</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/main_window.py" line="229" />
         <source>Live</source>
         <translation>实时</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="205" />
+        <location filename="../../commandcenter/ui/main_window.py" line="233" />
         <source>Reconnecting — data as of %1</source>
         <translation>正在重连 — 数据截至 %1</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="212" />
+        <location filename="../../commandcenter/ui/main_window.py" line="240" />
         <source>No events yet</source>
         <translation>尚无事件</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="215" />
+        <location filename="../../commandcenter/ui/main_window.py" line="243" />
         <source>Last event %1 (#%2)</source>
         <translation>最新事件 %1（#%2）</translation>
     </message>
@@ -703,102 +718,102 @@
 <context>
     <name>MapView</name>
     <message>
-        <location filename="../../commandcenter/ui/map_view.py" line="252" />
+        <location filename="../../commandcenter/ui/map_view.py" line="271" />
         <source>Layers</source>
         <translation>图层</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_view.py" line="256" />
+        <location filename="../../commandcenter/ui/map_view.py" line="275" />
         <source>District outline</source>
         <translation>区界</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_view.py" line="257" />
+        <location filename="../../commandcenter/ui/map_view.py" line="276" />
         <source>Street outlines</source>
         <translation>街道边界</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_view.py" line="258" />
+        <location filename="../../commandcenter/ui/map_view.py" line="277" />
         <source>Community outlines</source>
         <translation>社区边界</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_view.py" line="259" />
+        <location filename="../../commandcenter/ui/map_view.py" line="278" />
         <source>Grid outlines</source>
         <translation>网格边界</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_view.py" line="260" />
+        <location filename="../../commandcenter/ui/map_view.py" line="279" />
         <source>Labels</source>
         <translation>标注</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_view.py" line="261" />
+        <location filename="../../commandcenter/ui/map_view.py" line="280" />
         <source>Case markers</source>
         <translation>案件标注</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_view.py" line="262" />
+        <location filename="../../commandcenter/ui/map_view.py" line="281" />
         <source>Staff positions</source>
         <translation>人员位置</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_view.py" line="263" />
+        <location filename="../../commandcenter/ui/map_view.py" line="282" />
         <source>Case density</source>
         <translation>案件密度</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_view.py" line="270" />
+        <location filename="../../commandcenter/ui/map_view.py" line="289" />
         <source>Grid fill</source>
         <translation>网格填色</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_view.py" line="273" />
+        <location filename="../../commandcenter/ui/map_view.py" line="292" />
         <source>Open-case load</source>
         <translation>在办案件量</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_view.py" line="273" />
+        <location filename="../../commandcenter/ui/map_view.py" line="292" />
         <source>Grid type</source>
         <translation>网格类型</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_view.py" line="274" />
+        <location filename="../../commandcenter/ui/map_view.py" line="293" />
         <source>Management level</source>
         <translation>管理等级</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_view.py" line="274" />
+        <location filename="../../commandcenter/ui/map_view.py" line="293" />
         <source>No fill</source>
         <translation>不填色</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_view.py" line="278" />
+        <location filename="../../commandcenter/ui/map_view.py" line="297" />
         <source>Markers by</source>
         <translation>标注依据</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_view.py" line="281" />
+        <location filename="../../commandcenter/ui/map_view.py" line="300" />
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_view.py" line="282" />
+        <location filename="../../commandcenter/ui/map_view.py" line="301" />
         <source>Urgency</source>
         <translation>紧急程度</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_view.py" line="416" />
+        <location filename="../../commandcenter/ui/map_view.py" line="435" />
         <source>%1 open cases</source>
         <translation>%1 件在办</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_view.py" line="421" />
+        <location filename="../../commandcenter/ui/map_view.py" line="440" />
         <source>Markers</source>
         <translation>标注</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_view.py" line="582" />
+        <location filename="../../commandcenter/ui/map_view.py" line="601" />
         <source>Population %1 · open cases %2</source>
         <translation>人口 %1 · 在办案件 %2</translation>
     </message>
@@ -806,18 +821,18 @@
 <context>
     <name>NoteDialog</name>
     <message>
-        <location filename="../../commandcenter/ui/actions.py" line="88" />
+        <location filename="../../commandcenter/ui/actions.py" line="97" />
         <source>Reason (required):</source>
         <extracomment>keyboard first: every action has a key (shown on its button and tooltip)</extracomment>
         <translation>原因（必填）：</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/actions.py" line="88" />
+        <location filename="../../commandcenter/ui/actions.py" line="97" />
         <source>Note (optional):</source>
         <translation>备注（可选）：</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/actions.py" line="94" />
+        <location filename="../../commandcenter/ui/actions.py" line="103" />
         <source>Satisfaction (1 = very dissatisfied, 5 = very satisfied):</source>
         <translation>满意度（1 = 很不满意，5 = 很满意）：</translation>
     </message>
@@ -825,82 +840,82 @@
 <context>
     <name>StaffingView</name>
     <message>
-        <location filename="../../commandcenter/ui/staffing.py" line="42" />
+        <location filename="../../commandcenter/ui/staffing.py" line="51" />
         <source>Street</source>
         <translation>街道</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/staffing.py" line="44" />
+        <location filename="../../commandcenter/ui/staffing.py" line="53" />
         <source>Community</source>
         <translation>社区</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/staffing.py" line="57" />
+        <location filename="../../commandcenter/ui/staffing.py" line="66" />
         <source>Grids × roles</source>
         <translation>网格 × 岗位</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/staffing.py" line="58" />
+        <location filename="../../commandcenter/ui/staffing.py" line="67" />
         <source>People with several posts</source>
         <translation>一人多岗</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/staffing.py" line="77" />
+        <location filename="../../commandcenter/ui/staffing.py" line="86" />
         <source>All communities</source>
         <translation>全部社区</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/staffing.py" line="97" />
+        <location filename="../../commandcenter/ui/staffing.py" line="106" />
         <source>Grid</source>
         <translation>网格</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/staffing.py" line="97" />
+        <location filename="../../commandcenter/ui/staffing.py" line="106" />
         <source>X forces</source>
         <translation>X 力量</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/staffing.py" line="110" />
+        <location filename="../../commandcenter/ui/staffing.py" line="119" />
         <source>vacant</source>
         <translation>空缺</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/staffing.py" line="115" />
+        <location filename="../../commandcenter/ui/staffing.py" line="124" />
         <source>(off)</source>
         <translation>（休）</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/staffing.py" line="125" />
+        <location filename="../../commandcenter/ui/staffing.py" line="134" />
         <source>Coverage</source>
         <translation>覆盖率</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/staffing.py" line="139" />
+        <location filename="../../commandcenter/ui/staffing.py" line="148" />
         <source>%1 grids · %2 vacant posts</source>
         <translation>%1 个网格 · %2 个岗位空缺</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/staffing.py" line="145" />
+        <location filename="../../commandcenter/ui/staffing.py" line="154" />
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/staffing.py" line="145" />
+        <location filename="../../commandcenter/ui/staffing.py" line="154" />
         <source>Phone</source>
         <translation>电话</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/staffing.py" line="145" />
+        <location filename="../../commandcenter/ui/staffing.py" line="154" />
         <source>Roles</source>
         <translation>岗位</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/staffing.py" line="145" />
+        <location filename="../../commandcenter/ui/staffing.py" line="154" />
         <source>Grids</source>
         <translation>网格数</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/staffing.py" line="146" />
+        <location filename="../../commandcenter/ui/staffing.py" line="155" />
         <source>Grid codes</source>
         <translation>网格编码</translation>
     </message>
@@ -908,87 +923,87 @@
 <context>
     <name>WallWindow</name>
     <message>
-        <location filename="../../commandcenter/ui/wall.py" line="37" />
+        <location filename="../../commandcenter/ui/wall.py" line="46" />
         <source>Wall display — %1</source>
         <translation>大屏 — %1</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/wall.py" line="38" />
+        <location filename="../../commandcenter/ui/wall.py" line="47" />
         <source>%1 Grid Service Management Command Centre</source>
         <translation>%1网格化服务管理指挥中心</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/wall.py" line="65" />
+        <location filename="../../commandcenter/ui/wall.py" line="74" />
         <source>Reported today</source>
         <translation>今日上报</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/wall.py" line="65" />
+        <location filename="../../commandcenter/ui/wall.py" line="74" />
         <source>Closed today</source>
         <translation>今日结案</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/wall.py" line="66" />
+        <location filename="../../commandcenter/ui/wall.py" line="75" />
         <source>Open now</source>
         <translation>当前在办</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/wall.py" line="66" />
+        <location filename="../../commandcenter/ui/wall.py" line="75" />
         <source>Overdue now</source>
         <translation>当前超期</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/wall.py" line="67" />
+        <location filename="../../commandcenter/ui/wall.py" line="76" />
         <source>Dispatched today</source>
         <translation>今日派遣</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/wall.py" line="68" />
+        <location filename="../../commandcenter/ui/wall.py" line="77" />
         <source>On-time closure (30 d)</source>
         <translation>按期结案率（30天）</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/wall.py" line="87" />
+        <location filename="../../commandcenter/ui/wall.py" line="96" />
         <source>Newest cases</source>
         <translation>最新案件</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/wall.py" line="91" />
+        <location filename="../../commandcenter/ui/wall.py" line="100" />
         <source>Overdue — longest first</source>
         <translation>超期案件 — 超期最久在前</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/wall.py" line="98" />
+        <location filename="../../commandcenter/ui/wall.py" line="107" />
         <source>Streets: open (blue) and overdue (red)</source>
         <translation>各街道：在办（蓝）与超期（红）</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/wall.py" line="187" />
+        <location filename="../../commandcenter/ui/wall.py" line="196" />
         <source>Focus: %1 — %2 open, %3 overdue</source>
         <translation>焦点：%1 — 在办 %2 件，超期 %3 件</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/wall.py" line="207" />
+        <location filename="../../commandcenter/ui/wall.py" line="216" />
         <source>LIVE</source>
         <translation>实时</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/wall.py" line="213" />
+        <location filename="../../commandcenter/ui/wall.py" line="222" />
         <source>DATABASE UNREACHABLE — showing data as of %1, reconnecting…</source>
         <translation>数据库无法连接 — 显示 %1 时的数据，正在重连…</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/wall.py" line="215" />
+        <location filename="../../commandcenter/ui/wall.py" line="224" />
         <source>Connecting to the database…</source>
         <translation>正在连接数据库…</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/wall.py" line="217" />
+        <location filename="../../commandcenter/ui/wall.py" line="226" />
         <source>DATA STALE — no contact since %1</source>
         <translation>数据已过期 — 自 %1 起未收到更新</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/wall.py" line="220" />
+        <location filename="../../commandcenter/ui/wall.py" line="229" />
         <source>OFFLINE</source>
         <translation>离线</translation>
     </message>
