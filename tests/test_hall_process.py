@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 
+import psycopg
 import pytest
 
 
@@ -17,15 +18,26 @@ def _start(*args: str) -> subprocess.Popen:
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
-@pytest.mark.parametrize("command", [[], ["wall"]])
-def test_the_hall_and_the_wall_start_and_keep_running(db, command: list[str]) -> None:  # noqa: ANN001
-    proc = _start("--dsn", db.dsn, "--lang", "en", *command)
+def _run_for(seconds: float, *args: str) -> str:
+    """Start a process, check it is still running after `seconds`, stop it; its stderr."""
+    proc = _start(*args)
     try:
-        time.sleep(6)
+        time.sleep(seconds)
         assert proc.poll() is None, proc.communicate()[1]
     finally:
         proc.terminate()
         _out, err = proc.communicate(timeout=20)
+    return err
+
+
+def _horizon(dsn: str) -> int:
+    with psycopg.connect(dsn) as conn:
+        return conn.execute("SELECT cc.event_horizon()").fetchone()[0]
+
+
+@pytest.mark.parametrize("command", [[], ["wall"]])
+def test_the_hall_and_the_wall_start_and_keep_running(db, command: list[str]) -> None:  # noqa: ANN001
+    err = _run_for(6, "--dsn", db.dsn, "--lang", "en", *command)
     assert "Traceback" not in err, err
 
 
@@ -37,17 +49,8 @@ def test_a_wall_on_a_missing_screen_says_which_screens_exist(db) -> None:  # noq
 
 
 def test_the_hall_with_simulate_drives_live_traffic(db) -> None:  # noqa: ANN001
-    import psycopg
-    with psycopg.connect(db.dsn) as conn:
-        before = conn.execute("SELECT cc.event_horizon()").fetchone()[0]
-    proc = _start("--dsn", db.dsn, "--lang", "en", "--simulate", "20")
-    try:
-        time.sleep(6)
-        assert proc.poll() is None, proc.communicate()[1]
-    finally:
-        proc.terminate()
-        _out, err = proc.communicate(timeout=20)
-    with psycopg.connect(db.dsn) as conn:
-        after = conn.execute("SELECT cc.event_horizon()").fetchone()[0]
+    before = _horizon(db.dsn)
+    err = _run_for(6, "--dsn", db.dsn, "--lang", "en", "--simulate", "20")
+    after = _horizon(db.dsn)
     assert after - before >= 20, err           # traffic went through the SQL functions
     assert "Traceback" not in err, err

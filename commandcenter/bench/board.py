@@ -12,7 +12,7 @@ from dataclasses import replace
 import psycopg
 
 from ..store import queries
-from ..store.database import Database
+from ..store.database import Database, connect_console
 from ..store.listener import Batch
 from .harness import BenchResult, peak_rss_mb
 from .scratch import scratch_database
@@ -67,8 +67,7 @@ def run(db: Database, cases: int = CASES) -> BenchResult:
 
         # load: the snapshot query, the model, the first paint
         t0 = time.perf_counter()
-        with psycopg.connect(sdb.dsn, autocommit=True) as conn:
-            conn.execute("SET join_collapse_limit = 1")
+        with connect_console(sdb.dsn, "commandcenter-bench", autocommit=True) as conn:
             snap = queries.board_snapshot(conn)
         t_query = time.perf_counter()
         live._on_snapshot(snap)

@@ -244,9 +244,9 @@ class HistoryPlayer:
             s.version = self._call(cur, at, "cc.file(%s, %s)", (s.case_id, s.version))
             self._push(at + self._minutes(3, 40), s, "dispatch")
         elif a == "reject":
-            s.version = self._call(cur, at, "cc.reject(%s, %s, %s)", (s.case_id, s.version, "不属于受理范围 out of scope"))
+            s.version = self._call(cur, at, "cc.reject(%s, %s, %s)", (s.case_id, s.version, NOTES["reject"]))
         elif a == "cancel":
-            s.version = self._call(cur, at, "cc.cancel(%s, %s, %s)", (s.case_id, s.version, "上报人撤回 withdrawn by the reporter"))
+            s.version = self._call(cur, at, "cc.cancel(%s, %s, %s)", (s.case_id, s.version, NOTES["cancel"]))
         elif a == "dispatch":
             unit, person = self._assignee(s, district=s.escalated or s.returned)
             s.version = self._call(cur, at, "cc.dispatch(%s, %s, %s, %s)", (s.case_id, s.version, unit, person))
@@ -255,7 +255,7 @@ class HistoryPlayer:
             else:
                 self._push(at + self._minutes(5, 90), s, "accept")
         elif a == "return":
-            s.version = self._call(cur, at, "cc.return_case(%s, %s, %s)", (s.case_id, s.version, "非本单位职责 not our jurisdiction"))
+            s.version = self._call(cur, at, "cc.return_case(%s, %s, %s)", (s.case_id, s.version, NOTES["return"]))
             s.returned = True
             self._push(at + self._minutes(10, 60), s, "dispatch")
         elif a == "accept":
@@ -271,20 +271,20 @@ class HistoryPlayer:
                 self._push(deadline + (when - deadline) * self.rng.uniform(0.2, 0.8), s, "urge")
             self._push(when, s, "feedback")
         elif a == "urge":
-            s.version = self._call(cur, at, "cc.urge(%s, %s, %s)", (s.case_id, s.version, "已超期，请尽快处理 overdue, please hurry"))
+            s.version = self._call(cur, at, "cc.urge(%s, %s, %s)", (s.case_id, s.version, NOTES["urge_overdue"]))
         elif a == "escalate":
-            s.version = self._call(cur, at, "cc.escalate(%s, %s, %s)", (s.case_id, s.version, "街道无法解决，提请区级协调 beyond the street"))
+            s.version = self._call(cur, at, "cc.escalate(%s, %s, %s)", (s.case_id, s.version, NOTES["escalate"]))
             s.escalated = True
             self._push(at + self._minutes(10, 60), s, "dispatch")
         elif a == "feedback":
-            s.version = self._call(cur, at, "cc.feedback(%s, %s, %s)", (s.case_id, s.version, "已处置完毕 handled"))
+            s.version = self._call(cur, at, "cc.feedback(%s, %s, %s)", (s.case_id, s.version, NOTES["feedback"]))
             self._push(at + self._minutes(20, 180), s, "verify_fail" if s.rework and not s.reworked else "verify_pass")
         elif a == "verify_fail":
-            s.version = self._call(cur, at, "cc.verify(%s, %s, false, %s)", (s.case_id, s.version, "现场核查未处置到位 not done on site"))
+            s.version = self._call(cur, at, "cc.verify(%s, %s, false, %s)", (s.case_id, s.version, NOTES["verify_fail"]))
             s.reworked = True
             self._push(at + self._minutes(60, 600), s, "feedback")
         elif a == "verify_pass":
-            s.version = self._call(cur, at, "cc.verify(%s, %s, true, %s)", (s.case_id, s.version, "核查属实 verified on site"))
+            s.version = self._call(cur, at, "cc.verify(%s, %s, true, %s)", (s.case_id, s.version, NOTES["verify_pass"]))
             if s.evaluate:
                 self._push(at + self._minutes(60, 2880), s, "evaluate")
         elif a == "evaluate":
@@ -294,6 +294,14 @@ class HistoryPlayer:
 
 
 COMMIT_EVERY = 200
+# What the centre and the departments write with each action (demo text, both languages).
+NOTES = {
+    "reject": "不属于受理范围 out of scope", "cancel": "上报人撤回 withdrawn by the reporter",
+    "return": "非本单位职责 not our jurisdiction", "feedback": "已处置完毕 handled",
+    "verify_fail": "现场核查未处置到位 not done on site", "verify_pass": "核查属实 verified on site",
+    "escalate": "街道无法解决，提请区级协调 beyond the street", "urge": "请尽快处理 please hurry",
+    "urge_overdue": "已超期，请尽快处理 overdue, please hurry",
+}
 STOP_STATES = ("reported", "filed", "returned", "dispatched", "in_progress", "rework", "handled")
 _STATE_AFTER = {"report": "reported", "file": "filed", "return": "returned", "dispatch": "dispatched",
                 "accept": "in_progress", "verify_fail": "rework", "feedback": "handled", "escalate": "filed"}

@@ -10,7 +10,7 @@ from __future__ import annotations
 import bisect
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from operator import attrgetter, itemgetter
 from typing import Any
@@ -58,41 +58,30 @@ class BoardFilter:
     overdue_only: bool = False
     text: str = ""
 
-    def without_state(self) -> "BoardFilter":
-        return replace(self, state=None)
+
+_TEXT_ATTR = {"code": "code", "source": "source", "category": "category_name", "grid": "grid_name",
+              "community": "community_name", "street": "street_name"}
+_RANKED = {"tier": (TIER_RANK, 9), "urgency": (URGENCY_RANK, 9)}    # state ranks come from the database
+
+
+def _ranks(column: str, state_rank: dict[str, int]) -> tuple[dict[str, int], int]:
+    return (state_rank, 99) if column == "state" else _RANKED[column]
 
 
 def _value(row: BoardRow, column: str, state_rank: dict[str, int]) -> Any:
     """The sort value of one cell (None sorts last)."""
-    if column == "code":
-        return row.code
+    if column in _TEXT_ATTR:
+        return getattr(row, _TEXT_ATTR[column])
     if column == "reported_at":
         return row.reported_at
-    if column == "source":
-        return row.source
-    if column == "category":
-        return row.category_name
-    if column == "grid":
-        return row.grid_name
-    if column == "community":
-        return row.community_name
-    if column == "street":
-        return row.street_name
-    if column == "state":
-        return state_rank.get(row.state, 99)
-    if column == "tier":
-        return TIER_RANK.get(row.tier, 9)
-    if column == "assignee":
-        return row.assignee
     if column == "deadline":
         return row.deadline if row.is_open else None
-    if column == "urgency":
-        return URGENCY_RANK.get(row.urgency, 9)
+    if column == "assignee":
+        return row.assignee
+    if column == "state" or column in _RANKED:
+        ranks, default = _ranks(column, state_rank)
+        return ranks.get(getattr(row, column), default)
     raise ValueError(f"unknown board column {column!r}")
-
-
-_TEXT_ATTR = {"code": "code", "source": "source", "category": "category_name", "grid": "grid_name",
-              "community": "community_name", "street": "street_name"}
 
 
 @dataclass
@@ -207,7 +196,7 @@ class BoardIndex:
             missing = np.fromiter((t is None for t in ts), dtype=bool, count=n)
             primary = np.fromiter((0.0 if t is None else t for t in ts), dtype=np.float64, count=n)
         elif col in ("state", "tier", "urgency"):
-            ranks, default = {"state": (self.state_rank, 99), "tier": (TIER_RANK, 9), "urgency": (URGENCY_RANK, 9)}[col]
+            ranks, default = _ranks(col, self.state_rank)
             values = list(map(attrgetter(col), rows))
             try:
                 primary = np.array(list(map(ranks.__getitem__, values)), dtype=np.int64)

@@ -20,7 +20,7 @@ import psycopg
 from shapely.geometry import shape
 
 from ..demo.geometry import random_points_in
-from ..demo.history import HOURLY, ITEM_WEIGHTS, SOURCES, SOURCES_ZH, URGENCIES
+from ..demo.history import HOURLY, ITEM_WEIGHTS, NOTES, SOURCES, SOURCES_ZH, URGENCIES
 from ..store.commands import Workflow
 from ..store.errors import ActionRefused
 
@@ -41,12 +41,6 @@ NEXT = {
 # How much of the traffic each state gets (reports come on top, see report_share).
 STATE_WEIGHTS = {"reported": 20, "filed": 18, "returned": 3, "dispatched": 17, "in_progress": 20,
                  "rework": 3, "handled": 15, "closed": 8}
-NOTES = {
-    "reject": "不属于受理范围 out of scope", "cancel": "上报人撤回 withdrawn by the reporter",
-    "return": "非本单位职责 not our jurisdiction", "feedback": "已处置完毕 handled",
-    "verify_fail": "现场核查未处置到位 not done on site", "escalate": "街道无法解决，提请区级协调 beyond the street",
-    "urge": "请尽快处理 please hurry",
-}
 
 
 @dataclass
@@ -122,13 +116,9 @@ class Simulator:
         return self.rng.choice(rows) if rows else None
 
     def _act(self, action: str, case_id: int, version: int, assignee_unit: int | None) -> int:
-        wf, note = self.wf, NOTES.get(action)
-        if action == "file":
-            return wf.file(case_id, version)
-        if action == "reject":
-            return wf.reject(case_id, version, note)
-        if action == "cancel":
-            return wf.cancel(case_id, version, note)
+        """What the field and the centre decide (whom to dispatch to, a rating); the call
+        itself is Workflow.perform, the same path the hall takes."""
+        params: dict = {"note": NOTES.get(action)}
         if action == "dispatch":
             options = self.conn.execute("SELECT kind, id, recommended FROM cc.dispatch_options(%s)", (case_id,)).fetchall()
             self.conn.commit()
@@ -136,27 +126,12 @@ class Simulator:
             pick = next((o for o in fresh if o[2]), None) or next((o for o in fresh if o[0] == "unit"), None)
             if pick is None:
                 raise ActionRefused("CC009", "no assignee to dispatch to", None)
-            key = "person_id" if pick[0] == "person" else "unit_id"
-            return wf.dispatch(case_id, version, **{key: pick[1]})
-        if action == "accept":
-            return wf.accept(case_id, version)
-        if action == "return":
-            if assignee_unit is None:      # grid staff do not return; they get on with it
-                return wf.accept(case_id, version)
-            return wf.return_case(case_id, version, note)
-        if action == "urge":
-            return wf.urge(case_id, version, note)
-        if action == "escalate":
-            return wf.escalate(case_id, version, note)
-        if action == "feedback":
-            return wf.feedback(case_id, version, note)
-        if action == "verify_pass":
-            return wf.verify(case_id, version, True, "核查属实 verified on site")
-        if action == "verify_fail":
-            return wf.verify(case_id, version, False, note)
-        if action == "evaluate":
-            return wf.evaluate(case_id, version, self.rng.choices([5, 4, 3, 2, 1], [55, 28, 10, 5, 2])[0])
-        raise AssertionError(f"unknown action {action}")
+            params["person_id" if pick[0] == "person" else "unit_id"] = pick[1]
+        elif action == "return" and assignee_unit is None:
+            action = "accept"              # grid staff do not return; they get on with it
+        elif action == "evaluate":
+            params["satisfaction"] = self.rng.choices([5, 4, 3, 2, 1], [55, 28, 10, 5, 2])[0]
+        return self.wf.perform(action, case_id, version, params)
 
     def _point(self, grid_index: int) -> tuple[float, float]:
         gid, _name, geom = self.grids[grid_index]

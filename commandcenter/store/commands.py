@@ -6,6 +6,7 @@ typed error from errors.py with the database's message and hint.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
@@ -82,6 +83,41 @@ class Workflow:
 
     def add_attachment(self, case_id: int, filename: str, content: bytes) -> int:
         return int(self._call("add_attachment", case_id, filename, content))
+
+    def perform(self, action: str, case_id: int, version: int, params: Mapping[str, Any] | None = None) -> int:
+        """Run an action by its code in cc.workflow_action (what cc.allowed_actions offers),
+        with what it needs in `params`: note, unit_id / person_id / deadline, satisfaction,
+        filename + content. Returns the case's new version."""
+        p = params or {}
+        note = p.get("note") or None
+        if action == "file":
+            return self.file(case_id, version, note=note)
+        if action == "reject":
+            return self.reject(case_id, version, note or "")
+        if action in ("dispatch", "redispatch"):
+            call = self.dispatch if action == "dispatch" else self.redispatch
+            return call(case_id, version, unit_id=p.get("unit_id"), person_id=p.get("person_id"),
+                        deadline=p.get("deadline"), note=note)
+        if action == "accept":
+            return self.accept(case_id, version, note)
+        if action == "return":
+            return self.return_case(case_id, version, note or "")
+        if action == "feedback":
+            return self.feedback(case_id, version, note or "")
+        if action in ("verify_pass", "verify_fail"):
+            return self.verify(case_id, version, action == "verify_pass", note)
+        if action == "evaluate":
+            return self.evaluate(case_id, version, int(p["satisfaction"]), note)
+        if action == "escalate":
+            return self.escalate(case_id, version, note or "")
+        if action == "urge":
+            return self.urge(case_id, version, note)
+        if action == "cancel":
+            return self.cancel(case_id, version, note or "")
+        if action == "attach":
+            self.add_attachment(case_id, p["filename"], p["content"])
+            return version
+        raise ValueError(f"unknown action {action!r}")
 
     def allowed_actions(self, case_id: int) -> list[dict[str, Any]]:
         """What the case's state allows, from cc.state_action (never a client-side copy)."""

@@ -19,6 +19,7 @@ from datetime import datetime, timezone
 
 import psycopg
 
+from .database import connect_console
 from .events import CHANNEL, CaseEvent
 from .queries import BOARD_COLUMNS, BoardRow, Snapshot, board_snapshot
 
@@ -104,11 +105,7 @@ class ChangeFeed:
 
     # ------------------------------------------------------------ steps
     def _connect(self) -> None:
-        self._conn = psycopg.connect(self.dsn, autocommit=True, connect_timeout=5,
-                                     application_name=APPLICATION_NAME)
-        # cc.case_board joins eight tables; planning them in every order costs ~5 ms per read,
-        # executing ~0.1 ms. The written order is the right one: plan it as written.
-        self._conn.execute("SET join_collapse_limit = 1")
+        self._conn = connect_console(self.dsn, APPLICATION_NAME, autocommit=True)
         self._conn.execute(f"LISTEN {CHANNEL}")   # autocommit: the LISTEN is in force before we read
 
     def _close(self) -> None:

@@ -87,11 +87,6 @@ def board_snapshot(conn: psycopg.Connection) -> Snapshot:
     return Snapshot(rows, int(cursor))
 
 
-def board_rows(conn: psycopg.Connection, ids: list[int]) -> list[BoardRow]:
-    with conn.cursor(row_factory=args_row(BoardRow), binary=True) as cur:
-        return cur.execute(f"SELECT {BOARD_COLUMNS} FROM cc.case_board WHERE id = ANY(%s)", (ids,)).fetchall()
-
-
 # ---------------------------------------------------------------- reference data
 
 @dataclass(frozen=True)

@@ -45,38 +45,11 @@ class Outcome:
 
 
 def perform(conn: psycopg.Connection, action: str, case_id: int, version: int, params: dict[str, Any]) -> int:
-    """Call the SQL function behind an action (worker thread). Returns the new version."""
-    wf = Workflow(conn)
-    note = params.get("note") or None
-    if action == "file":
-        return wf.file(case_id, version, note=note)
-    if action == "reject":
-        return wf.reject(case_id, version, note or "")
-    if action in ("dispatch", "redispatch"):
-        call = wf.dispatch if action == "dispatch" else wf.redispatch
-        return call(case_id, version, unit_id=params.get("unit_id"), person_id=params.get("person_id"),
-                    deadline=params.get("deadline"), note=note)
-    if action == "accept":
-        return wf.accept(case_id, version, note)
-    if action == "return":
-        return wf.return_case(case_id, version, note or "")
-    if action == "feedback":
-        return wf.feedback(case_id, version, note or "")
-    if action in ("verify_pass", "verify_fail"):
-        return wf.verify(case_id, version, action == "verify_pass", note)
-    if action == "evaluate":
-        return wf.evaluate(case_id, version, int(params["satisfaction"]), note)
-    if action == "escalate":
-        return wf.escalate(case_id, version, note or "")
-    if action == "urge":
-        return wf.urge(case_id, version, note)
-    if action == "cancel":
-        return wf.cancel(case_id, version, note or "")
+    """Worker thread: a chosen photo is read here, off the GUI thread; the rest is Workflow's."""
     if action == "attach":
         path = Path(params["path"])
-        wf.add_attachment(case_id, path.name, path.read_bytes())
-        return version
-    raise ValueError(f"unknown action {action!r}")
+        params = {"filename": path.name, "content": path.read_bytes()}
+    return Workflow(conn).perform(action, case_id, version, params)
 
 
 def refusal_text(exc: Exception) -> str:
@@ -197,10 +170,4 @@ class ActionRunner(QObject):
 
         self.worker.submit(job, self.done.emit, failed, retry=False)
 
-
-def first_recommended(options: list[dict[str, Any]]) -> dict[str, Any] | None:
-    for o in options:
-        if o["recommended"]:
-            return o
-    return None
 

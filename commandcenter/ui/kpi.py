@@ -45,7 +45,8 @@ class KpiModel(QObject):
         self.updated.emit(k)
 
 
-def _tile(label: str, object_name: str) -> tuple[QWidget, QLabel]:
+def kpi_tile(label: str, object_name: str) -> tuple[QWidget, QLabel]:
+    """A big figure over its label (the hall's strip and the wall share the look)."""
     w = QWidget()
     lay = QVBoxLayout(w)
     lay.setContentsMargins(10, 2, 10, 2)
@@ -64,6 +65,17 @@ def short_street(name: str) -> str:
     """Axis labels: 东华门街道 → 东华门, Donghuamen Street → Donghuamen."""
     short = name.removesuffix("街道").removesuffix(" Street").removesuffix(" Town")
     return short if len(short) <= 7 or not short.isascii() else short[:6] + "."
+
+
+def show_kpis(values: dict[str, QLabel], k: queries.Kpis) -> None:
+    """Fill whichever figures a view shows; overdue in red when there is any."""
+    for key, label in values.items():
+        if key == "on_time":
+            label.setText(f"{k.on_time_rate:.1%}" if k.on_time_rate is not None else "—")
+        else:
+            label.setText(f"{getattr(k, key):,}")
+    if "overdue" in values:
+        values["overdue"].setStyleSheet("color: #ef4444;" if k.overdue else "")
 
 
 class RankingChart(pg.PlotWidget):
@@ -104,7 +116,7 @@ class KpiStrip(QWidget):
                            ("dispatched", self.tr("Dispatched today")), ("closed", self.tr("Closed today")),
                            ("open", self.tr("Open now")), ("overdue", self.tr("Overdue now")),
                            ("on_time", self.tr("On-time closure (30 d)"))):
-            w, v = _tile(label, f"kpi-{key}")
+            w, v = kpi_tile(label, f"kpi-{key}")
             self.values[key] = v
             tiles.addWidget(w)
         self.chart = RankingChart()
@@ -125,8 +137,5 @@ class KpiStrip(QWidget):
             self.display(kpi.kpis)
 
     def display(self, k: queries.Kpis) -> None:
-        for key in ("reported", "filed", "dispatched", "closed", "open", "overdue"):
-            self.values[key].setText(f"{getattr(k, key):,}")
-        self.values["overdue"].setStyleSheet("color: #ef4444;" if k.overdue else "")
-        self.values["on_time"].setText(f"{k.on_time_rate:.1%}" if k.on_time_rate is not None else "—")
+        show_kpis(self.values, k)
         self.chart.show_streets(k.streets)

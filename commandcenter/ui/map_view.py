@@ -90,10 +90,6 @@ class LayerGroup:
             item.setVisible(show and not self.fine)
 
 
-def load_class(n: int) -> int:
-    return int(np.searchsorted(LOAD_BREAKS, n, side="right") - 1)
-
-
 class MapCanvas(pg.PlotWidget):
     """The plot itself; the layer panel and legend wrap it in MapView."""
     hovered = Signal(str)

@@ -26,7 +26,7 @@ from ..store.listener import FeedState
 from .board_model import countdown
 from .fmt import local
 from .i18n import named, pick
-from .kpi import KpiModel, RankingChart
+from .kpi import KpiModel, RankingChart, kpi_tile, show_kpis
 from .map_view import MapView
 from .session import Session
 from .theme import STATE_COLOURS, URGENCY_COLOURS
@@ -75,16 +75,8 @@ class WallWindow(QWidget):
                                           ("open", self.tr("Open now")), ("overdue", self.tr("Overdue now")),
                                           ("dispatched", self.tr("Dispatched today")),
                                           ("on_time", self.tr("On-time closure (30 d)")))):
-            v = QLabel("—")
-            v.setObjectName(f"wall-kpi-{key}")
-            v.setProperty("role", "kpi-value")
-            t = QLabel(label)
-            t.setProperty("role", "kpi-label")
-            box = QVBoxLayout()
-            box.setSpacing(0)
-            box.addWidget(v)
-            box.addWidget(t)
-            tiles.addLayout(box, i // 3, i % 3)
+            tile, v = kpi_tile(label, f"wall-kpi-{key}")
+            tiles.addWidget(tile, i // 3, i % 3)
             self.kpi_values[key] = v
         self.newest = self._table("wall-newest")
         self.overdue = self._table("wall-overdue")
@@ -153,10 +145,7 @@ class WallWindow(QWidget):
 
     # ------------------------------------------------------------ content
     def _kpis(self, k) -> None:  # noqa: ANN001
-        for key in ("reported", "closed", "open", "overdue", "dispatched"):
-            self.kpi_values[key].setText(f"{getattr(k, key):,}")
-        self.kpi_values["overdue"].setStyleSheet("color: #ef4444;" if k.overdue else "")
-        self.kpi_values["on_time"].setText(f"{k.on_time_rate:.1%}" if k.on_time_rate is not None else "—")
+        show_kpis(self.kpi_values, k)
         self.chart.show_streets(k.streets)
 
     def _lists(self) -> None:

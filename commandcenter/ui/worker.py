@@ -15,6 +15,7 @@ from typing import Any
 import psycopg
 from PySide6.QtCore import QObject, Signal
 
+from ..store.database import connect_console
 from ..store.errors import DatabaseUnavailable, from_psycopg
 
 log = logging.getLogger(__name__)
@@ -67,9 +68,7 @@ class DbWorker(QObject):
     def _connection(self) -> psycopg.Connection:
         if self._conn is None or self._conn.closed:
             try:
-                self._conn = psycopg.connect(self.dsn, connect_timeout=5, application_name="commandcenter-worker")
-                self._conn.execute("SET join_collapse_limit = 1")   # see store/listener.py: plan views as written
-                self._conn.commit()
+                self._conn = connect_console(self.dsn, "commandcenter-worker")
             except psycopg.OperationalError as exc:
                 raise DatabaseUnavailable(f"cannot reach the database: {str(exc).strip().splitlines()[0]}") from exc
         return self._conn
