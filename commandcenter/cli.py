@@ -35,6 +35,11 @@ def _parser() -> argparse.ArgumentParser:
     dbsub.add_parser("upgrade", parents=[common], help="create or migrate the schema to this version")
     st = dbsub.add_parser("status", parents=[common], help="revision and what the database holds")
     st.add_argument("--json", action="store_true", help="one JSON object")
+    dbsub.add_parser("check", parents=[common],
+                     help="check the server's protections against a hostile console (db/README.md)")
+    gd = dbsub.add_parser("guard", parents=[common],
+                          help="end console sessions that hold up others (run as a service for --dsn servers)")
+    gd.add_argument("--interval", type=float, default=1.0, help="seconds between rounds (default 1)")
 
     demo = sub.add_parser("demo", parents=[common], help="demo data")
     demosub = demo.add_subparsers(dest="demo_command", required=True)
@@ -157,12 +162,51 @@ def _db(args: argparse.Namespace, db) -> int:  # noqa: ANN001
         head = migrate.upgrade(db)
         print(f"schema at revision {head}" + ("" if before == head else f" (was {before or 'empty'})"))
         return 0
+    if args.db_command == "check":
+        return _db_check(db)
+    if args.db_command == "guard":
+        return _db_guard(db, args.interval)
     status = database_status(db)
     if args.json:
         print(json.dumps(status, ensure_ascii=False, default=str))
     else:
         for key, value in status.items():
             print(f"{key:>20}: {value}")
+    return 0
+
+
+def _db_check(db) -> int:  # noqa: ANN001
+    from .store import migrate
+    from .store.checks import GUARD_CHECK, security_checks
+
+    print(f"schema revision {migrate.check_schema(db)}: ok")
+    failed = 0
+    with db.connect() as conn:
+        for check in security_checks(conn):
+            embedded_guard = check.name == GUARD_CHECK and db.embedded is not None
+            state = "ok" if check.ok else ("not now" if embedded_guard else "MISSING")
+            print(f"{check.name}: {state} — {check.detail}")
+            if embedded_guard and not check.ok:
+                print("    the embedded server's hall and wall run the guard while they are open")
+            elif not check.ok:
+                print(f"    to do: {check.fix}")
+                failed += 1
+    return 1 if failed else 0
+
+
+def _db_guard(db, interval: float) -> int:  # noqa: ANN001
+    import signal
+    import threading
+
+    from .store.guard import run_guard
+
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    from .store.database import safe_dsn
+
+    print(f"guarding {safe_dsn(db.dsn)} every {interval:g} s (Ctrl+C to stop)", flush=True)
+    run_guard(db.dsn, stop, interval)
     return 0
 
 

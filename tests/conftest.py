@@ -58,6 +58,9 @@ def _fresh_database(pg_server: EmbeddedServer, template: str | None, prefix: str
     with psycopg.connect(pg_server.admin_dsn(), autocommit=True) as conn:
         if template:
             conn.execute(sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(sql.Identifier(name), sql.Identifier(template)))
+            # A copy does not inherit the template's database grants; the migration's revoke
+            # (db/sql/harden.sql) must be repeated, as it would be for any copied database.
+            conn.execute(sql.SQL("REVOKE TEMPORARY ON DATABASE {} FROM PUBLIC, cc_owner").format(sql.Identifier(name)))
         else:
             conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
     return name

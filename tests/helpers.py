@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import psycopg
+from psycopg.conninfo import make_conninfo
 
 
 def case_row(conn: psycopg.Connection, case_id: int) -> dict[str, Any]:
@@ -80,3 +81,12 @@ def new_case_in(conn: psycopg.Connection, state: str, category: str = "010201") 
         else:
             v = getattr(wf, step)(case_id, v)
     return case_id, v
+
+
+def sign_in(db, login: str, password: str | None = None, **kwargs: Any) -> psycopg.Connection:  # noqa: ANN001
+    """A plain psycopg connection signed in as a console account (a demo one by default)."""
+    from commandcenter.demo.accounts import DEMO_ACCOUNTS
+
+    if password is None:
+        password = {a.login: a.password for a in DEMO_ACCOUNTS}[login]
+    return psycopg.connect(make_conninfo(db.dsn, user=login, password=password), **kwargs)

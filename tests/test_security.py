@@ -7,20 +7,12 @@ from __future__ import annotations
 
 import psycopg
 import pytest
-from psycopg.conninfo import make_conninfo
 
-from commandcenter.demo.accounts import DEMO_ACCOUNTS
 from commandcenter.store import accounts
 from commandcenter.store.commands import Workflow
 from commandcenter.store.errors import ActionRefused
 
-from .helpers import case_row, new_case_in
-
-ACC = {a.login: a for a in DEMO_ACCOUNTS}
-
-
-def sign_in(db, login: str, password: str | None = None) -> psycopg.Connection:  # noqa: ANN001
-    return psycopg.connect(make_conninfo(db.dsn, user=login, password=password or ACC[login].password))
+from .helpers import case_row, new_case_in, sign_in
 
 
 @pytest.fixture(scope="module")

@@ -75,6 +75,7 @@ class CaseScript:
     case_id: int | None = None
     version: int = 0
     escalated: bool = False
+    big_loop: bool = False   # dispatched to a district-level unit: the tier is district already
     returned: bool = False
     reworked: bool = False
 
@@ -250,6 +251,7 @@ class HistoryPlayer:
         elif a == "dispatch":
             unit, person = self._assignee(s, district=s.escalated or s.returned)
             s.version = self._call(cur, at, "cc.dispatch(%s, %s, %s, %s)", (s.case_id, s.version, unit, person))
+            s.big_loop = s.big_loop or unit in self.district_units.values()
             if s.return_first and not s.returned and unit is not None and not s.escalated:
                 self._push(at + self._minutes(15, 90), s, "return")
             else:
@@ -260,7 +262,7 @@ class HistoryPlayer:
             self._push(at + self._minutes(10, 60), s, "dispatch")
         elif a == "accept":
             s.version = self._call(cur, at, "cc.accept(%s, %s)", (s.case_id, s.version))
-            if s.escalate and not s.escalated:
+            if s.escalate and not s.escalated and not s.big_loop:
                 self._push(at + self._minutes(30, 240), s, "escalate")
                 return
             deadline = cur.execute("SELECT handle_deadline FROM cc.\"case\" WHERE id = %s", (s.case_id,)).fetchone()[0]

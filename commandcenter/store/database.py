@@ -80,7 +80,7 @@ class Database:
                 conn.execute("SELECT 1")
         except psycopg.OperationalError as exc:
             raise DatabaseUnavailable(
-                f"cannot connect to the database ({_safe(self.dsn)}): {str(exc).strip()}. "
+                f"cannot connect to the database ({safe_dsn(self.dsn)}): {str(exc).strip()}. "
                 "Check that the server runs and the address, user and password are right, "
                 "or omit --dsn to use the embedded database."
             ) from exc
@@ -105,7 +105,7 @@ class Database:
         self.close()
 
 
-def _safe(dsn: str) -> str:
+def safe_dsn(dsn: str) -> str:
     """The DSN without its password, for messages."""
     try:
         params = conninfo_to_dict(dsn)

@@ -19,6 +19,7 @@ import psycopg
 from psycopg import sql
 
 from .errors import DatabaseUnavailable
+from .guard import start_guard
 
 log = logging.getLogger(__name__)
 
@@ -96,10 +97,12 @@ class EmbeddedServer:
         return self.reachable()
 
     def watch(self, interval: float = 3.0, give_up_after: float = 60.0) -> "threading.Event":
-        """Keep the embedded server alive while the hall runs: check it every `interval`
-        seconds, restart it when it has died, and say exactly what to do if it will not come
-        back. Returns the event that stops the watch."""
+        """Keep the embedded server alive and fair while the hall runs: check it every
+        `interval` seconds, restart it when it has died, say exactly what to do if it will not
+        come back, and run the guard that ends a console session holding up the others (the
+        product's part of db/README.md's threat model). Returns the event that stops both."""
         stop = threading.Event()
+        start_guard(self.dsn, stop)
 
         def run() -> None:
             down_since: float | None = None

@@ -1,0 +1,33 @@
+"""`commandcenter db check`: the protections db/README.md's threat model relies on, as the
+server itself reports them (cc.security_check(); the rules live there)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import psycopg
+
+from .errors import from_psycopg
+
+GUARD_CHECK = "a guard ends sessions that hold others up"
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    ok: bool
+    detail: str
+    fix: str
+
+
+def security_checks(conn: psycopg.Connection) -> list[Check]:
+    try:
+        rows = conn.execute("SELECT * FROM cc.security_check()").fetchall()
+        conn.commit()
+    except psycopg.Error as exc:
+        conn.rollback()
+        refused = from_psycopg(exc)
+        if refused is not None:
+            raise refused from exc
+        raise
+    return [Check(*row) for row in rows]

@@ -1,0 +1,400 @@
+-- Revision 0004, part 1: what a hostile console may send. Every text argument is bounded and
+-- cleaned of control and bidirectional-override characters; every refusal quotes at most a
+-- short prefix of what it refused; the reporter is the signed-in account; the loop's tiers are
+-- a ladder (grid → street → district) that street consoles cannot skip.
+-- These definitions replace those of 0001_workflow.sql and 0003_accounts.sql (named below).
+SET LOCAL ROLE cc_owner;
+
+-- ---------------------------------------------------------------- text hygiene
+-- Controls (C0 except tab/newline in multi-line text, DEL, C1) and the bidi marks, embeddings,
+-- overrides and isolates that make text display differently from what it is.
+CREATE FUNCTION cc._clean_text(p text, p_multiline boolean DEFAULT false) RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT btrim(regexp_replace(
+        CASE WHEN p_multiline THEN replace(p, E'\r\n', E'\n')
+             ELSE regexp_replace(p, '[\t\n\r]+', ' ', 'g') END,
+        CASE WHEN p_multiline
+             THEN '[\x01-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]'
+             ELSE '[\x01-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]' END,
+        '', 'g'))
+$$;
+COMMENT ON FUNCTION cc._clean_text(text, boolean) IS
+    'Text as stored: control and bidi-override characters removed, tabs/newlines folded on one-line fields, trimmed.';
+
+-- How a refused argument is echoed in a message: at most 40 characters, controls shown as ?.
+CREATE FUNCTION cc._quote(p text) RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT CASE WHEN p IS NULL THEN 'NULL' ELSE
+        '"' || regexp_replace(left(p, 40), '[\x01-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]', '?', 'g')
+        || CASE WHEN length(p) > 40 THEN '…" (' || length(p) || ' characters)' ELSE '"' END
+    END
+$$;
+
+-- A bounded, cleaned text argument (NULL stays NULL). p_what names the field in the refusal.
+CREATE FUNCTION cc._text_arg(p text, p_what text, p_max integer, p_multiline boolean DEFAULT false)
+RETURNS text
+LANGUAGE plpgsql IMMUTABLE AS $$
+BEGIN
+    IF p IS NULL THEN
+        RETURN NULL;
+    END IF;
+    IF length(p) > p_max THEN
+        RAISE EXCEPTION '% is too long: % characters; at most % are allowed', p_what, length(p), p_max
+            USING ERRCODE = 'CC009', HINT = 'Shorten it to ' || p_max || ' characters or fewer.';
+    END IF;
+    RETURN cc._clean_text(p, p_multiline);
+END $$;
+
+-- ---------------------------------------------------------------- notes (replace 0001)
+CREATE OR REPLACE FUNCTION cc._require_note(p_note text, p_what text) RETURNS text
+LANGUAGE plpgsql IMMUTABLE AS $$
+DECLARE
+    v text := cc._text_arg(p_note, 'the note', 2000, true);
+BEGIN
+    IF v IS NULL OR v = '' THEN
+        RAISE EXCEPTION '% needs a reason', p_what USING ERRCODE = 'CC009', HINT = 'Write a short reason.';
+    END IF;
+    RETURN v;
+END $$;
+
+CREATE OR REPLACE FUNCTION cc._clean_note(p_note text) RETURNS text
+LANGUAGE plpgsql IMMUTABLE AS $$
+BEGIN
+    RETURN coalesce(cc._text_arg(p_note, 'the note', 2000, true), '');
+END $$;
+
+-- Append-only, for whichever table the trigger guards (replaces 0001_events.sql's text, which
+-- named the case event table also for the audit log).
+CREATE OR REPLACE FUNCTION cc._event_immutable() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION 'the table cc.% is append-only: % is refused', TG_TABLE_NAME, TG_OP
+        USING ERRCODE = '42501', HINT = 'Record a correction as a new row through a cc.* function.';
+END $$;
+
+-- ---------------------------------------------------------------- deadlines a person sets
+-- A deadline chosen by hand: finite, in the future, and within a year.
+CREATE FUNCTION cc._deadline_arg(p timestamptz, p_now timestamptz) RETURNS timestamptz
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    IF p IS NULL THEN
+        RETURN NULL;
+    END IF;
+    IF NOT isfinite(p) OR p <= p_now OR p > p_now + interval '366 days' THEN
+        RAISE EXCEPTION 'the deadline % is not between now and one year from now',
+                        CASE WHEN isfinite(p) THEN to_char(p AT TIME ZONE cc.local_tz(), 'YYYY-MM-DD HH24:MI') ELSE p::text END
+            USING ERRCODE = 'CC009', HINT = 'Leave it empty to use the category''s time limit, or pick a time within the next year.';
+    END IF;
+    RETURN p;
+END $$;
+
+-- ---------------------------------------------------------------- the tier ladder
+CREATE FUNCTION cc._tier_at_least(p_tier text, p_floor text) RETURNS text
+LANGUAGE sql STABLE AS $$
+    SELECT CASE WHEN (SELECT rank FROM cc.tier WHERE code = p_tier) >= (SELECT rank FROM cc.tier WHERE code = p_floor)
+                THEN p_tier ELSE p_floor END
+$$;
+
+-- ---------------------------------------------------------------- 1. collect (replaces 0001)
+CREATE OR REPLACE FUNCTION cc.report(
+    p_source text, p_category text, p_title text, p_lon float8, p_lat float8,
+    p_description text DEFAULT '', p_address text DEFAULT '', p_urgency text DEFAULT 'normal',
+    p_grid_id integer DEFAULT NULL, p_reporter_person_id integer DEFAULT NULL,
+    p_reporter_name text DEFAULT NULL, p_reporter_phone text DEFAULT NULL,
+    p_solved_on_spot boolean DEFAULT false)
+RETURNS bigint
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, cc, pg_temp AS $$
+DECLARE
+    cat   cc.category;
+    g     cc.grid;
+    acct  cc.console_account;
+    c     cc."case";
+    v_now timestamptz := cc.clock();
+    v_reporter integer;
+    v_title text;
+    v_description text;
+    v_address text;
+    v_name text;
+    v_phone text;
+BEGIN
+    acct := cc._account();
+    IF NOT cc._has_capability('reporter') THEN
+        RAISE EXCEPTION 'reporting a case needs the reporter role; login "%" does not have it', session_user
+            USING ERRCODE = '42501', HINT = 'Sign in with a field terminal, operator or supervisor account.';
+    END IF;
+    PERFORM 1 FROM cc.case_source WHERE code = p_source;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'unknown source %', cc._quote(p_source) USING ERRCODE = 'CC009',
+            HINT = 'Use one of: ' || (SELECT string_agg(code, ', ' ORDER BY sort) FROM cc.case_source);
+    END IF;
+    PERFORM 1 FROM cc.urgency WHERE code = p_urgency;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'unknown urgency %', cc._quote(p_urgency) USING ERRCODE = 'CC009',
+            HINT = 'Use one of: ' || (SELECT string_agg(code, ', ' ORDER BY sort) FROM cc.urgency);
+    END IF;
+    SELECT * INTO cat FROM cc.category WHERE code = p_category;
+    IF NOT FOUND OR cat.level <> 3 THEN
+        RAISE EXCEPTION 'unknown case category %', cc._quote(p_category) USING ERRCODE = 'CC005',
+            HINT = 'Use the code of an item (third level) of the taxonomy, cc.category where level = 3.';
+    END IF;
+    v_title := cc._text_arg(p_title, 'the title', 200);
+    IF v_title IS NULL OR v_title = '' THEN
+        RAISE EXCEPTION 'a case needs a title of 1 to 200 characters (got none)'
+            USING ERRCODE = 'CC009', HINT = 'Say in a few words what is wrong and where.';
+    END IF;
+    v_description := coalesce(cc._text_arg(p_description, 'the description', 4000, true), '');
+    v_address := coalesce(cc._text_arg(p_address, 'the address', 300), '');
+    IF p_lon IS NULL OR p_lat IS NULL OR p_lon NOT BETWEEN -180 AND 180 OR p_lat NOT BETWEEN -90 AND 90 THEN
+        RAISE EXCEPTION 'position (%, %) is not a longitude/latitude pair', p_lon, p_lat
+            USING ERRCODE = 'CC006', HINT = 'Send GCJ-02 longitude then latitude in degrees.';
+    END IF;
+    IF p_grid_id IS NULL THEN
+        SELECT gr.* INTO g FROM cc.grid_part gp JOIN cc.grid gr ON gr.id = gp.grid_id
+         WHERE gp.shape @> point(p_lon, p_lat)
+         ORDER BY gr.id LIMIT 1;
+        IF NOT FOUND THEN
+            RAISE EXCEPTION 'position (%, %) is outside every grid of the district', p_lon, p_lat
+                USING ERRCODE = 'CC006', HINT = 'Check the coordinates (GCJ-02 lon/lat) or the address.';
+        END IF;
+    ELSE
+        SELECT * INTO g FROM cc.grid WHERE id = p_grid_id;
+        IF NOT FOUND THEN
+            RAISE EXCEPTION 'grid % does not exist', p_grid_id
+                USING ERRCODE = 'CC009', HINT = 'Leave the grid empty to place the case by its position.';
+        END IF;
+        PERFORM 1 FROM cc.grid_part WHERE grid_id = g.id AND shape @> point(p_lon, p_lat);
+        IF NOT FOUND THEN
+            RAISE EXCEPTION 'position (%, %) is outside grid % (%)', p_lon, p_lat, g.code, g.name
+                USING ERRCODE = 'CC006', HINT = 'Leave the grid empty to place the case by its position.';
+        END IF;
+    END IF;
+    IF NOT cc.sees_street(g.street_id) THEN
+        RAISE EXCEPTION 'grid % is outside your area', g.code
+            USING ERRCODE = 'CC008', HINT = 'A street sub-centre reports only within its own street.';
+    END IF;
+
+    -- Who reports: the signed-in account's person. Only an administrator loading history may
+    -- name another (as only it may set cc.clock).
+    v_reporter := acct.person_id;
+    IF p_reporter_person_id IS NOT NULL AND p_reporter_person_id IS DISTINCT FROM acct.person_id THEN
+        IF NOT pg_has_role(session_user, 'cc_admin', 'MEMBER') THEN
+            RAISE EXCEPTION 'the reporter is the signed-in account; login "%" cannot report as person %',
+                            session_user, p_reporter_person_id
+                USING ERRCODE = '42501', HINT = 'Leave the reporter empty; record a hotline caller by name and phone.';
+        END IF;
+        PERFORM 1 FROM cc.person WHERE id = p_reporter_person_id;
+        IF NOT FOUND THEN
+            RAISE EXCEPTION 'person % does not exist', p_reporter_person_id
+                USING ERRCODE = 'CC009', HINT = 'Name an existing person, or leave the reporter empty.';
+        END IF;
+        v_reporter := p_reporter_person_id;
+    END IF;
+    -- A resident's name and phone: recorded by operators (who call back), not by terminals.
+    IF p_reporter_name IS NOT NULL OR p_reporter_phone IS NOT NULL THEN
+        IF NOT cc._has_capability('operator') THEN
+            RAISE EXCEPTION 'recording a caller''s name and phone needs the operator role; login "%" does not have it',
+                            session_user
+                USING ERRCODE = '42501', HINT = 'Leave the caller''s name and phone empty.';
+        END IF;
+        v_name := nullif(cc._text_arg(p_reporter_name, 'the caller''s name', 50), '');
+        v_phone := nullif(cc._text_arg(p_reporter_phone, 'the caller''s phone number', 30), '');
+        IF v_phone !~ '^\+?[0-9][0-9 ()-]{2,28}$' THEN
+            RAISE EXCEPTION 'the caller''s phone number % is not a phone number', cc._quote(v_phone)
+                USING ERRCODE = 'CC009', HINT = 'Digits, spaces, brackets and dashes, optionally after a +.';
+        END IF;
+    END IF;
+    -- The grid micro-loop: only the grid's own staff may close a problem on the spot.
+    IF p_solved_on_spot THEN
+        PERFORM 1 FROM cc.grid_assignment WHERE grid_id = g.id AND person_id = v_reporter;
+        IF NOT FOUND THEN
+            RAISE EXCEPTION 'only staff of grid % may report a case as solved on the spot; login "%" is not',
+                            g.code, session_user
+                USING ERRCODE = '42501', HINT = 'Report it for dispatch instead.';
+        END IF;
+    END IF;
+
+    INSERT INTO cc."case" (code, source, category_id, title, description, address, lon, lat,
+                           grid_id, community_id, street_id, urgency, state, tier,
+                           reporter_person_id, reporter_name, reporter_phone, reported_at,
+                           file_deadline, updated_at,
+                           filed_at, handled_at, assignee_person_id, verify_deadline)
+    VALUES ('pending', p_source, cat.id, v_title, v_description, v_address, p_lon, p_lat,
+            g.id, g.community_id, g.street_id, p_urgency,
+            CASE WHEN p_solved_on_spot THEN 'handled' ELSE 'reported' END,
+            CASE WHEN p_source = 'patrol' THEN 'grid' ELSE 'street' END,
+            v_reporter, v_name, v_phone, v_now,
+            cc._limit(cat.id, p_urgency, 'file', v_now), v_now,
+            CASE WHEN p_solved_on_spot THEN v_now END,
+            CASE WHEN p_solved_on_spot THEN v_now END,
+            CASE WHEN p_solved_on_spot THEN v_reporter END,
+            CASE WHEN p_solved_on_spot THEN cc._limit(cat.id, p_urgency, 'verify', v_now) END)
+    RETURNING * INTO c;
+    UPDATE cc."case"
+       SET code = to_char(v_now AT TIME ZONE cc.local_tz(), 'YYYYMMDD') || '-' || lpad(c.id::text, 6, '0')
+     WHERE id = c.id
+    RETURNING * INTO c;
+    PERFORM cc._log(c, CASE WHEN p_solved_on_spot THEN 'report_solved' ELSE 'report' END, NULL,
+                    NULL, acct, jsonb_build_object('source', p_source));
+    RETURN c.id;
+END $$;
+
+-- ---------------------------------------------------------------- 2. file (replaces 0001)
+CREATE OR REPLACE FUNCTION cc.file(p_case bigint, p_version integer, p_tier text DEFAULT NULL,
+                                   p_urgency text DEFAULT NULL, p_note text DEFAULT NULL)
+RETURNS integer
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, cc, pg_temp AS $$
+DECLARE
+    b record;
+    c cc."case";
+    v_now timestamptz := cc.clock();
+    v_urgency text;
+BEGIN
+    b := cc._begin(p_case, p_version, 'file');
+    c := b.c;
+    v_urgency := coalesce(p_urgency, c.urgency);
+    PERFORM 1 FROM cc.urgency WHERE code = v_urgency;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'unknown urgency %', cc._quote(v_urgency) USING ERRCODE = 'CC009',
+            HINT = 'Use one of: ' || (SELECT string_agg(code, ', ' ORDER BY sort) FROM cc.urgency);
+    END IF;
+    IF p_tier IS NOT NULL AND NOT EXISTS (SELECT 1 FROM cc.tier WHERE code = p_tier) THEN
+        RAISE EXCEPTION 'unknown tier % (grid, street or district)', cc._quote(p_tier) USING ERRCODE = 'CC009';
+    END IF;
+    IF p_tier = 'district' AND (b.acct).street_id IS NOT NULL THEN
+        RAISE EXCEPTION 'a street sub-centre files cases in the grid or street loop, not the district loop'
+            USING ERRCODE = '42501', HINT = 'File it for the street; escalate it if the street cannot solve it.';
+    END IF;
+    UPDATE cc."case" SET state = b.to_state, tier = coalesce(p_tier, tier), urgency = v_urgency,
+           filed_at = v_now, dispatch_deadline = cc._limit(category_id, v_urgency, 'dispatch', v_now),
+           version = version + 1, updated_at = v_now
+     WHERE id = p_case RETURNING * INTO c;
+    PERFORM cc._log(c, 'file', 'reported', cc._clean_note(p_note), b.acct);
+    RETURN c.version;
+END $$;
+
+-- ---------------------------------------------------------------- 3. dispatch (replaces 0001)
+-- The target belongs to the case's street and tier: grid staff of the case's grid work the grid
+-- loop, the street's units and staff the street loop, district-level units the district loop.
+-- Dispatching to a higher level's target raises the tier to it (recorded in the event); only
+-- the district centre may raise a case to the district loop that way, and only it dispatches
+-- cases in the district loop.
+CREATE OR REPLACE FUNCTION cc._assign(p_action text, p_case bigint, p_version integer, p_unit_id integer,
+                                      p_person_id integer, p_deadline timestamptz, p_note text)
+RETURNS integer
+LANGUAGE plpgsql AS $$
+DECLARE
+    b record;
+    c cc."case";
+    v_now timestamptz := cc.clock();
+    v_from text;
+    v_from_tier text;
+    v_tier text;
+    u cc.unit;
+    v_deadline timestamptz;
+    v_note text;
+BEGIN
+    b := cc._begin(p_case, p_version, p_action);
+    c := b.c;
+    v_from := c.state;
+    v_from_tier := c.tier;
+    IF c.tier = 'district' AND (b.acct).street_id IS NOT NULL THEN
+        RAISE EXCEPTION 'case % is in the district loop; the district command centre dispatches it', c.code
+            USING ERRCODE = '42501', HINT = 'Urge it, or ask the district command centre.';
+    END IF;
+    IF (p_unit_id IS NULL) = (p_person_id IS NULL) THEN
+        RAISE EXCEPTION 'dispatch needs exactly one assignee: a unit or a person'
+            USING ERRCODE = 'CC009', HINT = 'Choose the responsible unit or the grid staff member.';
+    END IF;
+    IF p_unit_id IS NOT NULL THEN
+        SELECT * INTO u FROM cc.unit WHERE id = p_unit_id;
+        IF NOT FOUND THEN
+            RAISE EXCEPTION 'unit % does not exist', p_unit_id
+                USING ERRCODE = 'CC009', HINT = 'Pick the unit from the dispatch options of the case.';
+        END IF;
+        IF u.street_id IS NOT NULL AND u.street_id <> c.street_id THEN
+            RAISE EXCEPTION 'unit % belongs to another street than case %', u.name, c.code
+                USING ERRCODE = 'CC009', HINT = 'Choose a unit of the case''s street or a district-level unit.';
+        END IF;
+        IF u.street_id IS NULL AND (b.acct).street_id IS NOT NULL THEN
+            RAISE EXCEPTION 'a street sub-centre dispatches to its own street''s units; % is district-level', u.name
+                USING ERRCODE = '42501', HINT = 'Escalate the case to the district to involve district departments.';
+        END IF;
+        v_tier := cc._tier_at_least(c.tier, CASE WHEN u.street_id IS NULL THEN 'district' ELSE 'street' END);
+    ELSE
+        PERFORM 1 FROM cc.grid_assignment ga JOIN cc.grid g ON g.id = ga.grid_id
+         WHERE ga.person_id = p_person_id AND g.street_id = c.street_id;
+        IF NOT FOUND THEN
+            RAISE EXCEPTION 'person % holds no grid post in the street of case %', p_person_id, c.code
+                USING ERRCODE = 'CC009', HINT = 'Choose staff of the case''s grid or street.';
+        END IF;
+        v_tier := CASE WHEN EXISTS (SELECT 1 FROM cc.grid_assignment
+                                     WHERE person_id = p_person_id AND grid_id = c.grid_id)
+                       THEN c.tier ELSE cc._tier_at_least(c.tier, 'street') END;
+    END IF;
+    v_deadline := coalesce(cc._deadline_arg(p_deadline, v_now), cc._limit(c.category_id, c.urgency, 'handle', v_now));
+    v_note := cc._clean_note(p_note);
+    UPDATE cc."case" SET state = b.to_state, tier = v_tier, assignee_unit_id = p_unit_id,
+           assignee_person_id = p_person_id, dispatched_at = v_now, accepted_at = NULL,
+           handle_deadline = v_deadline, version = version + 1, updated_at = v_now
+     WHERE id = p_case RETURNING * INTO c;
+    PERFORM cc._log(c, p_action, v_from, v_note, b.acct,
+                    jsonb_build_object('unit_id', p_unit_id, 'person_id', p_person_id, 'deadline', v_deadline)
+                    || CASE WHEN v_tier <> v_from_tier THEN jsonb_build_object('tier', v_tier) ELSE '{}' END);
+    RETURN c.version;
+END $$;
+
+-- ---------------------------------------------------------------- photos (replaces 0001)
+CREATE OR REPLACE FUNCTION cc.add_attachment(p_case bigint, p_filename text, p_content bytea)
+RETURNS bigint
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, cc, pg_temp AS $$
+DECLARE
+    c cc."case";
+    acct cc.console_account;
+    v_mime text;
+    v_id bigint;
+    v_name text;
+    v_max integer := 5 * 1024 * 1024;
+BEGIN
+    acct := cc._account();
+    IF NOT cc._has_capability('reporter') AND NOT cc._has_capability('handler') THEN
+        RAISE EXCEPTION 'adding photos needs the reporter or handler role'
+            USING ERRCODE = '42501', HINT = 'Sign in with a field terminal, handler, operator or supervisor account.';
+    END IF;
+    SELECT * INTO c FROM cc."case" WHERE id = p_case FOR UPDATE;
+    IF NOT FOUND OR NOT cc.sees_street(c.street_id) THEN
+        RAISE EXCEPTION 'case % does not exist or is outside your area', p_case
+            USING ERRCODE = 'CC008', HINT = 'Check the case number; a street sub-centre sees only its own street.';
+    END IF;
+    v_name := cc._text_arg(p_filename, 'the file name', 200);
+    IF v_name IS NULL OR v_name = '' THEN
+        RAISE EXCEPTION 'a photo needs a file name of 1 to 200 characters'
+            USING ERRCODE = 'CC009', HINT = 'Name the file, e.g. photo.jpg.';
+    END IF;
+    IF p_content IS NULL OR length(p_content) = 0 THEN
+        RAISE EXCEPTION 'the photo % is empty', cc._quote(v_name)
+            USING ERRCODE = 'CC007', HINT = 'Attach the photo file itself.';
+    END IF;
+    IF length(p_content) > v_max THEN
+        RAISE EXCEPTION 'the photo % is % bytes; at most % bytes (5 MiB) are accepted',
+                        cc._quote(v_name), length(p_content), v_max
+            USING ERRCODE = 'CC007', HINT = 'Reduce its size or resolution and attach it again.';
+    END IF;
+    -- Trust the bytes, not the name: JPEG, PNG and WebP signatures.
+    v_mime := CASE
+        WHEN substring(p_content FROM 1 FOR 3) = '\xffd8ff'::bytea THEN 'image/jpeg'
+        WHEN substring(p_content FROM 1 FOR 8) = '\x89504e470d0a1a0a'::bytea THEN 'image/png'
+        WHEN substring(p_content FROM 1 FOR 4) = '\x52494646'::bytea
+             AND substring(p_content FROM 9 FOR 4) = '\x57454250'::bytea THEN 'image/webp'
+    END;
+    IF v_mime IS NULL THEN
+        RAISE EXCEPTION '% is not a JPEG, PNG or WebP image', cc._quote(v_name)
+            USING ERRCODE = 'CC007', HINT = 'Attach a photo in one of those formats.';
+    END IF;
+    INSERT INTO cc.attachment (case_id, street_id, filename, mime, size_bytes, sha256, content, uploaded_by, uploaded_at)
+    VALUES (c.id, c.street_id, v_name, v_mime, length(p_content), sha256(p_content), p_content,
+            session_user, cc.clock())
+    RETURNING id INTO v_id;
+    PERFORM cc._log(c, 'attach', c.state, '', acct,
+                    jsonb_build_object('attachment_id', v_id, 'mime', v_mime, 'bytes', length(p_content)));
+    RETURN v_id;
+END $$;

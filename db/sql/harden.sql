@@ -1,0 +1,24 @@
+-- Re-applied at the end of every migration from 0004 on (idempotent). A SECURITY DEFINER
+-- function whose search_path does not end in pg_temp still resolves names in the caller's
+-- temporary schema first (PostgreSQL documentation, "Writing SECURITY DEFINER Functions
+-- Safely"), so the caller's types and tables would run inside it with its owner's rights.
+-- Every definer function in cc is pinned here and given to the narrow owner it needs; a
+-- function a migration adds or replaces cannot slip past. tests/test_hostile_console.py and
+-- cc.security_check() read the catalogue to prove it.
+DO $$
+DECLARE
+    f record;
+BEGIN
+    FOR f IN SELECT p.oid::regprocedure AS sig, p.proname
+               FROM pg_proc p
+              WHERE p.pronamespace = 'cc'::regnamespace AND p.prosecdef LOOP
+        EXECUTE format('ALTER FUNCTION %s SET search_path = pg_catalog, cc, pg_temp', f.sig);
+        EXECUTE format('ALTER FUNCTION %s OWNER TO %I', f.sig,
+                       CASE WHEN f.proname IN ('account_add', 'account_set_enabled', 'accounts', '_require_admin',
+                                               '_on_login', 'guard', 'security_check')
+                            THEN 'cc_keeper' ELSE 'cc_exec' END);
+    END LOOP;
+    -- Console roles need no temporary objects. (CREATE DATABASE … TEMPLATE does not copy a
+    -- database's grants: a copy must run this file again.)
+    EXECUTE format('REVOKE TEMPORARY ON DATABASE %I FROM PUBLIC, cc_owner', current_database());
+END $$;

@@ -1,0 +1,442 @@
+"""A hostile console: plain psycopg signed in as the lowest roles (the wall, a street operator),
+trying what issue 9 found possible. Each attempt must be refused with a clear message and
+change nothing; the catalogue itself is read to prove every definer function is safe."""
+
+from __future__ import annotations
+
+import threading
+import time
+from datetime import datetime, timedelta, timezone
+
+import psycopg
+import pytest
+from psycopg import sql
+from psycopg.conninfo import conninfo_to_dict
+
+from commandcenter.store.commands import Workflow
+from commandcenter.store.errors import ActionRefused, InvalidArgument, OutsideDistrict, PermissionRefused
+from commandcenter.store.guard import start_guard
+
+from .helpers import case_row, event_count, new_case_in, sign_in
+
+BIG = "字" * 10_000_000          # 10 million characters (30 MB of UTF-8)
+
+
+@pytest.fixture(scope="module")
+def streets(db) -> dict[str, int]:  # noqa: ANN001
+    with db.connect() as c:
+        return dict(c.execute("SELECT name, id FROM cc.street").fetchall())
+
+
+def _state(db) -> tuple:  # noqa: ANN001
+    """Everything an attack could change: cases, events, audit, memberships, triggers."""
+    with db.connect() as c:
+        return (c.execute('SELECT md5(string_agg(t::text, \'|\' ORDER BY id)) FROM cc."case" t').fetchone()[0],
+                c.execute("SELECT max(id) FROM cc.case_event").fetchone()[0],
+                c.execute("SELECT count(*) FROM pg_auth_members m JOIN pg_roles r ON r.oid = m.roleid "
+                          "WHERE r.rolname LIKE 'cc\\_%'").fetchone()[0],
+                c.execute("SELECT string_agg(tgname::text || tgenabled::text, ',' ORDER BY tgname) FROM pg_trigger "
+                          "WHERE tgrelid IN ('cc.case_event'::regclass, 'cc.audit_log'::regclass)").fetchone()[0])
+
+
+def _case_in_street(db, street_id: int, state: str = "filed") -> tuple[int, int]:  # noqa: ANN001
+    """A new case of the given street, driven by the district centre into `state`."""
+    with db.connect() as admin:
+        gid, lon, lat = admin.execute('SELECT grid_id, lon, lat FROM cc."case" WHERE street_id = %s ORDER BY id LIMIT 1',
+                                      (street_id,)).fetchone()
+        admin.commit()
+        wf = Workflow(admin)
+        case_id = wf.report("hotline", "010201", "测试 hostile", lon, lat, grid_id=gid)
+        version = 1
+        if state in ("filed", "dispatched"):
+            version = wf.file(case_id, version)
+        if state == "dispatched":
+            unit = admin.execute("SELECT id FROM cc.unit WHERE street_id = %s ORDER BY id LIMIT 1", (street_id,)).fetchone()[0]
+            admin.commit()
+            version = wf.dispatch(case_id, version, unit_id=unit)
+        return case_id, version
+
+
+# ---------------------------------------------------------------- 1. definer functions
+
+def test_every_definer_function_pins_search_path_and_runs_as_a_narrow_owner(db) -> None:  # noqa: ANN001
+    with db.connect() as c:
+        definers = c.execute(
+            "SELECT p.oid::regprocedure::text, pg_get_userbyid(p.proowner), p.proconfig FROM pg_proc p "
+            "WHERE p.pronamespace = 'cc'::regnamespace AND p.prosecdef").fetchall()
+        assert len(definers) >= 25
+        for name, owner, config in definers:
+            assert config is not None and "search_path=pg_catalog, cc, pg_temp" in config, name
+            assert owner in ("cc_exec", "cc_keeper"), (name, owner)
+        # PUBLIC executes nothing in cc; the tables' owner runs no code and holds no extra power
+        public_exec = c.execute(
+            "SELECT p.oid::regprocedure::text FROM pg_proc p, aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) x "
+            "WHERE p.pronamespace = 'cc'::regnamespace AND x.grantee = 0 AND x.privilege_type = 'EXECUTE'").fetchall()
+        assert public_exec == []
+        owner = c.execute("SELECT rolcreaterole, rolcanlogin FROM pg_roles WHERE rolname = 'cc_owner'").fetchone()
+        assert owner == (False, False)
+        owner_of = c.execute("SELECT array_agg(r.rolname) FROM pg_auth_members m JOIN pg_roles r ON r.oid = m.roleid "
+                             "WHERE m.member = 'cc_owner'::regrole").fetchone()[0] or []
+        assert not {"pg_signal_backend", "cc_admin", "cc_supervisor", "cc_operator", "cc_wall"} & set(owner_of)
+        assert c.execute("SELECT count(*) FROM pg_class WHERE relnamespace = 'cc'::regnamespace "
+                         "AND relowner = 'cc_exec'::regrole").fetchone()[0] == 0
+        # no console group (nor PUBLIC) may create temporary objects here
+        for role in ("cc_reader", "cc_wall", "cc_operator", "cc_supervisor", "cc_admin", "cc_exec", "cc_owner"):
+            assert not c.execute("SELECT has_database_privilege(%s, current_database(), 'TEMPORARY')",
+                                 (role,)).fetchone()[0], role
+        checks = {r[0]: r[1] for r in c.execute("SELECT check_name, ok FROM cc.security_check()")}
+    assert all(ok for name, ok in checks.items() if "guard" not in name), checks
+
+
+def test_a_console_cannot_create_temporary_objects(db) -> None:  # noqa: ANN001
+    for login in ("wall", "dhm_operator"):
+        with sign_in(db, login) as c:
+            with pytest.raises(psycopg.errors.InsufficientPrivilege, match="temporary"):
+                c.execute("CREATE TEMP TABLE x (a int)")
+
+
+SHADOWS = [
+    # runs inside whatever function resolves one of the names below to the caller's objects
+    """CREATE FUNCTION pg_temp.pwn(x anyelement) RETURNS boolean LANGUAGE plpgsql AS $f$
+       BEGIN
+         RAISE NOTICE 'pwn ran as %', current_user;
+         BEGIN EXECUTE format('GRANT cc_admin TO %I', session_user); EXCEPTION WHEN OTHERS THEN NULL; END;
+         BEGIN UPDATE cc."case" SET title = 'pwned'; EXCEPTION WHEN OTHERS THEN NULL; END;
+         BEGIN ALTER TABLE cc.case_event DISABLE TRIGGER USER; EXCEPTION WHEN OTHERS THEN NULL; END;
+         BEGIN ALTER TABLE cc.audit_log DISABLE TRIGGER USER; EXCEPTION WHEN OTHERS THEN NULL; END;
+         RETURN true;
+       END $f$""",
+    "CREATE DOMAIN pg_temp.text AS pg_catalog.text CHECK (pg_temp.pwn(VALUE))",
+    "CREATE DOMAIN pg_temp.date AS pg_catalog.date CHECK (pg_temp.pwn(VALUE))",
+    "CREATE DOMAIN pg_temp.timestamptz AS pg_catalog.timestamptz CHECK (pg_temp.pwn(VALUE))",
+    "CREATE DOMAIN pg_temp.jsonb AS pg_catalog.jsonb CHECK (pg_temp.pwn(VALUE))",
+    "CREATE DOMAIN pg_temp.numeric AS pg_catalog.numeric CHECK (pg_temp.pwn(VALUE))",
+    "CREATE DOMAIN pg_temp.name AS pg_catalog.name CHECK (pg_temp.pwn(VALUE))",
+    # unqualified catalogue views used by the account and guard functions
+    "CREATE VIEW pg_temp.pg_roles AS SELECT * FROM pg_catalog.pg_roles WHERE pg_temp.pwn(1)",
+    "CREATE VIEW pg_temp.pg_stat_activity AS SELECT * FROM pg_catalog.pg_stat_activity WHERE pg_temp.pwn(1)",
+    "CREATE VIEW pg_temp.pg_auth_members AS SELECT * FROM pg_catalog.pg_auth_members WHERE pg_temp.pwn(1)",
+    "CREATE VIEW pg_temp.pg_locks AS SELECT * FROM pg_catalog.pg_locks WHERE pg_temp.pwn(1)",
+]
+
+
+@pytest.mark.parametrize("groups", [["cc_wall"], ["cc_supervisor"]], ids=["wall", "supervisor"])
+def test_temporary_objects_never_run_inside_a_definer_function(db, login_role, groups) -> None:  # noqa: ANN001
+    """Even a login that is given TEMPORARY back (so that the pinning itself is what is tested)
+    cannot make a definer function run its code."""
+    dsn = login_role(groups)
+    login = conninfo_to_dict(dsn)["user"]
+    with db.connect(autocommit=True) as admin:
+        admin.execute(sql.SQL("GRANT TEMPORARY ON DATABASE {} TO {}").format(
+            sql.Identifier(admin.info.dbname), sql.Identifier(login)))
+    case_id, version = new_case_in(psycopg.connect(db.dsn), "filed")
+    before = _state(db)
+    ran_as: set[str] = set()
+    with psycopg.connect(dsn, autocommit=True) as c:
+        c.add_notice_handler(lambda d: ran_as.add((d.message_primary or "").removeprefix("pwn ran as ")))
+        for statement in SHADOWS:
+            c.execute(statement)
+        calls = [
+            ("SELECT * FROM cc.dispatch_options(%s)", (case_id,)),
+            ("SELECT * FROM cc.allowed_actions(%s)", (case_id,)),
+            ("SELECT * FROM cc.whoami()", ()),
+            ("SELECT cc.event_horizon()", ()),
+            ("SELECT cc.urge(%s, %s, %s)", (case_id, version, "催办 urge")),
+            ("SELECT cc.report('hotline', '010201', 'x', 116.41, 39.91)", ()),
+            ("SELECT * FROM cc.accounts()", ()),
+            ("SELECT cc.account_set_enabled('wall', true)", ()),
+            ("SELECT * FROM cc.security_check()", ()),
+            ("SELECT * FROM cc.guard()", ()),
+            ("SELECT count(*) FROM cc.case_board", ()),
+        ]
+        for query, args in calls:
+            try:
+                c.execute(query, args).fetchall()
+            except psycopg.Error:
+                pass              # refusals are fine; what matters is whose code ran
+    assert ran_as <= {login}, f"the caller's code ran as {ran_as - {login}}"
+    with db.connect() as c:
+        assert not c.execute("SELECT pg_has_role(%s, 'cc_admin', 'MEMBER')", (login,)).fetchone()[0]
+        assert c.execute("SELECT count(*) FROM cc.\"case\" WHERE title = 'pwned'").fetchone()[0] == 0
+    after = _state(db)
+    assert after[2:] == before[2:]        # memberships and triggers exactly as they were
+    if groups == ["cc_wall"]:
+        assert after == before            # the wall changed nothing at all
+
+
+# ---------------------------------------------------------------- 2. forged identity
+
+def test_the_reporter_is_the_signed_in_account(db, streets) -> None:  # noqa: ANN001
+    with db.connect() as admin:
+        other_person = admin.execute(
+            "SELECT ga.person_id, g.id, c.lon, c.lat FROM cc.grid_assignment ga JOIN cc.grid g ON g.id = ga.grid_id "
+            "JOIN cc.\"case\" c ON c.grid_id = g.id WHERE g.street_id = %s LIMIT 1", (streets["东花市街道"],)).fetchone()
+        own = admin.execute('SELECT grid_id, lon, lat FROM cc."case" WHERE street_id = %s LIMIT 1',
+                            (streets["东华门街道"],)).fetchone()
+    before = _state(db)
+    with sign_in(db, "dhm_operator") as c:
+        wf = Workflow(c)
+        with pytest.raises(PermissionRefused, match="reporter is the signed-in account") as err:
+            wf.report("patrol", "010201", "冒名 forged", own[1], own[2], reporter_person_id=other_person[0])
+        assert err.value.hint
+        with pytest.raises(PermissionRefused, match="only staff of grid"):
+            wf.report("patrol", "010201", "就地解决 forged micro-loop", own[1], own[2], solved_on_spot=True)
+    assert _state(db) == before
+
+
+def test_only_the_grids_own_staff_close_on_the_spot(db, login_role, streets) -> None:  # noqa: ANN001
+    with db.connect() as admin:
+        gid, person, lon, lat = admin.execute(
+            "SELECT ga.grid_id, ga.person_id, c.lon, c.lat FROM cc.grid_assignment ga JOIN cc.\"case\" c "
+            "ON c.grid_id = ga.grid_id WHERE ga.role_code = 'grid_manager' LIMIT 1").fetchone()
+        street = admin.execute("SELECT street_id FROM cc.grid WHERE id = %s", (gid,)).fetchone()[0]
+        elsewhere = admin.execute(
+            "SELECT c.grid_id, c.lon, c.lat FROM cc.\"case\" c WHERE c.street_id = %s AND c.grid_id <> %s "
+            "AND NOT EXISTS (SELECT 1 FROM cc.grid_assignment ga WHERE ga.grid_id = c.grid_id AND ga.person_id = %s) "
+            "LIMIT 1", (street, gid, person)).fetchone()
+    terminal = login_role(["cc_reporter"], street_id=street, person_id=person)   # a grid worker's handset
+    with psycopg.connect(terminal) as c:
+        wf = Workflow(c)
+        case_id = wf.report("patrol", "010201", "井盖松动 已复位", lon, lat, solved_on_spot=True)
+        with db.connect() as admin:
+            row = case_row(admin, case_id)
+        assert (row["state"], row["reporter_person_id"], row["tier"]) == ("handled", person, "grid")
+        if elsewhere is not None:
+            with pytest.raises(PermissionRefused, match="only staff of grid"):
+                wf.report("patrol", "010201", "别的网格", elsewhere[1], elsewhere[2], solved_on_spot=True)
+        # a terminal does not record residents' names and phones
+        with pytest.raises(PermissionRefused, match="operator role"):
+            wf.report("patrol", "010201", "x", lon, lat, reporter_name="张三", reporter_phone="13800000000")
+
+
+# ---------------------------------------------------------------- 3. the tier ladder
+
+def test_a_street_cannot_file_into_or_dispatch_in_the_district_loop(db, streets) -> None:  # noqa: ANN001
+    dhm = streets["东华门街道"]
+    reported, v = _case_in_street(db, dhm, "reported")
+    with sign_in(db, "dhm_operator") as c:
+        before = case_row(c, reported)
+        with pytest.raises(PermissionRefused, match="not the district loop") as err:
+            Workflow(c).file(reported, v, "district")
+        assert "escalate" in (err.value.hint or "")
+        assert case_row(c, reported) == before
+    # the district centre puts a case in the big loop; the street may not dispatch it
+    filed, v = _case_in_street(db, dhm, "reported")
+    with db.connect() as admin:
+        v = Workflow(admin).file(filed, v, "district")
+        unit = admin.execute("SELECT id FROM cc.unit WHERE street_id = %s ORDER BY id LIMIT 1", (dhm,)).fetchone()[0]
+    with sign_in(db, "dhm_supervisor") as c:
+        before = case_row(c, filed)
+        with pytest.raises(PermissionRefused, match="district command centre dispatches"):
+            Workflow(c).dispatch(filed, v, unit_id=unit)
+        assert case_row(c, filed) == before
+
+
+def test_dispatch_targets_belong_to_the_cases_tier(db, streets) -> None:  # noqa: ANN001
+    dhm = streets["东华门街道"]
+    with db.connect() as admin:
+        district_unit = admin.execute("SELECT id FROM cc.unit WHERE street_id IS NULL ORDER BY id LIMIT 1").fetchone()[0]
+        street_unit = admin.execute("SELECT id FROM cc.unit WHERE street_id = %s ORDER BY id LIMIT 1", (dhm,)).fetchone()[0]
+    case_id, v = _case_in_street(db, dhm, "filed")
+    with sign_in(db, "dhm_supervisor") as c:
+        with pytest.raises(PermissionRefused, match="district-level"):
+            Workflow(c).dispatch(case_id, v, unit_id=district_unit)
+        v = Workflow(c).dispatch(case_id, v, unit_id=street_unit)
+        assert case_row(c, case_id)["tier"] == "street"
+    # the district centre dispatching to a district department takes the case into the big loop
+    case_id, v = _case_in_street(db, dhm, "filed")
+    with sign_in(db, "dc_supervisor") as c:
+        Workflow(c).dispatch(case_id, v, unit_id=district_unit)
+        assert case_row(c, case_id)["tier"] == "district"
+        data = c.execute("SELECT data FROM cc.case_event WHERE case_id = %s ORDER BY id DESC LIMIT 1",
+                         (case_id,)).fetchone()[0]
+        assert data["tier"] == "district"
+
+
+# ---------------------------------------------------------------- 4. unbounded and hostile input
+
+def test_huge_arguments_are_refused_with_a_short_message(db) -> None:  # noqa: ANN001
+    with db.connect() as admin:
+        lon, lat = admin.execute('SELECT lon, lat FROM cc."case" ORDER BY id LIMIT 1').fetchone()
+    case_id, v = _case_in_street(db, _street_of(db), "dispatched")
+    before = _state(db)
+    with sign_in(db, "dc_operator") as c:
+        wf = Workflow(c)
+        for call, pattern in [
+            (lambda: wf.report("hotline", "010201", "x", lon, lat, reporter_name=BIG), "caller's name is too long"),
+            (lambda: wf.report("hotline", "010201", "x", lon, lat, reporter_phone=BIG), "phone number is too long"),
+            (lambda: wf.report(BIG, "010201", "x", lon, lat), "unknown source"),
+            (lambda: wf.report("hotline", BIG, "x", lon, lat), "unknown case category"),
+            (lambda: wf.report("hotline", "010201", BIG, lon, lat), "title is too long"),
+            (lambda: wf.urge(case_id, v, BIG), "note is too long"),
+        ]:
+            with pytest.raises(ActionRefused) as err:
+                call()
+            text = str(err.value)
+            assert pattern in text and len(text) < 400, text[:500]
+        with pytest.raises(InvalidArgument, match="not a phone number"):
+            wf.report("hotline", "010201", "x", lon, lat, reporter_name="李四", reporter_phone="call me maybe")
+        with pytest.raises(OutsideDistrict):
+            wf.report("hotline", "010201", "x", float("nan"), lat)
+        with pytest.raises(OutsideDistrict):
+            wf.report("hotline", "010201", "x", float("inf"), lat)
+    assert _state(db) == before
+
+
+def test_deadlines_must_lie_within_a_year_from_now(db) -> None:  # noqa: ANN001
+    case_id, v = _case_in_street(db, _street_of(db), "filed")
+    with db.connect() as admin:
+        unit = admin.execute('SELECT u.id FROM cc.unit u JOIN cc."case" c ON c.street_id = u.street_id '
+                             "WHERE c.id = %s LIMIT 1", (case_id,)).fetchone()[0]
+    with sign_in(db, "dc_supervisor") as c:
+        before = case_row(c, case_id)
+        now = datetime.now(timezone.utc)
+        for deadline in ("infinity", now + timedelta(days=800), now - timedelta(hours=1)):
+            with pytest.raises(InvalidArgument, match="not between now and one year") as err:
+                Workflow(c).dispatch(case_id, v, unit_id=unit, deadline=deadline)   # type: ignore[arg-type]
+            assert "time limit" in (err.value.hint or "")
+        assert case_row(c, case_id) == before
+        Workflow(c).dispatch(case_id, v, unit_id=unit, deadline=now + timedelta(days=3))
+
+
+def test_control_and_bidi_characters_are_removed(db) -> None:  # noqa: ANN001
+    with db.connect() as admin:
+        lon, lat = admin.execute('SELECT lon, lat FROM cc."case" ORDER BY id LIMIT 1').fetchone()
+    with sign_in(db, "dc_operator") as c:
+        case_id = Workflow(c).report(
+            "hotline", "010201", "\x1b[31m红色\x1b[0m \u202egnp.exe\u202c\x07", lon, lat,
+            description="第一行\r\n第二行\x00".replace("\x00", "") + "\u2066隔离\u2069", address="东华门\t大街\n1号",
+            reporter_name=" 王\u200f五 ", reporter_phone="010-6512 3456")
+        row = c.execute('SELECT title, description, address, reporter_name, reporter_phone FROM cc."case" WHERE id = %s',
+                        (case_id,)).fetchone()
+    assert row == ("[31m红色[0m gnp.exe", "第一行\n第二行隔离", "东华门 大街 1号", "王五", "010-6512 3456")
+
+
+def test_an_unknown_person_is_a_clear_refusal_not_a_foreign_key_error(db) -> None:  # noqa: ANN001
+    with db.connect() as admin:          # only administrators (history loading) may name a reporter
+        lon, lat = admin.execute('SELECT lon, lat FROM cc."case" ORDER BY id LIMIT 1').fetchone()
+        admin.commit()
+        with pytest.raises(InvalidArgument, match="person 99999999 does not exist"):
+            Workflow(admin).report("patrol", "010201", "x", lon, lat, reporter_person_id=99999999)
+
+
+# ---------------------------------------------------------------- 5. holding up the others
+
+@pytest.fixture()
+def guard(db):  # noqa: ANN001, ANN201
+    """The guard as the embedded server's owner process runs it (store/embedded.py watch())."""
+    stop = threading.Event()
+    thread = start_guard(db.dsn, stop)
+    yield
+    stop.set()
+    thread.join(timeout=5)
+
+
+@pytest.mark.parametrize("hold", ["idle", "sleeping"])
+def test_an_open_transaction_after_an_action_holds_no_one_up(db, streets, guard, hold: str) -> None:  # noqa: ANN001
+    mine, v_mine = _case_in_street(db, streets["东华门街道"], "dispatched")
+    theirs, v_theirs = _case_in_street(db, streets["东花市街道"], "filed")
+    with db.connect() as admin:
+        unit = admin.execute("SELECT id FROM cc.unit WHERE street_id = %s ORDER BY id LIMIT 1",
+                             (streets["东花市街道"],)).fetchone()[0]
+    holder = sign_in(db, "dhm_operator")
+    holder.execute("SET idle_in_transaction_session_timeout = 0")     # a login can switch its own off
+    holder.execute("SELECT cc.urge(%s, %s, '催办')", (mine, v_mine))  # takes the event counter, no commit
+    sleeper = None
+    if hold == "sleeping":
+        sleeper = threading.Thread(target=lambda: _swallow(lambda: holder.execute("SELECT pg_sleep(60)")))
+        sleeper.start()
+    try:
+        with sign_in(db, "dhs_supervisor") as c:
+            t0 = time.monotonic()
+            Workflow(c).dispatch(theirs, v_theirs, unit_id=unit)
+            waited = time.monotonic() - t0
+        assert 1.5 < waited < 5.0, f"another street's dispatch took {waited:.2f} s"
+        if sleeper is not None:
+            sleeper.join(timeout=10)
+        with pytest.raises(psycopg.OperationalError):
+            holder.execute("SELECT 1")
+    finally:
+        holder.close()
+    with db.connect() as admin:
+        ended = admin.execute("SELECT detail->>'reason' FROM cc.audit_log WHERE action = 'session_ended' "
+                              "AND subject = 'dhm_operator' ORDER BY id DESC LIMIT 1").fetchone()
+        assert ended is not None and "waited for since" in ended[0]
+        assert case_row(admin, mine)["urge_count"] == 0        # the held action never committed
+
+
+def test_a_listener_in_an_open_transaction_is_ended(db) -> None:  # noqa: ANN001
+    """It pins the NOTIFY queue: a flood would then fail every action (54000)."""
+    listener = sign_in(db, "wall")
+    listener.execute("LISTEN cc_events")
+    listener.execute("SELECT 1")          # the transaction stays open
+    pid = listener.info.backend_pid
+    with db.connect(autocommit=True) as admin:
+        admin.execute("BEGIN")            # a superuser's open transaction is never ended
+        admin.execute("SELECT 1")
+        time.sleep(1.3)
+        with db.connect(autocommit=True) as guard_conn:
+            ended = guard_conn.execute("SELECT * FROM cc.guard(p_idle_after => '1 second')").fetchall()
+        assert (pid, "wall") in [(p, who) for p, who, _ in ended]
+        assert admin.info.backend_pid not in [p for p, _, _ in ended]
+        admin.execute("COMMIT")
+    with pytest.raises(psycopg.OperationalError):
+        listener.execute("SELECT 1")
+    listener.close()
+
+
+def test_the_guard_is_not_for_consoles(db) -> None:  # noqa: ANN001
+    for login in ("wall", "dc_supervisor"):
+        with sign_in(db, login) as c:
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                c.execute("SELECT * FROM cc.guard()")
+
+
+def test_one_account_cannot_take_every_connection(db) -> None:  # noqa: ANN001
+    flood: list[psycopg.Connection] = []
+    try:
+        with pytest.raises(psycopg.OperationalError, match="too many connections for role"):
+            for _ in range(200):
+                flood.append(sign_in(db, "wall"))
+        with db.connect() as c:
+            limit = c.execute("SELECT cc.console_connection_limit()").fetchone()[0]
+        assert len(flood) == limit
+        with sign_in(db, "dc_supervisor") as c:
+            assert c.execute("SELECT login FROM cc.whoami()").fetchone()[0] == "dc_supervisor"
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            flood[0].execute("ALTER ROLE wall CONNECTION LIMIT -1")   # nor lift its own limit
+    finally:
+        for c in flood:
+            c.close()
+
+
+# ---------------------------------------------------------------- 6. smaller leaks
+
+def test_staffing_is_read_by_street(db, streets) -> None:  # noqa: ANN001
+    dhm = streets["东华门街道"]
+    with sign_in(db, "dhm_operator") as c:
+        assert {r[0] for r in c.execute("SELECT DISTINCT g.street_id FROM cc.grid_assignment ga "
+                                        "JOIN cc.grid g ON g.id = ga.grid_id")} == {dhm}
+        assert {r[0] for r in c.execute("SELECT DISTINCT street_id FROM cc.grid_staffing")} == {dhm}
+        assert c.execute("SELECT count(*) FROM cc.unit_staff us JOIN cc.unit u ON u.id = us.unit_id "
+                         "WHERE u.street_id <> %s", (dhm,)).fetchone()[0] == 0
+    with sign_in(db, "wall") as c:     # the district sees every street
+        assert c.execute("SELECT count(DISTINCT street_id) FROM cc.grid_staffing").fetchone()[0] == len(streets)
+
+
+def test_the_audit_logs_refusal_names_the_audit_log(db) -> None:  # noqa: ANN001
+    with db.connect() as admin:
+        with pytest.raises(psycopg.Error, match=r"cc\.audit_log is append-only: DELETE"):
+            admin.execute("DELETE FROM cc.audit_log")
+
+
+def _street_of(db) -> int:  # noqa: ANN001
+    with db.connect() as c:
+        return int(c.execute("SELECT id FROM cc.street WHERE name = '东华门街道'").fetchone()[0])
+
+
+def _swallow(fn) -> None:  # noqa: ANN001
+    try:
+        fn()
+    except psycopg.Error:
+        pass
