@@ -95,7 +95,9 @@ def login_role(pg_server: EmbeddedServer, db: Database):  # noqa: ANN201
         name = f"u_{uuid.uuid4().hex[:10]}"
         password = uuid.uuid4().hex          # the embedded cluster asks every console for a password
         with db.connect(autocommit=True) as c:
-            c.execute(sql.SQL("CREATE ROLE {} LOGIN PASSWORD {}").format(sql.Identifier(name), sql.Literal(password)))
+            limit = c.execute("SELECT cc.console_connection_limit()").fetchone()[0]   # as account_add does
+            c.execute(sql.SQL("CREATE ROLE {} LOGIN CONNECTION LIMIT {} PASSWORD {}").format(
+                sql.Identifier(name), sql.Literal(limit), sql.Literal(password)))
             for g in groups:
                 c.execute(sql.SQL("GRANT {} TO {}").format(sql.Identifier(g), sql.Identifier(name)))
             c.execute("INSERT INTO cc.console_account (login, display_name, street_id, unit_id, person_id) "

@@ -4,6 +4,7 @@ change nothing; the catalogue itself is read to prove every definer function is 
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from datetime import datetime, timedelta, timezone
@@ -86,6 +87,23 @@ def test_every_definer_function_pins_search_path_and_runs_as_a_narrow_owner(db) 
                                  (role,)).fetchone()[0], role
         checks = {r[0]: r[1] for r in c.execute("SELECT check_name, ok FROM cc.security_check()")}
     assert all(ok for name, ok in checks.items() if "guard" not in name), checks
+
+
+DOCUMENTED_SQLSTATES = {"CC001", "CC002", "CC005", "CC006", "CC007", "CC008", "CC009", "42501"}   # db/README.md
+
+
+def test_every_refusal_is_a_documented_sqlstate_with_a_hint(db) -> None:  # noqa: ANN001
+    with db.connect() as c:
+        functions = c.execute("SELECT p.oid::regprocedure::text, p.prosrc FROM pg_proc p JOIN pg_language l "
+                              "ON l.oid = p.prolang WHERE p.pronamespace = 'cc'::regnamespace "
+                              "AND l.lanname = 'plpgsql'").fetchall()
+    raises = [(name, m.group(1)) for name, src in functions
+              for m in re.finditer(r"RAISE EXCEPTION(.*?);\s*\n", src, re.S)]
+    assert len(raises) > 40
+    for name, statement in raises:
+        code = re.search(r"ERRCODE = '(\w+)'", statement)
+        assert code and code.group(1) in DOCUMENTED_SQLSTATES, (name, statement)
+        assert "HINT =" in statement, (name, " ".join(statement.split())[:120])
 
 
 def test_a_console_cannot_create_temporary_objects(db) -> None:  # noqa: ANN001
@@ -283,6 +301,17 @@ def test_huge_arguments_are_refused_with_a_short_message(db) -> None:  # noqa: A
     assert _state(db) == before
 
 
+def test_a_refused_huge_literal_does_not_flood_the_server_log(db, pg_server) -> None:  # noqa: ANN001
+    log = pg_server.pgdata / "log"
+    before = log.stat().st_size
+    with sign_in(db, "wall") as c:
+        for _ in range(3):
+            with pytest.raises(psycopg.Error):
+                c.execute("SELECT cc.report('" + "x" * 2_000_000 + "', '010201', 't', 116.4, 39.9)")
+            c.rollback()
+    assert log.stat().st_size - before < 20_000
+
+
 def test_deadlines_must_lie_within_a_year_from_now(db) -> None:  # noqa: ANN001
     case_id, v = _case_in_street(db, _street_of(db), "filed")
     with db.connect() as admin:
@@ -390,6 +419,25 @@ def test_the_guard_is_not_for_consoles(db) -> None:  # noqa: ANN001
         with sign_in(db, login) as c:
             with pytest.raises(psycopg.errors.InsufficientPrivilege):
                 c.execute("SELECT * FROM cc.guard()")
+
+
+def test_db_check_names_what_is_missing_and_the_guard_satisfies_it(db, capsys) -> None:  # noqa: ANN001
+    from commandcenter.cli import main
+
+    assert main(["db", "check", "--dsn", db.dsn]) == 1          # a --dsn server with no guard running
+    out = capsys.readouterr().out
+    assert "a guard ends sessions that hold others up: MISSING" in out and "commandcenter db guard" in out
+    assert "definer functions pin search_path with pg_temp last: ok" in out
+    stop = threading.Event()
+    thread = start_guard(db.dsn, stop)
+    try:
+        deadline = time.monotonic() + 10
+        while main(["db", "check", "--dsn", db.dsn]) != 0 and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert main(["db", "check", "--dsn", db.dsn]) == 0
+    finally:
+        stop.set()
+        thread.join(timeout=5)
 
 
 def test_one_account_cannot_take_every_connection(db) -> None:  # noqa: ANN001

@@ -162,7 +162,8 @@ def test_micro_loop_needs_staff_of_the_grid(conn) -> None:  # noqa: ANN001
     wf = Workflow(conn)
     _, lon, lat = grid_point(conn)
     before = event_count(conn)
-    with pytest.raises(InvalidArgument, match="only staff of grid"):
+    # closing on the spot is a grid staff member's right, so its refusal is a permission (42501)
+    with pytest.raises(PermissionRefused, match="only staff of grid"):
         wf.report("hotline", "030102", "x", lon, lat, solved_on_spot=True)
     assert event_count(conn) == before
 

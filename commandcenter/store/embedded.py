@@ -60,6 +60,7 @@ class EmbeddedServer:
                 "and start again to create a fresh demo database."
             ) from exc
         self._require_passwords()
+        self._bound_the_log()
         self._ensure_database()
 
     def _require_passwords(self) -> None:
@@ -76,6 +77,15 @@ class EmbeddedServer:
         hba.write_text(HBA)
         with psycopg.connect(self.admin_dsn(), autocommit=True) as conn:
             conn.execute("SELECT pg_reload_conf()")
+
+    def _bound_the_log(self) -> None:
+        """A refused statement is echoed into the server log whole: a console sending a 10 MB
+        literal would write 10 MB of log per call. The error itself is still logged (its
+        message quotes at most a short prefix of what was refused); its statement is not."""
+        with psycopg.connect(self.admin_dsn(), autocommit=True) as conn:
+            if conn.execute("SHOW log_min_error_statement").fetchone()[0] != "panic":
+                conn.execute("ALTER SYSTEM SET log_min_error_statement = 'panic'")
+                conn.execute("SELECT pg_reload_conf()")
 
     def reachable(self) -> bool:
         try:

@@ -57,7 +57,8 @@ LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, cc, pg_temp AS $
 BEGIN
     PERFORM cc._require_admin();
     IF p_enabled IS NULL THEN
-        RAISE EXCEPTION 'say whether the account is to be enabled (true) or disabled (false)' USING ERRCODE = 'CC009';
+        RAISE EXCEPTION 'say whether the account is to be enabled (true) or disabled (false)'
+            USING ERRCODE = 'CC009', HINT = 'commandcenter accounts enable LOGIN or disable LOGIN.';
     END IF;
     IF NOT EXISTS (SELECT 1 FROM cc.console_account WHERE login = p_login) THEN
         RAISE EXCEPTION 'no console account %', cc._quote(p_login)

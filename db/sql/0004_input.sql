@@ -258,7 +258,8 @@ BEGIN
             HINT = 'Use one of: ' || (SELECT string_agg(code, ', ' ORDER BY sort) FROM cc.urgency);
     END IF;
     IF p_tier IS NOT NULL AND NOT EXISTS (SELECT 1 FROM cc.tier WHERE code = p_tier) THEN
-        RAISE EXCEPTION 'unknown tier % (grid, street or district)', cc._quote(p_tier) USING ERRCODE = 'CC009';
+        RAISE EXCEPTION 'unknown tier % (grid, street or district)', cc._quote(p_tier)
+            USING ERRCODE = 'CC009', HINT = 'Leave the tier empty to keep the one the report was given.';
     END IF;
     IF p_tier = 'district' AND (b.acct).street_id IS NOT NULL THEN
         RAISE EXCEPTION 'a street sub-centre files cases in the grid or street loop, not the district loop'
@@ -397,4 +398,114 @@ BEGIN
     PERFORM cc._log(c, 'attach', c.state, '', acct,
                     jsonb_build_object('attachment_id', v_id, 'mime', v_mime, 'bytes', length(p_content)));
     RETURN v_id;
+END $$;
+
+
+-- ---------------------------------------------------------------- every refusal with a hint (replace 0001)
+CREATE OR REPLACE FUNCTION cc.verify(p_case bigint, p_version integer, p_passed boolean, p_note text DEFAULT NULL)
+RETURNS integer
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, cc, pg_temp AS $$
+DECLARE
+    b record;
+    c cc."case";
+    v_now timestamptz := cc.clock();
+    v_action text := CASE WHEN p_passed THEN 'verify_pass' ELSE 'verify_fail' END;
+    v_note text;
+BEGIN
+    IF p_passed IS NULL THEN
+        RAISE EXCEPTION 'verification needs a result: passed true or false' USING ERRCODE = 'CC009',
+            HINT = 'Say whether the on-site check passed (true) or failed (false).';
+    END IF;
+    b := cc._begin(p_case, p_version, v_action);
+    c := b.c;
+    IF p_passed THEN
+        v_note := cc._clean_note(p_note);
+        UPDATE cc."case" SET state = b.to_state, closed_at = v_now, version = version + 1, updated_at = v_now
+         WHERE id = p_case RETURNING * INTO c;
+    ELSE
+        v_note := cc._require_note(p_note, 'A failed verification');
+        UPDATE cc."case" SET state = b.to_state, rework_count = rework_count + 1, handled_at = NULL,
+               verify_deadline = NULL,
+               handle_deadline = cc._limit(category_id, urgency, 'handle', v_now),
+               version = version + 1, updated_at = v_now
+         WHERE id = p_case RETURNING * INTO c;
+    END IF;
+    PERFORM cc._log(c, v_action, 'handled', v_note, b.acct);
+    RETURN c.version;
+END $$;
+
+CREATE OR REPLACE FUNCTION cc.evaluate(p_case bigint, p_version integer, p_satisfaction integer, p_note text DEFAULT NULL)
+RETURNS integer
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, cc, pg_temp AS $$
+DECLARE
+    b record;
+    c cc."case";
+    v_now timestamptz := cc.clock();
+BEGIN
+    IF p_satisfaction IS NULL OR p_satisfaction NOT BETWEEN 1 AND 5 THEN
+        RAISE EXCEPTION 'satisfaction must be 1 (very dissatisfied) to 5 (very satisfied), got %', p_satisfaction
+            USING ERRCODE = 'CC009', HINT = 'Give the satisfaction as a whole number from 1 to 5.';
+    END IF;
+    b := cc._begin(p_case, p_version, 'evaluate');
+    c := b.c;
+    UPDATE cc."case" SET state = b.to_state, satisfaction = p_satisfaction, version = version + 1, updated_at = v_now
+     WHERE id = p_case RETURNING * INTO c;
+    PERFORM cc._log(c, 'evaluate', 'closed', cc._clean_note(p_note), b.acct,
+                    jsonb_build_object('satisfaction', p_satisfaction));
+    RETURN c.version;
+END $$;
+
+CREATE OR REPLACE FUNCTION cc.add_time(p_start timestamptz, p_amount numeric, p_unit text)
+RETURNS timestamptz
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+    v_local   timestamp;
+    v_day     date;
+    v_time    time;
+    v_left    numeric;   -- working minutes still to place
+    v_from    time;
+    v_avail   numeric;
+    v_starts  time[];
+    v_ends    time[];
+    i         integer;
+    v_guard   integer := 0;
+BEGIN
+    IF p_amount IS NULL OR p_amount < 0 THEN
+        RAISE EXCEPTION 'time limit must be a non-negative amount, got %', p_amount
+            USING ERRCODE = 'CC009', HINT = 'Correct the amount in cc.time_limit.';
+    END IF;
+    CASE p_unit
+        WHEN 'minutes' THEN RETURN p_start + interval '1 minute' * p_amount::float8;
+        WHEN 'hours' THEN RETURN p_start + interval '1 hour' * p_amount::float8;
+        WHEN 'work_hours' THEN v_left := p_amount * 60;
+        WHEN 'work_days' THEN v_left := p_amount * cc.workday_minutes();
+        ELSE RAISE EXCEPTION 'unknown time unit % (use minutes, hours, work_hours or work_days)', cc._quote(p_unit)
+             USING ERRCODE = 'CC009', HINT = 'Correct the unit in cc.time_limit.';
+    END CASE;
+    -- Read the work periods once, not once per day walked.
+    SELECT array_agg(starts ORDER BY seq), array_agg(ends ORDER BY seq) INTO v_starts, v_ends FROM cc.work_period;
+    v_local := p_start AT TIME ZONE cc.local_tz();
+    v_day := v_local::date;
+    v_time := v_local::time;
+    LOOP
+        v_guard := v_guard + 1;
+        IF v_guard > 4000 THEN
+            RAISE EXCEPTION 'work calendar has no working time within 4000 days of %', p_start
+                USING ERRCODE = 'CC009', HINT = 'Check cc.work_period and cc.calendar_day.';
+        END IF;
+        IF cc.is_workday(v_day) THEN
+            FOR i IN 1 .. coalesce(cardinality(v_starts), 0) LOOP
+                CONTINUE WHEN v_time >= v_ends[i];
+                v_from := greatest(v_time, v_starts[i]);
+                v_avail := extract(epoch FROM v_ends[i] - v_from) / 60;
+                IF v_left <= v_avail THEN
+                    RETURN ((v_day + v_from) + interval '1 minute' * v_left::float8) AT TIME ZONE cc.local_tz();
+                END IF;
+                v_left := v_left - v_avail;
+                v_time := v_ends[i];
+            END LOOP;
+        END IF;
+        v_day := v_day + 1;
+        v_time := time '00:00';
+    END LOOP;
 END $$;

@@ -101,6 +101,6 @@ REVOKE EXECUTE ON FUNCTION cc.guard(interval, interval, interval), cc.security_c
     FROM cc_exec;
 GRANT EXECUTE ON FUNCTION cc._quote(text), cc._clean_text(text, boolean), cc._text_arg(text, text, integer, boolean),
     cc.console_connection_limit(), cc.local_tz() TO cc_keeper;
-GRANT EXECUTE ON FUNCTION cc._clean_text(text, boolean), cc.console_connection_limit() TO cc_reader;
+GRANT EXECUTE ON FUNCTION cc._clean_text(text, boolean), cc._quote(text), cc.console_connection_limit() TO cc_reader;
 GRANT EXECUTE ON FUNCTION cc.guard(interval, interval, interval) TO cc_guard;
 GRANT EXECUTE ON FUNCTION cc.security_check() TO cc_admin;
