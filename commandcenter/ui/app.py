@@ -4,6 +4,7 @@ offscreen screenshots. The CLI calls these with a DSN; nothing here decides a ru
 from __future__ import annotations
 
 import os
+import signal
 import sys
 import time
 from collections.abc import Callable
@@ -28,7 +29,21 @@ def application(lang: str | None, wall: bool = False) -> QApplication:
     i18n.install(app, i18n.choose_language(lang))
     apply_base_font(app)
     app.setStyleSheet(WALL_QSS if wall else HALL_QSS)
+    _quit_on_signals(app)
     return app
+
+
+def _quit_on_signals(app: QApplication) -> None:
+    """SIGTERM (a session logging out, `kill`) and Ctrl+C end the application the clean way, so
+    the embedded server's hold is released as on a normal exit. Python runs signal handlers only
+    between bytecodes: a timer gives it the chance while Qt's loop runs."""
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: app.quit())
+    if app.property("cc_signal_timer") is None:
+        timer = QTimer(app)
+        timer.timeout.connect(lambda: None)
+        timer.start(250)
+        app.setProperty("cc_signal_timer", True)
 
 
 def wait_until(predicate: Callable[[], bool], timeout: float = 30.0) -> bool:

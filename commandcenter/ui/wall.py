@@ -8,12 +8,13 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMessageBox,
     QSizePolicy,
     QTableWidget,
     QTableWidgetItem,
@@ -62,6 +63,12 @@ class WallWindow(QWidget):
         top.addWidget(self.link)
         top.addSpacing(24)
         top.addWidget(self.clock)
+
+        # The wall runs unattended: leaving it asks first, so a stray key cannot blank the hall.
+        self.leave_box: QMessageBox | None = None
+        for key in (QKeySequence(Qt.Key.Key_Escape), QKeySequence("Ctrl+Q")):
+            QShortcut(key, self, activated=self._on_leave_requested,
+                      context=Qt.ShortcutContext.ApplicationShortcut)
 
         self.map = MapView(live, session.selection, session.geometry, panel=False)
         self.map.canvas.setMouseEnabled(False, False)
@@ -127,6 +134,20 @@ class WallWindow(QWidget):
         self._every_second()
         if live.loaded:
             self._lists()
+
+    def _on_leave_requested(self) -> None:
+        if self.leave_box is not None and self.leave_box.isVisible():
+            return
+        box = QMessageBox(QMessageBox.Icon.Question, self.windowTitle(),
+                          self.tr("Leave the wall display?"), parent=self)
+        box.setInformativeText(self.tr("The hall's big screen goes dark until the wall is started again."))
+        box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
+        box.setDefaultButton(QMessageBox.StandardButton.No)
+        box.button(QMessageBox.StandardButton.Yes).setText(self.tr("Leave"))
+        box.button(QMessageBox.StandardButton.No).setText(self.tr("Stay"))
+        box.finished.connect(lambda result: self.close() if result == QMessageBox.StandardButton.Yes else None)
+        self.leave_box = box
+        box.open()
 
     def _table(self, name: str) -> QTableWidget:
         t = QTableWidget(0, 4)

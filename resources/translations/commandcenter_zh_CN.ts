@@ -1,24 +1,25 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
     <name>ActionRunner</name>
     <message>
-        <location filename="../../commandcenter/ui/actions.py" line="148" />
+        <location filename="../../commandcenter/ui/actions.py" line="121"/>
         <source>Attach a photo</source>
         <translation>添加照片</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/actions.py" line="149" />
+        <location filename="../../commandcenter/ui/actions.py" line="122"/>
         <source>Images (*.jpg *.jpeg *.png *.webp)</source>
         <translation>图片 (*.jpg *.jpeg *.png *.webp)</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/actions.py" line="171" />
+        <location filename="../../commandcenter/ui/actions.py" line="144"/>
         <source>This cannot be undone</source>
         <translation>此操作不可撤回</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/actions.py" line="172" />
+        <location filename="../../commandcenter/ui/actions.py" line="145"/>
         <source>%1 for %2? This cannot be undone.</source>
         <translation>对 %2 执行“%1”？此操作不可撤回。</translation>
     </message>
@@ -26,62 +27,62 @@
 <context>
     <name>BoardModel</name>
     <message>
-        <location filename="../../commandcenter/ui/board_model.py" line="77" />
+        <location filename="../../commandcenter/ui/board_model.py" line="77"/>
         <source>Code</source>
         <translation>编号</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board_model.py" line="77" />
+        <location filename="../../commandcenter/ui/board_model.py" line="77"/>
         <source>Reported</source>
         <translation>上报时间</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board_model.py" line="77" />
+        <location filename="../../commandcenter/ui/board_model.py" line="77"/>
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board_model.py" line="77" />
+        <location filename="../../commandcenter/ui/board_model.py" line="77"/>
         <source>Category</source>
         <translation>类别</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board_model.py" line="78" />
+        <location filename="../../commandcenter/ui/board_model.py" line="78"/>
         <source>Grid</source>
         <translation>网格</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board_model.py" line="78" />
+        <location filename="../../commandcenter/ui/board_model.py" line="78"/>
         <source>Community</source>
         <translation>社区</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board_model.py" line="78" />
+        <location filename="../../commandcenter/ui/board_model.py" line="78"/>
         <source>Street</source>
         <translation>街道</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board_model.py" line="78" />
+        <location filename="../../commandcenter/ui/board_model.py" line="78"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board_model.py" line="79" />
+        <location filename="../../commandcenter/ui/board_model.py" line="79"/>
         <source>Tier</source>
         <translation>层级</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board_model.py" line="79" />
+        <location filename="../../commandcenter/ui/board_model.py" line="79"/>
         <source>Assignee</source>
         <translation>承办</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board_model.py" line="79" />
+        <location filename="../../commandcenter/ui/board_model.py" line="79"/>
         <source>Deadline</source>
         <translation>时限</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board_model.py" line="79" />
+        <location filename="../../commandcenter/ui/board_model.py" line="79"/>
         <source>Urgency</source>
         <translation>紧急程度</translation>
     </message>
@@ -89,64 +90,65 @@
 <context>
     <name>BoardView</name>
     <message>
-        <location filename="../../commandcenter/ui/board.py" line="46" />
+        <location filename="../../commandcenter/ui/board.py" line="46"/>
         <source>All open</source>
         <translation>全部在办</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board.py" line="47" />
+        <location filename="../../commandcenter/ui/board.py" line="47"/>
         <source>All states</source>
         <translation>全部状态</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board.py" line="52" />
+        <location filename="../../commandcenter/ui/board.py" line="52"/>
         <source>All streets</source>
         <translation>全部街道</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board.py" line="57" />
+        <location filename="../../commandcenter/ui/board.py" line="57"/>
         <source>All categories</source>
         <translation>全部类别</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board.py" line="62" />
+        <location filename="../../commandcenter/ui/board.py" line="62"/>
         <source>Any urgency</source>
         <translation>全部紧急程度</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board.py" line="65" />
+        <location filename="../../commandcenter/ui/board.py" line="65"/>
         <source>Overdue only</source>
         <translation>仅看超期</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board.py" line="69" />
+        <location filename="../../commandcenter/ui/board.py" line="69"/>
         <source>Search code, title, address, grid, assignee…  (Ctrl+F)</source>
         <translation>搜索编号、标题、地址、网格、承办…（Ctrl+F）</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board.py" line="72" />
-        <location filename="../../commandcenter/ui/board.py" line="197" />
+        <location filename="../../commandcenter/ui/board.py" line="72"/>
+        <location filename="../../commandcenter/ui/board.py" line="197"/>
         <source>Dispatch selected</source>
         <translation>派遣所选</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board.py" line="87" />
+        <location filename="../../commandcenter/ui/board.py" line="87"/>
         <source>Sound</source>
         <translation>提示音</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board.py" line="88" />
+        <location filename="../../commandcenter/ui/board.py" line="88"/>
         <source>Beep when a new urgent case arrives</source>
         <translation>新紧急案件到达时响铃</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../commandcenter/ui/board.py" line="186" />
+        <location filename="../../commandcenter/ui/board.py" line="186"/>
         <source>%n case(s) shown</source>
         <translation>
-            <numerusform>显示 %n 件</numerusform></translation>
+            <numerusform>显示 %n 件</numerusform>
+        </translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board.py" line="196" />
+        <location filename="../../commandcenter/ui/board.py" line="196"/>
         <source>Dispatch selected (%1)</source>
         <translation>派遣所选（%1）</translation>
     </message>
@@ -154,133 +156,133 @@
 <context>
     <name>CaseDetailView</name>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="53" />
+        <location filename="../../commandcenter/ui/detail.py" line="53"/>
         <source>Select a case on the board or the map</source>
         <translation>请在案件台或地图上选择案件</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="69" />
+        <location filename="../../commandcenter/ui/detail.py" line="69"/>
         <source>Category</source>
         <translation>类别</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="69" />
+        <location filename="../../commandcenter/ui/detail.py" line="69"/>
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="70" />
+        <location filename="../../commandcenter/ui/detail.py" line="70"/>
         <source>Location</source>
         <translation>位置</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="70" />
+        <location filename="../../commandcenter/ui/detail.py" line="70"/>
         <source>Address</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="71" />
+        <location filename="../../commandcenter/ui/detail.py" line="71"/>
         <source>Tier</source>
         <translation>层级</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="71" />
+        <location filename="../../commandcenter/ui/detail.py" line="71"/>
         <source>Assignee</source>
         <translation>承办</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="72" />
+        <location filename="../../commandcenter/ui/detail.py" line="72"/>
         <source>Reported</source>
         <translation>上报时间</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="72" />
+        <location filename="../../commandcenter/ui/detail.py" line="72"/>
         <source>Deadline</source>
         <translation>时限</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="73" />
+        <location filename="../../commandcenter/ui/detail.py" line="73"/>
         <source>Reporter</source>
         <translation>上报人</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="73" />
+        <location filename="../../commandcenter/ui/detail.py" line="73"/>
         <source>Urged / escalated / rework</source>
         <translation>催办 / 升级 / 返工</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="74" />
+        <location filename="../../commandcenter/ui/detail.py" line="74"/>
         <source>Satisfaction</source>
         <translation>满意度</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="74" />
+        <location filename="../../commandcenter/ui/detail.py" line="74"/>
         <source>Description</source>
         <translation>描述</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="81" />
-        <location filename="../../commandcenter/ui/detail.py" line="193" />
+        <location filename="../../commandcenter/ui/detail.py" line="81"/>
+        <location filename="../../commandcenter/ui/detail.py" line="193"/>
         <source>No photos</source>
         <translation>无照片</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="88" />
+        <location filename="../../commandcenter/ui/detail.py" line="88"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="88" />
+        <location filename="../../commandcenter/ui/detail.py" line="88"/>
         <source>Who</source>
         <translation>操作人</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="88" />
+        <location filename="../../commandcenter/ui/detail.py" line="88"/>
         <source>Action</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="88" />
+        <location filename="../../commandcenter/ui/detail.py" line="88"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="89" />
+        <location filename="../../commandcenter/ui/detail.py" line="89"/>
         <source>Note</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="148" />
+        <location filename="../../commandcenter/ui/detail.py" line="148"/>
         <source>This case is not visible to you</source>
         <translation>您无权查看此案件</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="193" />
+        <location filename="../../commandcenter/ui/detail.py" line="193"/>
         <source>Photos:</source>
         <translation>照片：</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="240" />
+        <location filename="../../commandcenter/ui/detail.py" line="240"/>
         <source>Your role may not do this</source>
         <translation>您的角色无此权限</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="253" />
+        <location filename="../../commandcenter/ui/detail.py" line="253"/>
         <source>No connection to the database: actions resume when it is back</source>
         <translation>与数据库的连接已断开：恢复后即可操作</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="279" />
+        <location filename="../../commandcenter/ui/detail.py" line="279"/>
         <source>Refused by the database:</source>
         <translation>数据库拒绝：</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="280" />
+        <location filename="../../commandcenter/ui/detail.py" line="280"/>
         <source>%1 done, %2 refused:</source>
         <translation>已完成 %1 件，被拒绝 %2 件：</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="283" />
+        <location filename="../../commandcenter/ui/detail.py" line="283"/>
         <source>Done: %1</source>
         <translation>已完成：%1</translation>
     </message>
@@ -288,146 +290,146 @@
 <context>
     <name>DispatchDialog</name>
     <message>
-        <location filename="../../commandcenter/ui/dispatch.py" line="47" />
-        <location filename="../../commandcenter/ui/dispatch.py" line="75" />
+        <location filename="../../commandcenter/ui/dispatch.py" line="47"/>
+        <location filename="../../commandcenter/ui/dispatch.py" line="75"/>
         <source>Dispatch</source>
         <translation>派遣</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/dispatch.py" line="47" />
+        <location filename="../../commandcenter/ui/dispatch.py" line="47"/>
         <source>Re-dispatch</source>
         <translation>改派</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/dispatch.py" line="50" />
+        <location filename="../../commandcenter/ui/dispatch.py" line="50"/>
         <source>Loading candidates…</source>
         <translation>正在加载承办候选…</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/dispatch.py" line="53" />
+        <location filename="../../commandcenter/ui/dispatch.py" line="53"/>
         <source>Assignee</source>
         <translation>承办</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/dispatch.py" line="53" />
+        <location filename="../../commandcenter/ui/dispatch.py" line="53"/>
         <source>Role / department</source>
         <translation>岗位 / 部门</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/dispatch.py" line="53" />
+        <location filename="../../commandcenter/ui/dispatch.py" line="53"/>
         <source>Phone</source>
         <translation>电话</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/dispatch.py" line="54" />
+        <location filename="../../commandcenter/ui/dispatch.py" line="54"/>
         <source>Open cases</source>
         <translation>在办案件</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/dispatch.py" line="54" />
+        <location filename="../../commandcenter/ui/dispatch.py" line="54"/>
         <source>Recommended</source>
         <translation>推荐</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/dispatch.py" line="58" />
+        <location filename="../../commandcenter/ui/dispatch.py" line="58"/>
         <source>Each case to its own recommended assignee</source>
         <translation>每件派给各自的推荐承办</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/dispatch.py" line="70" />
+        <location filename="../../commandcenter/ui/dispatch.py" line="70"/>
         <source>Instructions for the assignee (optional)</source>
         <translation>给承办的说明（可选）</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/dispatch.py" line="72" />
+        <location filename="../../commandcenter/ui/dispatch.py" line="72"/>
         <source>Handling deadline</source>
         <translation>处置时限</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/dispatch.py" line="73" />
+        <location filename="../../commandcenter/ui/dispatch.py" line="73"/>
         <source>Note</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/dispatch.py" line="102" />
+        <location filename="../../commandcenter/ui/dispatch.py" line="102"/>
         <source>Could not load candidates: %1</source>
         <translation>无法加载承办候选：%1</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/dispatch.py" line="123" />
-        <source>Recommended first: the grid role or the routed unit the category calls for. Open cases show each candidate's current load.</source>
+        <location filename="../../commandcenter/ui/dispatch.py" line="123"/>
+        <source>Recommended first: the grid role or the routed unit the category calls for. Open cases show each candidate&apos;s current load.</source>
         <translation>推荐在前：该类别对应的网格岗位或分派单位。在办数为各候选当前的工作量。</translation>
     </message>
 </context>
 <context>
     <name>GridCardView</name>
     <message>
-        <location filename="../../commandcenter/ui/grid_card.py" line="28" />
+        <location filename="../../commandcenter/ui/grid_card.py" line="28"/>
         <source>Click a grid on the map</source>
         <translation>在地图上点击网格</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/grid_card.py" line="34" />
+        <location filename="../../commandcenter/ui/grid_card.py" line="34"/>
         <source>Role</source>
         <translation>岗位</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/grid_card.py" line="34" />
+        <location filename="../../commandcenter/ui/grid_card.py" line="34"/>
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/grid_card.py" line="34" />
+        <location filename="../../commandcenter/ui/grid_card.py" line="34"/>
         <source>Phone</source>
         <translation>电话</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/grid_card.py" line="34" />
+        <location filename="../../commandcenter/ui/grid_card.py" line="34"/>
         <source>Employer</source>
         <translation>所属单位</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/grid_card.py" line="40" />
+        <location filename="../../commandcenter/ui/grid_card.py" line="40"/>
         <source>Code</source>
         <translation>编号</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/grid_card.py" line="40" />
+        <location filename="../../commandcenter/ui/grid_card.py" line="40"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/grid_card.py" line="40" />
+        <location filename="../../commandcenter/ui/grid_card.py" line="40"/>
         <source>Title</source>
         <translation>标题</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/grid_card.py" line="49" />
+        <location filename="../../commandcenter/ui/grid_card.py" line="49"/>
         <source>Open cases</source>
         <translation>在办案件</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/grid_card.py" line="72" />
+        <location filename="../../commandcenter/ui/grid_card.py" line="72"/>
         <source>Population %1 · households %2 · buildings %3 · area %4 km²</source>
         <translation>人口 %1 · 户数 %2 · 楼栋 %3 · 面积 %4 平方公里</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/grid_card.py" line="77" />
-        <source>Another street's grid: its staff are not shown to your sub-centre</source>
+        <location filename="../../commandcenter/ui/grid_card.py" line="77"/>
+        <source>Another street&apos;s grid: its staff are not shown to your sub-centre</source>
         <translation>其他街道的网格：其人员信息不向本分中心显示</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/grid_card.py" line="83" />
+        <location filename="../../commandcenter/ui/grid_card.py" line="83"/>
         <source>VACANT</source>
         <translation>空缺</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/grid_card.py" line="86" />
+        <location filename="../../commandcenter/ui/grid_card.py" line="86"/>
         <source> (off duty)</source>
         <translation>（休）</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/grid_card.py" line="99" />
+        <location filename="../../commandcenter/ui/grid_card.py" line="99"/>
         <source>Open cases: %1</source>
         <translation>在办案件：%1</translation>
     </message>
@@ -435,186 +437,186 @@
 <context>
     <name>HallWindow</name>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="34" />
+        <location filename="../../commandcenter/ui/main_window.py" line="34"/>
         <source>Command hall — %1</source>
         <translation>指挥大厅 — %1</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="53" />
+        <location filename="../../commandcenter/ui/main_window.py" line="53"/>
         <source>Key figures</source>
         <translation>关键指标</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="54" />
+        <location filename="../../commandcenter/ui/main_window.py" line="54"/>
         <source>Live case board</source>
         <translation>实时案件台</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="55" />
+        <location filename="../../commandcenter/ui/main_window.py" line="55"/>
         <source>Grid map</source>
         <translation>网格地图</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="56" />
+        <location filename="../../commandcenter/ui/main_window.py" line="56"/>
         <source>Case detail</source>
         <translation>案件详情</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="57" />
+        <location filename="../../commandcenter/ui/main_window.py" line="57"/>
         <source>Grid card</source>
         <translation>网格卡片</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="58" />
+        <location filename="../../commandcenter/ui/main_window.py" line="58"/>
         <source>Staffing</source>
         <translation>力量配置</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="76" />
+        <location filename="../../commandcenter/ui/main_window.py" line="76"/>
         <source>Signed in as %1</source>
         <translation>当前用户：%1</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="82" />
+        <location filename="../../commandcenter/ui/main_window.py" line="82"/>
         <source>working…</source>
         <translation>处理中…</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="87" />
+        <location filename="../../commandcenter/ui/main_window.py" line="87"/>
         <source>New urgent case: %1 %2</source>
         <translation>新紧急案件：%1 %2</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="112" />
+        <location filename="../../commandcenter/ui/main_window.py" line="112"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="113" />
+        <location filename="../../commandcenter/ui/main_window.py" line="113"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="118" />
+        <location filename="../../commandcenter/ui/main_window.py" line="118"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="122" />
-        <location filename="../../commandcenter/ui/main_window.py" line="183" />
+        <location filename="../../commandcenter/ui/main_window.py" line="122"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="183"/>
         <source>Search the board</source>
         <translation>搜索案件台</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="126" />
-        <location filename="../../commandcenter/ui/main_window.py" line="183" />
+        <location filename="../../commandcenter/ui/main_window.py" line="126"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="183"/>
         <source>Full screen (active window)</source>
         <translation>全屏（当前窗口）</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="130" />
+        <location filename="../../commandcenter/ui/main_window.py" line="130"/>
         <source>Move to screen</source>
         <translation>移到屏幕</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="134" />
+        <location filename="../../commandcenter/ui/main_window.py" line="134"/>
         <source>&amp;Layouts</source>
         <translation>布局(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="135" />
+        <location filename="../../commandcenter/ui/main_window.py" line="135"/>
         <source>Save layout as…</source>
         <translation>布局另存为…</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="138" />
+        <location filename="../../commandcenter/ui/main_window.py" line="138"/>
         <source>Restore layout</source>
         <translation>恢复布局</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="140" />
+        <location filename="../../commandcenter/ui/main_window.py" line="140"/>
         <source>Delete layout</source>
         <translation>删除布局</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="142" />
+        <location filename="../../commandcenter/ui/main_window.py" line="142"/>
         <source>Default layout</source>
         <translation>默认布局</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="146" />
+        <location filename="../../commandcenter/ui/main_window.py" line="146"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="147" />
-        <location filename="../../commandcenter/ui/main_window.py" line="184" />
+        <location filename="../../commandcenter/ui/main_window.py" line="147"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="184"/>
         <source>Keyboard shortcuts</source>
         <translation>快捷键</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="155" />
+        <location filename="../../commandcenter/ui/main_window.py" line="155"/>
         <source>Main window</source>
         <translation>主窗口</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="160" />
+        <location filename="../../commandcenter/ui/main_window.py" line="160"/>
         <source>Screen %1 (%2×%3)</source>
         <translation>屏幕 %1（%2×%3）</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="172" />
-        <location filename="../../commandcenter/ui/main_window.py" line="176" />
+        <location filename="../../commandcenter/ui/main_window.py" line="172"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="176"/>
         <source>Save layout</source>
         <translation>保存布局</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="172" />
+        <location filename="../../commandcenter/ui/main_window.py" line="172"/>
         <source>Name of this layout:</source>
         <translation>布局名称：</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="177" />
+        <location filename="../../commandcenter/ui/main_window.py" line="177"/>
         <source>A layout name has at most 60 characters and no slashes.</source>
         <translation>布局名称最多 60 个字符，且不能含斜杠。</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="196" />
+        <location filename="../../commandcenter/ui/main_window.py" line="196"/>
         <source>Dispatch</source>
         <translation>派遣</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="209" />
+        <location filename="../../commandcenter/ui/main_window.py" line="209"/>
         <source>Demo history failed: %1</source>
         <translation>演示历史载入失败：%1</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="215" />
+        <location filename="../../commandcenter/ui/main_window.py" line="215"/>
         <source>Demo history loaded: 90 days of cases</source>
         <translation>演示历史已载入：90 天的案件</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="218" />
+        <location filename="../../commandcenter/ui/main_window.py" line="218"/>
         <source>Loading demo history… %1%</source>
         <translation>正在载入演示历史… %1%</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="229" />
+        <location filename="../../commandcenter/ui/main_window.py" line="229"/>
         <source>Live</source>
         <translation>实时</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="233" />
+        <location filename="../../commandcenter/ui/main_window.py" line="233"/>
         <source>Reconnecting — data as of %1</source>
         <translation>正在重连 — 数据截至 %1</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="240" />
+        <location filename="../../commandcenter/ui/main_window.py" line="240"/>
         <source>No events yet</source>
         <translation>尚无事件</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="243" />
+        <location filename="../../commandcenter/ui/main_window.py" line="243"/>
         <source>Last event %1 (#%2)</source>
         <translation>最新事件 %1（#%2）</translation>
     </message>
@@ -622,42 +624,42 @@
 <context>
     <name>KpiStrip</name>
     <message>
-        <location filename="../../commandcenter/ui/kpi.py" line="103" />
+        <location filename="../../commandcenter/ui/kpi.py" line="115"/>
         <source>Reported today</source>
         <translation>今日上报</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/kpi.py" line="103" />
+        <location filename="../../commandcenter/ui/kpi.py" line="115"/>
         <source>Filed today</source>
         <translation>今日立案</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/kpi.py" line="104" />
+        <location filename="../../commandcenter/ui/kpi.py" line="116"/>
         <source>Dispatched today</source>
         <translation>今日派遣</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/kpi.py" line="104" />
+        <location filename="../../commandcenter/ui/kpi.py" line="116"/>
         <source>Closed today</source>
         <translation>今日结案</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/kpi.py" line="105" />
+        <location filename="../../commandcenter/ui/kpi.py" line="117"/>
         <source>Open now</source>
         <translation>当前在办</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/kpi.py" line="105" />
+        <location filename="../../commandcenter/ui/kpi.py" line="117"/>
         <source>Overdue now</source>
         <translation>当前超期</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/kpi.py" line="106" />
+        <location filename="../../commandcenter/ui/kpi.py" line="118"/>
         <source>On-time closure (30 d)</source>
         <translation>按期结案率（30天）</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/kpi.py" line="112" />
+        <location filename="../../commandcenter/ui/kpi.py" line="124"/>
         <source>Streets: open (blue) and overdue (red)</source>
         <translation>各街道：在办（蓝）与超期（红）</translation>
     </message>
@@ -665,52 +667,52 @@
 <context>
     <name>LoginDialog</name>
     <message>
-        <location filename="../../commandcenter/ui/login.py" line="30" />
+        <location filename="../../commandcenter/ui/login.py" line="30"/>
         <source>Sign in — command hall</source>
         <translation>登录 — 指挥大厅</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/login.py" line="45" />
+        <location filename="../../commandcenter/ui/login.py" line="45"/>
         <source>User</source>
         <translation>用户名</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/login.py" line="46" />
+        <location filename="../../commandcenter/ui/login.py" line="46"/>
         <source>Password</source>
         <translation>密码</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/login.py" line="48" />
+        <location filename="../../commandcenter/ui/login.py" line="48"/>
         <source>Sign in</source>
         <translation>登录</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/login.py" line="52" />
+        <location filename="../../commandcenter/ui/login.py" line="52"/>
         <source>Grid Service Management Command Hall</source>
         <translation>网格化服务管理指挥大厅</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/login.py" line="70" />
+        <location filename="../../commandcenter/ui/login.py" line="70"/>
         <source>Enter your user name and password.</source>
         <translation>请输入用户名和密码。</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/login.py" line="97" />
+        <location filename="../../commandcenter/ui/login.py" line="97"/>
         <source>Wrong user name or password.</source>
         <translation>用户名或密码错误。</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/login.py" line="99" />
+        <location filename="../../commandcenter/ui/login.py" line="99"/>
         <source>This account is disabled. Ask an administrator to enable it.</source>
         <translation>该账号已停用，请联系管理员启用。</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/login.py" line="101" />
+        <location filename="../../commandcenter/ui/login.py" line="101"/>
         <source>This login has no console account. Ask an administrator to register it.</source>
         <translation>该登录名没有控制台账号，请联系管理员登记。</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/login.py" line="103" />
+        <location filename="../../commandcenter/ui/login.py" line="103"/>
         <source>Cannot sign in: %1</source>
         <translation>无法登录：%1</translation>
     </message>
@@ -718,102 +720,102 @@
 <context>
     <name>MapView</name>
     <message>
-        <location filename="../../commandcenter/ui/map_view.py" line="271" />
+        <location filename="../../commandcenter/ui/map_view.py" line="267"/>
         <source>Layers</source>
         <translation>图层</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_view.py" line="275" />
+        <location filename="../../commandcenter/ui/map_view.py" line="271"/>
         <source>District outline</source>
         <translation>区界</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_view.py" line="276" />
+        <location filename="../../commandcenter/ui/map_view.py" line="272"/>
         <source>Street outlines</source>
         <translation>街道边界</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_view.py" line="277" />
+        <location filename="../../commandcenter/ui/map_view.py" line="273"/>
         <source>Community outlines</source>
         <translation>社区边界</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_view.py" line="278" />
+        <location filename="../../commandcenter/ui/map_view.py" line="274"/>
         <source>Grid outlines</source>
         <translation>网格边界</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_view.py" line="279" />
+        <location filename="../../commandcenter/ui/map_view.py" line="275"/>
         <source>Labels</source>
         <translation>标注</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_view.py" line="280" />
+        <location filename="../../commandcenter/ui/map_view.py" line="276"/>
         <source>Case markers</source>
         <translation>案件标注</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_view.py" line="281" />
+        <location filename="../../commandcenter/ui/map_view.py" line="277"/>
         <source>Staff positions</source>
         <translation>人员位置</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_view.py" line="282" />
+        <location filename="../../commandcenter/ui/map_view.py" line="278"/>
         <source>Case density</source>
         <translation>案件密度</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_view.py" line="289" />
+        <location filename="../../commandcenter/ui/map_view.py" line="285"/>
         <source>Grid fill</source>
         <translation>网格填色</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_view.py" line="292" />
+        <location filename="../../commandcenter/ui/map_view.py" line="288"/>
         <source>Open-case load</source>
         <translation>在办案件量</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_view.py" line="292" />
+        <location filename="../../commandcenter/ui/map_view.py" line="288"/>
         <source>Grid type</source>
         <translation>网格类型</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_view.py" line="293" />
+        <location filename="../../commandcenter/ui/map_view.py" line="289"/>
         <source>Management level</source>
         <translation>管理等级</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_view.py" line="293" />
+        <location filename="../../commandcenter/ui/map_view.py" line="289"/>
         <source>No fill</source>
         <translation>不填色</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_view.py" line="297" />
+        <location filename="../../commandcenter/ui/map_view.py" line="293"/>
         <source>Markers by</source>
         <translation>标注依据</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_view.py" line="300" />
+        <location filename="../../commandcenter/ui/map_view.py" line="296"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_view.py" line="301" />
+        <location filename="../../commandcenter/ui/map_view.py" line="297"/>
         <source>Urgency</source>
         <translation>紧急程度</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_view.py" line="435" />
+        <location filename="../../commandcenter/ui/map_view.py" line="431"/>
         <source>%1 open cases</source>
         <translation>%1 件在办</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_view.py" line="440" />
+        <location filename="../../commandcenter/ui/map_view.py" line="436"/>
         <source>Markers</source>
         <translation>标注</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_view.py" line="601" />
+        <location filename="../../commandcenter/ui/map_view.py" line="597"/>
         <source>Population %1 · open cases %2</source>
         <translation>人口 %1 · 在办案件 %2</translation>
     </message>
@@ -821,18 +823,18 @@
 <context>
     <name>NoteDialog</name>
     <message>
-        <location filename="../../commandcenter/ui/actions.py" line="97" />
+        <location filename="../../commandcenter/ui/actions.py" line="70"/>
         <source>Reason (required):</source>
         <extracomment>keyboard first: every action has a key (shown on its button and tooltip)</extracomment>
         <translation>原因（必填）：</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/actions.py" line="97" />
+        <location filename="../../commandcenter/ui/actions.py" line="70"/>
         <source>Note (optional):</source>
         <translation>备注（可选）：</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/actions.py" line="103" />
+        <location filename="../../commandcenter/ui/actions.py" line="76"/>
         <source>Satisfaction (1 = very dissatisfied, 5 = very satisfied):</source>
         <translation>满意度（1 = 很不满意，5 = 很满意）：</translation>
     </message>
@@ -840,82 +842,82 @@
 <context>
     <name>StaffingView</name>
     <message>
-        <location filename="../../commandcenter/ui/staffing.py" line="51" />
+        <location filename="../../commandcenter/ui/staffing.py" line="51"/>
         <source>Street</source>
         <translation>街道</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/staffing.py" line="53" />
+        <location filename="../../commandcenter/ui/staffing.py" line="53"/>
         <source>Community</source>
         <translation>社区</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/staffing.py" line="66" />
+        <location filename="../../commandcenter/ui/staffing.py" line="66"/>
         <source>Grids × roles</source>
         <translation>网格 × 岗位</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/staffing.py" line="67" />
+        <location filename="../../commandcenter/ui/staffing.py" line="67"/>
         <source>People with several posts</source>
         <translation>一人多岗</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/staffing.py" line="86" />
+        <location filename="../../commandcenter/ui/staffing.py" line="86"/>
         <source>All communities</source>
         <translation>全部社区</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/staffing.py" line="106" />
+        <location filename="../../commandcenter/ui/staffing.py" line="106"/>
         <source>Grid</source>
         <translation>网格</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/staffing.py" line="106" />
+        <location filename="../../commandcenter/ui/staffing.py" line="106"/>
         <source>X forces</source>
         <translation>X 力量</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/staffing.py" line="119" />
+        <location filename="../../commandcenter/ui/staffing.py" line="119"/>
         <source>vacant</source>
         <translation>空缺</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/staffing.py" line="124" />
+        <location filename="../../commandcenter/ui/staffing.py" line="124"/>
         <source>(off)</source>
         <translation>（休）</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/staffing.py" line="134" />
+        <location filename="../../commandcenter/ui/staffing.py" line="134"/>
         <source>Coverage</source>
         <translation>覆盖率</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/staffing.py" line="148" />
+        <location filename="../../commandcenter/ui/staffing.py" line="148"/>
         <source>%1 grids · %2 vacant posts</source>
         <translation>%1 个网格 · %2 个岗位空缺</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/staffing.py" line="154" />
+        <location filename="../../commandcenter/ui/staffing.py" line="154"/>
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/staffing.py" line="154" />
+        <location filename="../../commandcenter/ui/staffing.py" line="154"/>
         <source>Phone</source>
         <translation>电话</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/staffing.py" line="154" />
+        <location filename="../../commandcenter/ui/staffing.py" line="154"/>
         <source>Roles</source>
         <translation>岗位</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/staffing.py" line="154" />
+        <location filename="../../commandcenter/ui/staffing.py" line="154"/>
         <source>Grids</source>
         <translation>网格数</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/staffing.py" line="155" />
+        <location filename="../../commandcenter/ui/staffing.py" line="155"/>
         <source>Grid codes</source>
         <translation>网格编码</translation>
     </message>
@@ -923,87 +925,107 @@
 <context>
     <name>WallWindow</name>
     <message>
-        <location filename="../../commandcenter/ui/wall.py" line="46" />
+        <location filename="../../commandcenter/ui/wall.py" line="47"/>
         <source>Wall display — %1</source>
         <translation>大屏 — %1</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/wall.py" line="47" />
+        <location filename="../../commandcenter/ui/wall.py" line="48"/>
         <source>%1 Grid Service Management Command Centre</source>
         <translation>%1网格化服务管理指挥中心</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/wall.py" line="74" />
+        <location filename="../../commandcenter/ui/wall.py" line="81"/>
         <source>Reported today</source>
         <translation>今日上报</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/wall.py" line="74" />
+        <location filename="../../commandcenter/ui/wall.py" line="81"/>
         <source>Closed today</source>
         <translation>今日结案</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/wall.py" line="75" />
+        <location filename="../../commandcenter/ui/wall.py" line="82"/>
         <source>Open now</source>
         <translation>当前在办</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/wall.py" line="75" />
+        <location filename="../../commandcenter/ui/wall.py" line="82"/>
         <source>Overdue now</source>
         <translation>当前超期</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/wall.py" line="76" />
+        <location filename="../../commandcenter/ui/wall.py" line="83"/>
         <source>Dispatched today</source>
         <translation>今日派遣</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/wall.py" line="77" />
+        <location filename="../../commandcenter/ui/wall.py" line="84"/>
         <source>On-time closure (30 d)</source>
         <translation>按期结案率（30天）</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/wall.py" line="96" />
+        <location filename="../../commandcenter/ui/wall.py" line="95"/>
         <source>Newest cases</source>
         <translation>最新案件</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/wall.py" line="100" />
+        <location filename="../../commandcenter/ui/wall.py" line="99"/>
         <source>Overdue — longest first</source>
         <translation>超期案件 — 超期最久在前</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/wall.py" line="107" />
+        <location filename="../../commandcenter/ui/wall.py" line="106"/>
         <source>Streets: open (blue) and overdue (red)</source>
         <translation>各街道：在办（蓝）与超期（红）</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/wall.py" line="196" />
+        <location filename="../../commandcenter/ui/wall.py" line="142"/>
+        <source>Leave the wall display?</source>
+        <translation>退出大屏显示？</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/wall.py" line="143"/>
+        <source>The hall&apos;s big screen goes dark until the wall is started again.</source>
+        <translation>退出后大厅大屏将黑屏，直到再次启动大屏显示。</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/wall.py" line="146"/>
+        <source>Leave</source>
+        <translation>退出</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/wall.py" line="147"/>
+        <source>Stay</source>
+        <translation>留在大屏</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/wall.py" line="206"/>
         <source>Focus: %1 — %2 open, %3 overdue</source>
         <translation>焦点：%1 — 在办 %2 件，超期 %3 件</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/wall.py" line="216" />
+        <location filename="../../commandcenter/ui/wall.py" line="226"/>
         <source>LIVE</source>
         <translation>实时</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/wall.py" line="222" />
+        <location filename="../../commandcenter/ui/wall.py" line="232"/>
         <source>DATABASE UNREACHABLE — showing data as of %1, reconnecting…</source>
         <translation>数据库无法连接 — 显示 %1 时的数据，正在重连…</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/wall.py" line="224" />
+        <location filename="../../commandcenter/ui/wall.py" line="234"/>
         <source>Connecting to the database…</source>
         <translation>正在连接数据库…</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/wall.py" line="226" />
+        <location filename="../../commandcenter/ui/wall.py" line="236"/>
         <source>DATA STALE — no contact since %1</source>
         <translation>数据已过期 — 自 %1 起未收到更新</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/wall.py" line="229" />
+        <location filename="../../commandcenter/ui/wall.py" line="239"/>
         <source>OFFLINE</source>
         <translation>离线</translation>
     </message>
