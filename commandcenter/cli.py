@@ -118,14 +118,33 @@ def main(argv: list[str] | None = None) -> int:
         return _dispatch(args)
     except CommandCenterError as exc:
         print(f"commandcenter: {exc}", file=sys.stderr)
+        if args.command in (None, "wall"):       # started from a desktop entry: stderr is unseen
+            from .startup_error import show_startup_error
+            show_startup_error(str(exc), args.lang)
         return 2
     except KeyboardInterrupt:
         return 130
 
 
 def _dispatch(args: argparse.Namespace) -> int:
+    from .desktop import cjk_font_missing, desktop_problem, missing_libraries
     from .store.database import Database
 
+    # What the desktop lacks is known before anything is built or started.
+    if args.command in (None, "wall"):
+        problem = desktop_problem()
+        if problem:
+            raise CommandCenterError(f"cannot open the {'wall' if args.command else 'hall'}: {problem}")
+    if args.command in (None, "wall", "screenshot") and cjk_font_missing():
+        print("commandcenter: no font with Chinese characters is installed, so Chinese text shows as boxes: "
+              "sudo apt-get install fonts-noto-cjk", file=sys.stderr)
+    if args.command == "screenshot" and missing_libraries("offscreen"):
+        raise CommandCenterError("cannot render: Qt needs " + ", ".join(missing_libraries("offscreen"))
+                                 + " (sudo apt-get install libegl1 libgl1 libfontconfig1 libxkbcommon0)")
+    if args.command == "demo" and args.demo_command == "seed":
+        from .demo.names import DISTRICTS
+        if args.district not in DISTRICTS:           # refused before a cluster is created for it
+            raise CommandCenterError(f"no demo for district {args.district!r}; choose one of: {', '.join(DISTRICTS)}")
     with Database.open(args.dsn, args.data_dir) as db:
         if args.command == "db":
             return _db(args, db)

@@ -64,3 +64,17 @@ def test_unreachable_and_malformed_databases_get_clear_messages() -> None:
 def test_seed_refuses_an_unknown_district(empty_db) -> None:  # noqa: ANN001
     out = _cli("--dsn", empty_db.dsn, "demo", "seed", "--district", "火星区")
     assert out.returncode == 2 and "东城区" in out.stderr and "海淀区" in out.stderr
+
+
+def test_an_unknown_district_is_refused_before_anything_is_created(tmp_path) -> None:  # noqa: ANN001
+    out = _cli("--data-dir", str(tmp_path / "d"), "demo", "seed", "--district", "西城区")
+    assert out.returncode == 2
+    assert "no demo for district '西城区'; choose one of: 东城区, 海淀区" in out.stderr
+    assert not (tmp_path / "d").exists()
+
+
+def test_a_bad_dsn_is_one_clear_sentence(tmp_path) -> None:  # noqa: ANN001
+    out = _cli("--dsn", "postgresql://nobody@127.0.0.1:1/none", "db", "status")
+    assert out.returncode == 2 and "Traceback" not in out.stderr
+    assert "cannot connect to the database" in out.stderr and "omit --dsn" in out.stderr
+    assert len(out.stderr.strip().splitlines()) == 1

@@ -80,7 +80,7 @@ class Database:
                 conn.execute("SELECT 1")
         except psycopg.OperationalError as exc:
             raise DatabaseUnavailable(
-                f"cannot connect to the database ({safe_dsn(self.dsn)}): {str(exc).strip()}. "
+                f"cannot connect to the database ({safe_dsn(self.dsn)}): {_one_line(exc)}. "
                 "Check that the server runs and the address, user and password are right, "
                 "or omit --dsn to use the embedded database."
             ) from exc
@@ -103,6 +103,11 @@ class Database:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _one_line(exc: BaseException) -> str:
+    """libpq's multi-line message as one sentence, without its trailing punctuation."""
+    return " ".join(part.strip() for part in str(exc).splitlines() if part.strip()).rstrip(".?! ")
 
 
 def safe_dsn(dsn: str) -> str:
