@@ -56,7 +56,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--simulate", type=float, nargs="?", const=2.0, default=None, metavar="RATE",
                    help="run live demo traffic in the background (RATE actions/s, default 2)")
     sim = sub.add_parser("simulate", parents=[common], help="drive live field and centre traffic through the SQL functions")
-    sim.add_argument("--rate", type=float, default=2.0, help="actions per second on average (default 2)")
+    sim.add_argument("--rate", type=float, default=2.0, help="actions per second averaged over a day (default 2); "
+                                                                    "the hour of day shapes it unless --flat")
     sim.add_argument("--duration", type=float, help="seconds to run (default: until Ctrl+C)")
     sim.add_argument("--flat", action="store_true", help="constant rate (default: shaped by the hour of day)")
     sim.add_argument("--seed", type=int, help="random seed")
@@ -254,10 +255,15 @@ def _accounts(args: argparse.Namespace, db) -> int:  # noqa: ANN001
                 print(f"{f.at:%Y-%m-%d %H:%M:%S}  {f.login:<18} {f.reason}")
             print(f"{len(failures)} failed sign-in(s)")
         elif args.accounts_command == "list":
+            from zoneinfo import ZoneInfo
+
+            from .termtext import pad
+            zone = ZoneInfo(conn.execute("SELECT cc.local_tz()").fetchone()[0])   # the hall's time zone
+            conn.commit()
             for a in accounts.listing(conn):
-                last = a.last_sign_in.strftime("%Y-%m-%d %H:%M") if a.last_sign_in else "never"
-                print(f"{a.login:<18} {a.role or '-':<11} {a.street:<14} {'enabled' if a.can_login else 'DISABLED':<9} "
-                      f"last sign-in {last:<17} {a.display_name}")
+                last = a.last_sign_in.astimezone(zone).strftime("%Y-%m-%d %H:%M") if a.last_sign_in else "never"
+                print(f"{pad(a.login, 18)} {pad(a.role or '-', 11)} {pad(a.street, 16)} "
+                      f"{pad('enabled' if a.can_login else 'DISABLED', 9)} last sign-in {pad(last, 17)} {a.display_name}")
         else:
             accounts.set_enabled(conn, args.login, args.accounts_command == "enable")
             print(f"account {args.login} {args.accounts_command}d")
@@ -270,9 +276,11 @@ def _demo(args: argparse.Namespace, db) -> int:  # noqa: ANN001
 
     if args.demo_command == "accounts":
         from .demo.accounts import DEMO_ACCOUNTS
+        from .termtext import pad
         print("demo console accounts (demo data only; sign in with these in the hall):")
         for a in DEMO_ACCOUNTS:
-            print(f"  {a.login:<16} {a.password:<28} {a.role:<11} {a.street or '区级 district':<10} {a.display_name}")
+            print(f"  {pad(a.login, 16)} {pad(a.password, 28)} {pad(a.role, 11)} {pad(a.street or '区级 district', 14)} "
+                  f"{a.display_name}")
         return 0
     migrate.upgrade(db)
     with db.connect() as conn:
@@ -348,8 +356,10 @@ def _simulate(args: argparse.Namespace, db) -> int:  # noqa: ANN001
                 raise CommandCenterError(f"the database holds {', '.join(have) or 'no district'}, not {args.district}")
             conn.commit()
         sim = Simulator(conn, args.seed)
-        print(f"simulating {args.rate:g} actions/s" + (f" for {args.duration:g} s" if args.duration else
-                                                        " (Ctrl+C stops)"), flush=True)
+        shape = "" if args.flat else (f" averaged over a day; at this hour ×{sim.hourly_factor():.2f} = "
+                                      f"{args.rate * sim.hourly_factor():.1f}/s (--flat for exactly {args.rate:g}/s)")
+        print(f"simulating {args.rate:g} actions/s{shape}" + (f" for {args.duration:g} s" if args.duration else
+                                                               " (Ctrl+C stops)"), flush=True)
         stats = sim.run(args.rate, args.duration, day_pattern=not args.flat,
                         progress=lambda s: print(f"  {s.actions} actions ({s.reports} reports, {s.refused} refused), "
                                                  f"{s.rate():.1f}/s", flush=True))
@@ -381,9 +391,7 @@ def _sign_in(db):  # noqa: ANN001, ANN202
     demo = _demo_account(db, "dc_supervisor")
     if demo is None:
         return SignIn()
-    return SignIn(demo.login, demo.password,
-                  "演示区：演示账号见 commandcenter demo accounts · Demo district: the demo accounts are listed by "
-                  "`commandcenter demo accounts`.")
+    return SignIn(demo.login, demo.password, demo=True)
 
 
 def _wall_dsn(db) -> str:  # noqa: ANN001

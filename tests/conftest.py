@@ -33,6 +33,13 @@ def _isolated_user_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: p
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.getbasetemp() / "xdg-config"))
 
 
+@pytest.fixture()
+def x_env(xvfb) -> dict[str, str]:  # noqa: ANN001
+    """The environment of a process on the real X server (skips without one; fails in CI)."""
+    from .x_support import real_x_env
+    return real_x_env(xvfb)
+
+
 @pytest.fixture(scope="session")
 def pg_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedServer]:
     server = EmbeddedServer(tmp_path_factory.mktemp("embedded"))

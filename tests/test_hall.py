@@ -306,3 +306,52 @@ def test_a_street_sub_centre_hall_shows_its_own_street(qtbot, db) -> None:  # no
             qtbot.waitUntil(lambda: "dispatch" in w.detail.action_buttons, timeout=5000)
             assert not w.detail.action_buttons["dispatch"].isEnabled()
         w.close()
+
+
+def test_the_status_bar_names_the_newest_event_the_same_before_and_after_a_restart(qtbot, hall, db) -> None:  # noqa: ANN001
+    with db.connect() as c:
+        newest, at = c.execute("SELECT id, at FROM cc.case_event ORDER BY id DESC LIMIT 1").fetchone()
+    live = hall.session.live
+    assert (live.last_event_id, live.last_event_at) == (newest, at)      # from the snapshot (a restart)
+    assert f"(#{newest})" in hall.last_event.text()
+    with db.connect() as c:
+        case_id, _ = new_case_in(c, "reported")
+        event, at = c.execute("SELECT id, at FROM cc.case_event WHERE case_id = %s ORDER BY id DESC LIMIT 1",
+                              (case_id,)).fetchone()
+    qtbot.waitUntil(lambda: live.last_event_id == event, timeout=5000)   # and from the live feed
+    assert live.last_event_at == at
+    hall._update_last_event()
+    assert f"(#{event})" in hall.last_event.text() and " · " in hall.last_event.text()   # "… s ago", labelled
+
+
+def test_f1_and_the_buttons_name_actions_in_the_interface_language_with_their_keys(qtbot, hall, conn) -> None:  # noqa: ANN001
+    from commandcenter.ui import i18n
+
+    lines = "\n".join(hall.shortcut_lines())
+    for code in ("file", "verify_pass", "dispatch"):
+        assert f"   {code}\n" not in lines + "\n"          # never a raw identifier
+    dispatch = conn.execute("SELECT name, name_en FROM cc.workflow_action WHERE code = 'dispatch'").fetchone()
+    conn.commit()
+    assert i18n.pick(*dispatch) in lines
+    case_id, _ = new_case_in(conn, "filed")
+    qtbot.waitUntil(lambda: case_id in hall.session.live.rows, timeout=5000)
+    hall.session.selection.select_case(case_id)
+    qtbot.waitUntil(lambda: "dispatch" in hall.detail.action_buttons, timeout=5000)
+    assert hall.detail.action_buttons["dispatch"].text().endswith("F3")
+
+
+@pytest.mark.parametrize("zoom", [1.0, 0.35, 0.12])
+def test_map_labels_never_overlap(qtbot, hall, zoom: float) -> None:  # noqa: ANN001
+    """Street names once overlapped (东花市/体育馆路/崇文门外); at every zoom band none may."""
+    m = hall.map
+    m.show_all()
+    (x0, x1), (y0, y1) = m.vb.viewRange()
+    cx, cy, w, h = (x0 + x1) / 2, (y0 + y1) / 2, (x1 - x0) * zoom, (y1 - y0) * zoom
+    m.vb.setRange(xRange=(cx - w / 2, cx + w / 2), yRange=(cy - h / 2, cy + h / 2), padding=0)
+    m._on_zoom()
+    rects = [t.textItem.sceneBoundingRect()
+             for t in (*m.street_labels, *m.community_labels, *m.grid_labels.values()) if t.isVisible()]
+    assert rects, "some labels are shown"
+    for i, a in enumerate(rects):
+        for b in rects[i + 1:]:
+            assert not a.intersects(b), (a, b)

@@ -73,6 +73,8 @@ class Snapshot:
     """Every visible case plus the event id it is consistent with."""
     rows: list[BoardRow]
     cursor: int
+    #: the newest event this console may see (id, time), for the status bar; None if none
+    last_event: tuple[int, datetime] | None = None
 
 
 def board_snapshot(conn: psycopg.Connection) -> Snapshot:
@@ -84,7 +86,8 @@ def board_snapshot(conn: psycopg.Connection) -> Snapshot:
         with conn.cursor(row_factory=args_row(BoardRow), binary=True) as cur:
             rows = cur.execute(f"SELECT {BOARD_COLUMNS} FROM cc.case_board").fetchall()
         cursor = conn.execute("SELECT cc.event_horizon()").fetchone()[0]
-    return Snapshot(rows, int(cursor))
+        last = conn.execute("SELECT id, at FROM cc.case_event ORDER BY id DESC LIMIT 1").fetchone()
+    return Snapshot(rows, int(cursor), (int(last[0]), last[1]) if last else None)
 
 
 # ---------------------------------------------------------------- reference data
@@ -112,6 +115,7 @@ class Reference:
     core_roles: list[str]
     grid_types: dict[str, Named]
     levels: dict[str, Named]
+    actions: dict[str, Named] = field(default_factory=dict)          # workflow actions, by code
     category_class: dict[int, int] = field(default_factory=dict)    # item id -> level-1 id
     categories: dict[int, Named] = field(default_factory=dict)      # level-1 classes by id
     streets: dict[int, Named] = field(default_factory=dict)
@@ -133,6 +137,7 @@ def reference(conn: psycopg.Connection) -> Reference:
         roles=_named(conn, "force_role"),
         core_roles=[r[0] for r in conn.execute("SELECT code FROM cc.force_role WHERE is_core ORDER BY sort")],
         grid_types=_named(conn, "grid_type"), levels=_named(conn, "management_level"),
+        actions=_named(conn, "workflow_action"),
     )
     for cid, code, name, name_en in conn.execute(
             "SELECT id, code, name, name_en FROM cc.category WHERE level = 1 ORDER BY code"):

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import psycopg
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -53,9 +53,35 @@ def perform(conn: psycopg.Connection, action: str, case_id: int, version: int, p
 
 
 def refusal_text(exc: Exception) -> str:
+    """A refusal in the interface language, said from its SQLSTATE; the database's own words
+    (English, naming the case and what to do) follow as the detail."""
     hint = getattr(exc, "hint", None)
     text = getattr(exc, "message", None) or str(exc)
-    return f"{text}\n{hint}" if hint else text
+    detail = f"{text}\n{hint}" if hint else text
+    headline = _refusal_headline(getattr(exc, "sqlstate", None))
+    if not headline:
+        return detail
+    return headline + "\n" + QCoreApplication.translate("Refusal", "Database: %1").replace("%1", detail)
+
+
+def _refusal_headline(sqlstate: str | None) -> str:
+    if sqlstate == "CC001":
+        return QCoreApplication.translate("Refusal", "The case's current state does not allow this action.")
+    if sqlstate == "CC002":
+        return QCoreApplication.translate("Refusal", "Someone else changed the case first: reload it and decide again.")
+    if sqlstate == "CC005":
+        return QCoreApplication.translate("Refusal", "Unknown case category, or the category has no time limit.")
+    if sqlstate == "CC006":
+        return QCoreApplication.translate("Refusal", "The position lies outside the district or outside the chosen grid.")
+    if sqlstate == "CC007":
+        return QCoreApplication.translate("Refusal", "The photo was not accepted (empty, larger than 5 MiB, or not JPEG, PNG or WebP).")
+    if sqlstate == "CC008":
+        return QCoreApplication.translate("Refusal", "The case does not exist or lies outside your area.")
+    if sqlstate == "CC009":
+        return QCoreApplication.translate("Refusal", "An entry was not accepted.")
+    if sqlstate == "42501":
+        return QCoreApplication.translate("Refusal", "Your account may not do this.")
+    return ""
 
 
 class NoteDialog(QDialog):

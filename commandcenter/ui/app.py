@@ -25,8 +25,9 @@ def application(lang: str | None, wall: bool = False) -> QApplication:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("commandcenter")
     app.setOrganizationName("commandcenter")
-    app.setApplicationDisplayName("网格化服务管理指挥大厅" if (lang or "").startswith("zh") else "Command Hall")
-    i18n.install(app, i18n.choose_language(lang))
+    chosen = i18n.choose_language(lang)
+    app.setApplicationDisplayName("网格化服务管理指挥大厅" if chosen.startswith("zh") else "Command Hall")
+    i18n.install(app, chosen)
     apply_base_font(app)
     app.setStyleSheet(WALL_QSS if wall else HALL_QSS)
     _quit_on_signals(app)
@@ -77,7 +78,7 @@ class SignIn:
     """Ask the operator to sign in first, with these fields filled in."""
     user: str = ""
     password: str = ""
-    note: str = ""
+    demo: bool = False          # the embedded demo: say where its accounts are listed
 
 
 def run_hall(dsn: str, lang: str | None, ready_exit: bool = False, sign_in: SignIn | None = None,
@@ -91,7 +92,10 @@ def run_hall(dsn: str, lang: str | None, ready_exit: bool = False, sign_in: Sign
         w = HallWindow(session)
         holder["w"] = w
         app.aboutToQuit.connect(session.close)
-        w.show()
+        if w.first_start:
+            w.showMaximized()        # fits whatever screen it opens on (1366×768 … 3840×2160)
+        else:
+            w.show()
         app.setQuitOnLastWindowClosed(True)
         if history is not None:
             w.follow_history(history)
@@ -120,7 +124,7 @@ def run_hall(dsn: str, lang: str | None, ready_exit: bool = False, sign_in: Sign
         open_session(dsn, ready, failed)
     else:
         from .login import LoginDialog
-        dialog = LoginDialog(dsn, sign_in.user, sign_in.password, sign_in.note)
+        dialog = LoginDialog(dsn, sign_in.user, sign_in.password, sign_in.demo)
         holder["login"] = dialog
         dialog.signed_in.connect(lambda operator_dsn: open_session(operator_dsn, ready, failed))
         dialog.rejected.connect(lambda: app.exit(0))

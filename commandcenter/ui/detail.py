@@ -226,9 +226,9 @@ class CaseDetailView(QWidget):
         self.action_buttons.clear()
         for a in actions:
             label = pick(a["name"], a["name_en"])
-            b = QPushButton(label)
-            b.setObjectName(f"action-{a['action']}")
             key = SHORTCUTS.get(a["action"])
+            b = QPushButton(f"{label}  {key}" if key else label)     # the key is on the button
+            b.setObjectName(f"action-{a['action']}")
             if key:
                 b.setShortcut(QKeySequence(key))
                 b.setToolTip(f"{label}  ({key})")

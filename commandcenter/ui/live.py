@@ -36,6 +36,7 @@ class LiveData(QObject):
         self.loaded = False
         self.state = FeedState(False, "connecting")
         self.last_event_at: datetime | None = None     # time of the newest applied event
+        self.last_event_id: int | None = None          # … and its id (the cursor may be past it)
         self.last_contact: datetime | None = None      # last time the server answered
         self.applied_events = 0
         self._snapshot.connect(self._on_snapshot)
@@ -80,8 +81,8 @@ class LiveData(QObject):
         # reach, whose full passes over it stalled the GUI loop for ~30 ms (measured).
         gc.collect()
         gc.freeze()
-        if self.rows:
-            self.last_event_at = max(r.reported_at for r in self.rows.values())
+        if snap.last_event is not None:
+            self.last_event_id, self.last_event_at = snap.last_event
         self.snapshot_loaded.emit()
 
     def _on_batch(self, batch: Batch) -> None:
@@ -99,7 +100,7 @@ class LiveData(QObject):
         events = [e for e in batch.events if e.id > self.cursor]
         self.cursor = max(self.cursor, batch.cursor)
         if events:
-            self.last_event_at = events[-1].at
+            self.last_event_id, self.last_event_at = events[-1].id, events[-1].at
             self.applied_events += len(events)
         if new:
             self.rows_changed.emit(new, old)

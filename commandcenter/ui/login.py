@@ -23,11 +23,12 @@ class LoginDialog(QDialog):
     signed_in = Signal(str)          # the operator's DSN
     _done = Signal(object, object)   # dsn, error (from the checking thread)
 
-    def __init__(self, base_dsn: str, user: str = "", password: str = "", note: str = "",
+    def __init__(self, base_dsn: str, user: str = "", password: str = "", demo: bool = False,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("login")
         self.setWindowTitle(self.tr("Sign in — command hall"))
+        self.setMinimumWidth(420)          # the fields and the hint are never clipped
         self.base_dsn = base_dsn
         self.user = QLineEdit(user)
         self.user.setObjectName("login-user")
@@ -53,8 +54,9 @@ class LoginDialog(QDialog):
         title.setProperty("role", "title")
         lay.addWidget(title)
         lay.addLayout(form)
-        if note:
-            n = QLabel(note)
+        if demo:
+            n = QLabel(self.tr("Demo district: the demo accounts and their passwords are listed by "
+                               "commandcenter demo accounts."))
             n.setProperty("role", "muted")
             n.setWordWrap(True)
             n.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)

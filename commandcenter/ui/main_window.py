@@ -18,7 +18,7 @@ from .board_model import BoardModel
 from .detail import CaseDetailView
 from .fmt import local
 from .grid_card import GridCardView
-from .i18n import pick
+from .i18n import named, pick
 from .kpi import KpiModel, KpiStrip
 from .map_view import MapView
 from .session import Session
@@ -91,10 +91,11 @@ class HallWindow(QMainWindow):
         self._clock.timeout.connect(self._update_last_event)
         self._clock.start(1000)
         self._link_changed(live.state)
+        self._update_last_event()          # the snapshot may have arrived before this window
         self._build_menus()
         self.resize(1600, 950)
-        if restore_last and not layouts.restore(self, layouts.LAST):
-            self.resize(1600, 950)
+        #: nothing saved for this workstation yet: the hall takes the whole screen it opens on
+        self.first_start = not (restore_last and layouts.restore(self, layouts.LAST))
 
     # ------------------------------------------------------------ docks and menus
     def _dock(self, name: str, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
@@ -178,10 +179,14 @@ class HallWindow(QMainWindow):
                 return
             layouts.save(self, name)
 
+    def shortcut_lines(self) -> list[str]:
+        """The F1 list: action names from the database in the interface language, as on the buttons."""
+        actions = self.session.reference.actions
+        lines = [f"{key:>16}   {named(actions.get(code)) or code}" for code, key in SHORTCUTS.items()]
+        return lines + ["", "F11   " + self.tr("Full screen (active window)"), "Ctrl+F   " + self.tr("Search the board")]
+
     def _show_shortcuts(self) -> None:
-        lines = [f"{key:>16}   {code}" for code, key in SHORTCUTS.items()]
-        lines += ["", "F11   " + self.tr("Full screen (active window)"), "Ctrl+F   " + self.tr("Search the board")]
-        QMessageBox.information(self, self.tr("Keyboard shortcuts"), "\n".join(lines))
+        QMessageBox.information(self, self.tr("Keyboard shortcuts"), "\n".join(self.shortcut_lines()))
 
     def toggle_full_screen(self) -> None:
         w = QApplication.activeWindow() or self
@@ -239,9 +244,12 @@ class HallWindow(QMainWindow):
         if at is None:
             self.last_event.setText(self.tr("No events yet"))
             return
-        age = (datetime.now(timezone.utc) - at).total_seconds()
-        self.last_event.setText(self.tr("Last event %1 (#%2)").replace("%1", local(at).strftime("%m-%d %H:%M:%S"))
-                                .replace("%2", str(self.session.live.cursor)) + (f" · {int(age)} s" if age < 3600 else ""))
+        age = int((datetime.now(timezone.utc) - at).total_seconds())
+        text = self.tr("Last event %1 (#%2)").replace("%1", local(at).strftime("%m-%d %H:%M:%S")).replace(
+            "%2", str(self.session.live.last_event_id))
+        if 0 <= age < 3600:
+            text += " · " + self.tr("%1 s ago").replace("%1", str(age))
+        self.last_event.setText(text)
 
     def closeEvent(self, event) -> None:  # noqa: ANN001, N802
         layouts.save(self, layouts.LAST)

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..domain.board import now_utc
+from ..domain.labels import declutter
 from ..domain.mapgeom import MapGeometry, cluster, nearest
 from ..store.queries import BoardRow
 from .i18n import named, pick
@@ -546,15 +547,13 @@ class MapView(QWidget):
         (x0, x1), (y0, y1) = self.vb.viewRange()
         width = float(x1 - x0)
         labels = self.layer_on("labels")
-        for t in self.street_labels:
-            t.setVisible(labels and width > 2500)
-        for t in self.community_labels:
-            t.setVisible(labels and 600 < width <= 5000)
-        show_grids = labels and width <= 1800
-        for gid, t in list(self.grid_labels.items()):
-            t.setVisible(False)
-        if show_grids:
-            shown = 0
+        # candidates by zoom band, in priority order: streets, then communities, then grids
+        candidates: list[tuple[pg.TextItem, tuple[float, float]]] = []
+        if labels and width > 2500:
+            candidates += [(t, a.anchor) for t, a in zip(self.street_labels, self.geo.streets)]
+        if labels and 600 < width <= 5000:
+            candidates += [(t, a.anchor) for t, a in zip(self.community_labels, self.geo.communities)]
+        if labels and width <= 1800:
             for a in self.geo.grids:
                 if x0 <= a.anchor[0] <= x1 and y0 <= a.anchor[1] <= y1:
                     t = self.grid_labels.get(a.id)
@@ -564,11 +563,26 @@ class MapView(QWidget):
                         t.setZValue(38)
                         self.plot.addItem(t)
                         self.grid_labels[a.id] = t
-                    t.setVisible(True)
-                    shown += 1
-                    if shown >= 200:
+                    candidates.append((t, a.anchor))
+                    if len(candidates) >= 400:
                         break
+        shown = self._placed(candidates, (x0, x1, y0, y1))
+        for t in (*self.street_labels, *self.community_labels, *self.grid_labels.values()):
+            t.setVisible(id(t) in shown)
         self._draw_markers()
+
+    def _placed(self, candidates: list[tuple[pg.TextItem, tuple[float, float]]],
+                view: tuple[float, float, float, float]) -> set[int]:
+        """The labels (by id) that fit without touching one of higher priority, in pixels."""
+        x0, x1, y0, y1 = view
+        if not candidates or x1 <= x0 or y1 <= y0:
+            return set()
+        sx, sy = self.vb.width() / (x1 - x0), self.vb.height() / (y1 - y0)
+        centres = np.array([((x - x0) * sx, (y1 - y) * sy) for _t, (x, y) in candidates])
+        sizes = np.array([(t.textItem.boundingRect().width(), t.textItem.boundingRect().height())
+                          for t, _xy in candidates])
+        keep = declutter(centres, sizes)
+        return {id(t) for (t, _xy), k in zip(candidates, keep) if k}
 
     def show_all(self) -> None:
         x0, y0, x1, y1 = self.geo.bounds

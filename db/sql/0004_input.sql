@@ -509,3 +509,44 @@ BEGIN
         v_time := time '00:00';
     END LOOP;
 END $$;
+
+-- ---------------------------------------------------------------- dispatch options (replaces 0002)
+-- "Recommended" is never NULL: an item handled by a department has no grid role, and a NULL
+-- sorted before true put the recommended unit after every grid staff member.
+CREATE OR REPLACE FUNCTION cc.dispatch_options(p_case bigint)
+RETURNS TABLE (kind text, id integer, name text, detail text, detail_en text, phone text,
+               open_load bigint, recommended boolean, deadline timestamptz)
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, cc, pg_temp AS $$
+DECLARE
+    c cc."case";
+    cat cc.category;
+    v_deadline timestamptz;
+BEGIN
+    SELECT * INTO c FROM cc."case" WHERE "case".id = p_case AND cc.sees_street(street_id);
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'case % does not exist or is outside your scope', p_case
+            USING ERRCODE = 'CC008', HINT = 'Reload the case board.';
+    END IF;
+    SELECT * INTO cat FROM cc.category WHERE category.id = c.category_id;
+    v_deadline := cc._limit(c.category_id, c.urgency, 'handle', cc.clock());
+    RETURN QUERY
+    SELECT 'person'::text, p.id, p.name, r.name, r.name_en, p.phone,
+           (SELECT count(*) FROM cc."case" o JOIN cc.case_state s ON s.code = o.state
+             WHERE o.assignee_person_id = p.id AND s.is_open),
+           coalesce(r.code = cat.handler_role, false), v_deadline
+      FROM cc.grid_assignment ga
+      JOIN cc.person p ON p.id = ga.person_id
+      JOIN cc.force_role r ON r.code = ga.role_code
+     WHERE ga.grid_id = c.grid_id AND p.on_duty
+    UNION ALL
+    SELECT 'unit'::text, u.id, u.name, d.name, d.name_en, NULL::text,
+           (SELECT count(*) FROM cc."case" o JOIN cc.case_state s ON s.code = o.state
+             WHERE o.assignee_unit_id = u.id AND s.is_open),
+           EXISTS (SELECT 1 FROM cc.routing_rule rr
+                    WHERE rr.category_id = c.category_id AND rr.street_id = c.street_id AND rr.unit_id = u.id),
+           v_deadline
+      FROM cc.unit u
+      JOIN cc.department d ON d.id = u.department_id
+     WHERE u.street_id = c.street_id OR u.street_id IS NULL
+     ORDER BY 8 DESC, 1, 7, 3;
+END $$;

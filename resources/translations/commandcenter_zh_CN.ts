@@ -4,22 +4,22 @@
 <context>
     <name>ActionRunner</name>
     <message>
-        <location filename="../../commandcenter/ui/actions.py" line="121"/>
+        <location filename="../../commandcenter/ui/actions.py" line="147"/>
         <source>Attach a photo</source>
         <translation>添加照片</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/actions.py" line="122"/>
+        <location filename="../../commandcenter/ui/actions.py" line="148"/>
         <source>Images (*.jpg *.jpeg *.png *.webp)</source>
         <translation>图片 (*.jpg *.jpeg *.png *.webp)</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/actions.py" line="144"/>
+        <location filename="../../commandcenter/ui/actions.py" line="170"/>
         <source>This cannot be undone</source>
         <translation>此操作不可撤回</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/actions.py" line="145"/>
+        <location filename="../../commandcenter/ui/actions.py" line="171"/>
         <source>%1 for %2? This cannot be undone.</source>
         <translation>对 %2 执行“%1”？此操作不可撤回。</translation>
     </message>
@@ -503,13 +503,13 @@
     </message>
     <message>
         <location filename="../../commandcenter/ui/main_window.py" line="122"/>
-        <location filename="../../commandcenter/ui/main_window.py" line="183"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="185"/>
         <source>Search the board</source>
         <translation>搜索案件台</translation>
     </message>
     <message>
         <location filename="../../commandcenter/ui/main_window.py" line="126"/>
-        <location filename="../../commandcenter/ui/main_window.py" line="183"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="185"/>
         <source>Full screen (active window)</source>
         <translation>全屏（当前窗口）</translation>
     </message>
@@ -550,7 +550,7 @@
     </message>
     <message>
         <location filename="../../commandcenter/ui/main_window.py" line="147"/>
-        <location filename="../../commandcenter/ui/main_window.py" line="184"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="188"/>
         <source>Keyboard shortcuts</source>
         <translation>快捷键</translation>
     </message>
@@ -581,44 +581,49 @@
         <translation>布局名称最多 60 个字符，且不能含斜杠。</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="196"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="200"/>
         <source>Dispatch</source>
         <translation>派遣</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="209"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="213"/>
         <source>Demo history failed: %1</source>
         <translation>演示历史载入失败：%1</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="215"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="219"/>
         <source>Demo history loaded: 90 days of cases</source>
         <translation>演示历史已载入：90 天的案件</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="218"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="222"/>
         <source>Loading demo history… %1%</source>
         <translation>正在载入演示历史… %1%</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="229"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="233"/>
         <source>Live</source>
         <translation>实时</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="233"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="237"/>
         <source>Reconnecting — data as of %1</source>
         <translation>正在重连 — 数据截至 %1</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="240"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="244"/>
         <source>No events yet</source>
         <translation>尚无事件</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="243"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="247"/>
         <source>Last event %1 (#%2)</source>
         <translation>最新事件 %1（#%2）</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/main_window.py" line="250"/>
+        <source>%1 s ago</source>
+        <translation>%1 秒前</translation>
     </message>
 </context>
 <context>
@@ -672,47 +677,52 @@
         <translation>登录 — 指挥大厅</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/login.py" line="45"/>
+        <location filename="../../commandcenter/ui/login.py" line="46"/>
         <source>User</source>
         <translation>用户名</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/login.py" line="46"/>
+        <location filename="../../commandcenter/ui/login.py" line="47"/>
         <source>Password</source>
         <translation>密码</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/login.py" line="48"/>
+        <location filename="../../commandcenter/ui/login.py" line="49"/>
         <source>Sign in</source>
         <translation>登录</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/login.py" line="52"/>
+        <location filename="../../commandcenter/ui/login.py" line="53"/>
         <source>Grid Service Management Command Hall</source>
         <translation>网格化服务管理指挥大厅</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/login.py" line="70"/>
+        <location filename="../../commandcenter/ui/login.py" line="58"/>
+        <source>Demo district: the demo accounts and their passwords are listed by commandcenter demo accounts.</source>
+        <translation>演示区：演示账号及密码可用 commandcenter demo accounts 查看。</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/login.py" line="72"/>
         <source>Enter your user name and password.</source>
         <translation>请输入用户名和密码。</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/login.py" line="97"/>
+        <location filename="../../commandcenter/ui/login.py" line="99"/>
         <source>Wrong user name or password.</source>
         <translation>用户名或密码错误。</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/login.py" line="99"/>
+        <location filename="../../commandcenter/ui/login.py" line="101"/>
         <source>This account is disabled. Ask an administrator to enable it.</source>
         <translation>该账号已停用，请联系管理员启用。</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/login.py" line="101"/>
+        <location filename="../../commandcenter/ui/login.py" line="103"/>
         <source>This login has no console account. Ask an administrator to register it.</source>
         <translation>该登录名没有控制台账号，请联系管理员登记。</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/login.py" line="103"/>
+        <location filename="../../commandcenter/ui/login.py" line="105"/>
         <source>Cannot sign in: %1</source>
         <translation>无法登录：%1</translation>
     </message>
@@ -823,20 +833,68 @@
 <context>
     <name>NoteDialog</name>
     <message>
-        <location filename="../../commandcenter/ui/actions.py" line="70"/>
+        <location filename="../../commandcenter/ui/actions.py" line="96"/>
         <source>Reason (required):</source>
-        <extracomment>keyboard first: every action has a key (shown on its button and tooltip)</extracomment>
         <translation>原因（必填）：</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/actions.py" line="70"/>
+        <location filename="../../commandcenter/ui/actions.py" line="96"/>
         <source>Note (optional):</source>
         <translation>备注（可选）：</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/actions.py" line="76"/>
+        <location filename="../../commandcenter/ui/actions.py" line="102"/>
         <source>Satisfaction (1 = very dissatisfied, 5 = very satisfied):</source>
         <translation>满意度（1 = 很不满意，5 = 很满意）：</translation>
+    </message>
+</context>
+<context>
+    <name>Refusal</name>
+    <message>
+        <location filename="../../commandcenter/ui/actions.py" line="64"/>
+        <source>Database: %1</source>
+        <extracomment>keyboard first: every action has a key (shown on its button and tooltip)</extracomment>
+        <translation>数据库说明：%1</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/actions.py" line="69"/>
+        <source>The case&apos;s current state does not allow this action.</source>
+        <translation>案件当前状态不允许此操作。</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/actions.py" line="71"/>
+        <source>Someone else changed the case first: reload it and decide again.</source>
+        <translation>案件已被他人先行修改：请刷新后重新处理。</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/actions.py" line="73"/>
+        <source>Unknown case category, or the category has no time limit.</source>
+        <translation>案件类别不存在，或该类别未设置时限。</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/actions.py" line="75"/>
+        <source>The position lies outside the district or outside the chosen grid.</source>
+        <translation>位置不在本区或不在所选网格内。</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/actions.py" line="77"/>
+        <source>The photo was not accepted (empty, larger than 5 MiB, or not JPEG, PNG or WebP).</source>
+        <translation>照片未被接受（为空、超过 5 MiB，或不是 JPEG、PNG、WebP 格式）。</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/actions.py" line="79"/>
+        <source>The case does not exist or lies outside your area.</source>
+        <translation>案件不存在或不在您的管辖范围内。</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/actions.py" line="81"/>
+        <source>An entry was not accepted.</source>
+        <translation>有输入内容未被接受。</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/actions.py" line="83"/>
+        <source>Your account may not do this.</source>
+        <translation>您的账号无权执行此操作。</translation>
     </message>
 </context>
 <context>

@@ -27,7 +27,7 @@ def fill(pairs: dict[str, str]) -> int:
         return (f"<source>{m.group(1)}</source>{m.group(2)}"
                 f"<translation>{html.escape(pairs[source], quote=False)}</translation>")
 
-    text = re.sub(r"<source>([^<]*)</source>(\s*(?:<comment>[^<]*</comment>\s*)?)<translation type=\"unfinished\"></translation>",
+    text = re.sub(r"<source>([^<]*)</source>(\s*(?:<(?:extra)?comment>[^<]*</(?:extra)?comment>\s*)*)<translation type=\"unfinished\"></translation>",
                   one, text, flags=re.S)
     TS.write_text(text, encoding="utf-8")
     return done
