@@ -355,3 +355,17 @@ def test_map_labels_never_overlap(qtbot, hall, zoom: float) -> None:  # noqa: AN
     for i, a in enumerate(rects):
         for b in rects[i + 1:]:
             assert not a.intersects(b), (a, b)
+
+
+def test_text_typed_at_one_console_is_shown_as_text_at_another(qtbot, hall, conn) -> None:  # noqa: ANN001
+    from PySide6.QtCore import Qt
+
+    from commandcenter.store.commands import Workflow
+    _, lon, lat = grid_point(conn)
+    case_id = Workflow(conn).report("hotline", "010201", "<b>粗体</b><img src=x>", lon, lat,
+                                    description="<a href='http://x'>点我</a>")
+    qtbot.waitUntil(lambda: case_id in hall.session.live.rows, timeout=5000)
+    hall.session.selection.select_case(case_id)
+    qtbot.waitUntil(lambda: "<b>粗体</b>" in hall.detail.title.text(), timeout=5000)
+    assert hall.detail.title.textFormat() == Qt.TextFormat.PlainText
+    assert all(f.textFormat() == Qt.TextFormat.PlainText for f in hall.detail.fields.values())

@@ -103,7 +103,7 @@ class EmbeddedServer:
             ) from exc
         reaper.spawn(self.data_dir)
         self._require_passwords()
-        self._bound_the_log()
+        self._harden_cluster()
         self._ensure_database()
 
     def _require_passwords(self) -> None:
@@ -121,16 +121,27 @@ class EmbeddedServer:
         with psycopg.connect(self.admin_dsn(), autocommit=True) as conn:
             conn.execute("SELECT pg_reload_conf()")
 
-    def _bound_the_log(self) -> None:
-        """A refused statement is echoed into the server log whole: a console sending a 10 MB
-        literal would write 10 MB of log per call. The error itself is still logged (its
-        message quotes at most a short prefix of what was refused); its statement is not."""
+    def _harden_cluster(self) -> None:
+        """What the product's own cluster gives a console beyond its database, taken away
+        (db/README.md, threat model): the other databases (a LISTEN or a lock there was out
+        of the guard's sight, and `postgres` allowed temporary tables), unbounded temporary
+        files, and the echo of a refused statement's whole text into the log (a 10 MB literal
+        wrote 10 MB of log per call; the error itself is still logged)."""
         with psycopg.connect(self.admin_dsn(), autocommit=True) as conn:
-            if conn.execute("SHOW log_min_error_statement").fetchone()[0] != "panic":
-                conn.execute("ALTER SYSTEM SET log_min_error_statement = 'panic'")
+            conn.execute("REVOKE CONNECT, TEMPORARY ON DATABASE postgres FROM PUBLIC")
+            conn.execute("REVOKE CONNECT ON DATABASE template1 FROM PUBLIC")
+            wanted = {"log_min_error_statement": "panic", "temp_file_limit": "1GB"}
+            changed = False
+            for name, value in wanted.items():
+                if conn.execute(f"SHOW {name}").fetchone()[0] != value:
+                    conn.execute(f"ALTER SYSTEM SET {name} = '{value}'")
+                    changed = True
+            if changed:
                 conn.execute("SELECT pg_reload_conf()")
 
     def reachable(self) -> bool:
+        if self._server is None:          # released by stop(): nothing of ours to reach
+            return False
         try:
             with psycopg.connect(self.admin_dsn(), connect_timeout=3):
                 return True
@@ -161,6 +172,8 @@ class EmbeddedServer:
             down_since: float | None = None
             told = False
             while not stop.wait(interval):
+                if self._server is None:      # this process let go of the server: watch no more
+                    return
                 if self.reachable():
                     down_since, told = None, False
                     continue

@@ -29,6 +29,7 @@ from .board_model import countdown
 from .fmt import local
 from .i18n import named, pick
 from .live import LiveData
+from .plain import plain_label, plain_tooltip
 from .selection import Selection
 from .theme import DEADLINE_COLOURS, STATE_COLOURS, URGENCY_COLOURS
 from .worker import DbWorker
@@ -50,11 +51,11 @@ class CaseDetailView(QWidget):
         self.detail: queries.CaseDetail | None = None
         self.case_id: int | None = None
 
-        self.title = QLabel(self.tr("Select a case on the board or the map"))
+        self.title = plain_label(QLabel(self.tr("Select a case on the board or the map")))
         self.title.setProperty("role", "title")
         self.title.setWordWrap(True)
         self.badges = QLabel()
-        self.banner = QLabel()
+        self.banner = plain_label(QLabel())
         self.banner.setObjectName("detail-banner")
         self.banner.setWordWrap(True)
         self.banner.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -72,7 +73,7 @@ class CaseDetailView(QWidget):
                            ("reported", self.tr("Reported")), ("deadline", self.tr("Deadline")),
                            ("reporter", self.tr("Reporter")), ("counts", self.tr("Urged / escalated / rework")),
                            ("satisfaction", self.tr("Satisfaction")), ("description", self.tr("Description"))):
-            v = QLabel("—")
+            v = plain_label(QLabel("—"))
             v.setWordWrap(True)
             v.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             self.fields[key] = v
@@ -194,8 +195,8 @@ class CaseDetailView(QWidget):
         for i, a in enumerate(attachments[:6]):
             pix = QPixmap()
             pix.loadFromData(bytes(a["content"]))
-            lbl = QLabel()
-            lbl.setToolTip(f"{a['filename']} · {a['uploaded_by']} · {_fmt(a['uploaded_at'])}")
+            lbl = plain_label(QLabel())
+            lbl.setToolTip(plain_tooltip(f"{a['filename']} · {a['uploaded_by']} · {_fmt(a['uploaded_at'])}"))
             if not pix.isNull():
                 lbl.setPixmap(pix.scaled(96, 72, Qt.AspectRatioMode.KeepAspectRatio,
                                          Qt.TransformationMode.SmoothTransformation))
@@ -212,7 +213,7 @@ class CaseDetailView(QWidget):
             to = named(ref.states.get(e["to_state"]))
             item = QTreeWidgetItem([_fmt(e["at"]), e["actor_name"], pick(e["action_name"], e["action_name_en"]) or e["action"],
                                     f"{frm} → {to}" if frm else to, e["note"]])
-            item.setToolTip(4, e["note"])
+            item.setToolTip(4, plain_tooltip(e["note"]))
             items.append(item)
         self.timeline.addTopLevelItems(items)
         if items:

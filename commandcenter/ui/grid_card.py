@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QHeaderView, QLabel, QTreeWidget, QTreeWidgetItem,
 from ..store import queries
 from .i18n import named, pick
 from .live import LiveData
+from .plain import plain_label
 from .selection import Selection
 from .theme import STATE_COLOURS
 from .worker import DbWorker
@@ -25,9 +26,9 @@ class GridCardView(QWidget):
         self.worker = worker
         self.selection = selection
         self.grid_id: int | None = None
-        self.title = QLabel(self.tr("Click a grid on the map"))
+        self.title = plain_label(QLabel(self.tr("Click a grid on the map")))
         self.title.setProperty("role", "title")
-        self.facts = QLabel()
+        self.facts = plain_label(QLabel())
         self.facts.setWordWrap(True)
         self.staff = QTreeWidget()
         self.staff.setObjectName("grid-staff")

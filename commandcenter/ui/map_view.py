@@ -29,6 +29,7 @@ from ..domain.mapgeom import MapGeometry, cluster, nearest
 from ..store.queries import BoardRow
 from .i18n import named, pick
 from .live import LiveData
+from .plain import plain_label
 from .selection import Selection
 from .theme import (
     BG,
@@ -300,7 +301,7 @@ class MapView(QWidget):
         lay.addWidget(self.marker_box)
         lay.addWidget(self.legend)
         lay.addStretch(1)
-        self.hover_label = QLabel()
+        self.hover_label = plain_label(QLabel())
         self.hover_label.setObjectName("map-hover")
         self.hover_label.setWordWrap(True)
         self.hover_label.setProperty("role", "muted")

@@ -75,16 +75,23 @@ END $$;
 -- ---------------------------------------------------------------- the guard
 -- The event counter's row lock is held from a transaction's first event to its commit (dense
 -- ids; 0001_events.sql), and a login can SET away any timeout. So the server side ends a
--- console session (never a superuser's) that
---   * holds a lock another session has waited for longer than p_block_after,
---   * sits idle in an open transaction longer than p_idle_after, or
---   * keeps one transaction open longer than p_xact_after (it pins the NOTIFY queue and
---     vacuum's horizon).
+-- console session (never a superuser's), in any database of the cluster, that
+--   * holds a lock another session has waited for longer than p_block_after, and is not
+--     itself waiting (only the root of a queue is ended, never a waiter caught in it),
+--   * sits idle in an open transaction longer than p_idle_after,
+--   * keeps one transaction open longer than p_xact_after (it pins vacuum's horizon), or
+--   * has not read what the server sends it for p_unread_after (a LISTEN whose client does
+--     not read pins the cluster's NOTIFY queue; when that queue fills, every action fails).
 -- Each ending is written to cc.audit_log. Called every second by the embedded server's owner
 -- process (store/guard.py) or, for another server, by `commandcenter db guard`.
+CREATE TABLE cc.guard_turn (singleton boolean PRIMARY KEY DEFAULT true CHECK (singleton));
+INSERT INTO cc.guard_turn VALUES (true);
+COMMENT ON TABLE cc.guard_turn IS 'One guard at a time: its row is locked for a round. No console may read or lock it.';
+
 CREATE FUNCTION cc.guard(p_block_after interval DEFAULT '2 seconds',
                          p_idle_after interval DEFAULT '10 seconds',
-                         p_xact_after interval DEFAULT '5 minutes')
+                         p_xact_after interval DEFAULT '5 minutes',
+                         p_unread_after interval DEFAULT '10 seconds')
 RETURNS TABLE (ended_pid integer, ended_login name, why text)
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, cc, pg_temp AS $$
 DECLARE
@@ -94,15 +101,17 @@ BEGIN
         RAISE EXCEPTION 'only the guard service ends sessions (you are "%")', session_user
             USING ERRCODE = '42501', HINT = 'Run commandcenter db guard as a member of cc_guard.';
     END IF;
-    IF NOT pg_try_advisory_xact_lock(hashtext('cc.guard')) THEN
+    -- A row no console can lock (an advisory key could be taken by anyone, and was).
+    PERFORM 1 FROM cc.guard_turn FOR UPDATE SKIP LOCKED;
+    IF NOT FOUND THEN
         RETURN;                -- another guard is at work this very moment
     END IF;
     FOR r IN
         WITH console AS (
-            SELECT a.pid, a.usename, a.state, a.xact_start, a.state_change
+            SELECT a.pid, a.usename, a.datname, a.state, a.xact_start, a.state_change,
+                   a.wait_event, a.wait_event_type
               FROM pg_stat_activity a JOIN pg_roles ro ON ro.oid = a.usesysid
-             WHERE a.datname = current_database() AND a.backend_type = 'client backend'
-               AND a.pid <> pg_backend_pid() AND NOT ro.rolsuper
+             WHERE a.backend_type = 'client backend' AND a.pid <> pg_backend_pid() AND NOT ro.rolsuper
                AND pg_has_role(a.usesysid, 'cc_reader', 'MEMBER')
         ), waiting AS (
             SELECT l.pid, min(l.waitstart) AS since
@@ -114,6 +123,7 @@ BEGIN
               FROM waiting w CROSS JOIN LATERAL unnest(pg_blocking_pids(w.pid)) AS bp(pid)
               JOIN console c ON c.pid = bp.pid
              WHERE w.since < clock_timestamp() - p_block_after
+               AND c.pid NOT IN (SELECT pid FROM waiting)
             UNION ALL
             SELECT c.pid, c.usename, 2, format('idle in an open transaction since %s',
                                                to_char(c.state_change AT TIME ZONE cc.local_tz(), 'HH24:MI:SS'))
@@ -123,6 +133,12 @@ BEGIN
             SELECT c.pid, c.usename, 3, format('kept one transaction open since %s',
                                                to_char(c.xact_start AT TIME ZONE cc.local_tz(), 'HH24:MI:SS'))
               FROM console c WHERE c.xact_start < clock_timestamp() - p_xact_after
+            UNION ALL
+            SELECT c.pid, c.usename, 4, format('has not read from the server since %s',
+                                               to_char(c.state_change AT TIME ZONE cc.local_tz(), 'HH24:MI:SS'))
+              FROM console c
+             WHERE c.wait_event_type = 'Client' AND c.wait_event = 'ClientWrite'
+               AND c.state_change < clock_timestamp() - p_unread_after
         )
         SELECT DISTINCT ON (f.pid) f.pid, f.usename, f.why FROM found f ORDER BY f.pid, f.prio
     LOOP
@@ -136,8 +152,34 @@ BEGIN
         END IF;
     END LOOP;
 END $$;
-COMMENT ON FUNCTION cc.guard(interval, interval, interval) IS
-    'Ends console sessions that hold up others (a lock waited on > 2 s, idle in transaction > 10 s, a transaction > 5 min); audited.';
+COMMENT ON FUNCTION cc.guard(interval, interval, interval, interval) IS
+    'Ends console sessions that hold up others (a lock waited on > 2 s, idle in transaction > 10 s, a transaction > 5 min, unread output > 10 s); audited.';
+
+-- ---------------------------------------------------------------- sign-in audit (replaces 0003)
+-- A console's sign-in is recorded, or the sign-in fails: a login that starts read-only
+-- (PGOPTIONS=-c default_transaction_read_only=on) skipped the record before. Only the look-up
+-- is allowed to fail quietly, so a broken catalogue never locks the superuser out (it is not
+-- a console account).
+CREATE OR REPLACE FUNCTION cc._on_login() RETURNS event_trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, cc, pg_temp AS $$
+DECLARE
+    v_console boolean := false;
+BEGIN
+    BEGIN
+        v_console := EXISTS (SELECT 1 FROM cc.console_account WHERE login = session_user);
+    EXCEPTION WHEN OTHERS THEN
+        RETURN;
+    END;
+    IF v_console THEN
+        IF current_setting('transaction_read_only') = 'on' THEN
+            RAISE EXCEPTION 'console sign-ins are recorded; this session starts read-only, so it is refused'
+                USING ERRCODE = '42501', HINT = 'Sign in without default_transaction_read_only.';
+        END IF;
+        INSERT INTO cc.audit_log (action, subject, detail)
+        VALUES ('sign_in', session_user, jsonb_build_object('client', inet_client_addr(),
+                                                            'application', current_setting('application_name', true)));
+    END IF;
+END $$;
 
 -- ---------------------------------------------------------------- self-check
 -- What `commandcenter db check` reports: each protection this page depends on, whether it
@@ -201,9 +243,30 @@ BEGIN
     fix := format('ALTER ROLE <login> CONNECTION LIMIT %s for each one named.', cc.console_connection_limit());
     RETURN NEXT;
 
+    SELECT string_agg(d.datname, ', ') INTO v_bad
+      FROM pg_database d
+     WHERE d.datallowconn AND d.datname <> current_database()
+       AND has_database_privilege('cc_reader', d.datname, 'CONNECT');
+    check_name := 'console roles connect to this database only';
+    ok := v_bad IS NULL;
+    detail := coalesce('CONNECT allowed on: ' || v_bad, 'no other database admits them');
+    fix := 'REVOKE CONNECT ON DATABASE <name> FROM PUBLIC for each one named (the superuser keeps it).';
+    RETURN NEXT;
+
+    SELECT string_agg(a.login || ' (' || array_to_string(r.rolconfig, ', ') || ')', '; ') INTO v_bad
+      FROM cc.console_account a JOIN pg_roles r ON r.rolname = a.login
+     WHERE r.rolconfig IS NOT NULL
+       AND r.rolconfig <> ARRAY['idle_in_transaction_session_timeout=10s'];
+    check_name := 'no console login carries settings of its own';
+    ok := v_bad IS NULL;
+    detail := coalesce('set by ALTER ROLE … SET: ' || v_bad, 'only the product''s idle timeout');
+    fix := 'ALTER ROLE <login> RESET ALL; ALTER ROLE <login> SET idle_in_transaction_session_timeout = ''10s''.';
+    RETURN NEXT;
+
     check_name := 'a guard ends sessions that hold others up';
-    ok := EXISTS (SELECT 1 FROM pg_stat_activity
-                   WHERE datname = current_database() AND application_name = 'commandcenter-guard');
+    ok := EXISTS (SELECT 1 FROM pg_stat_activity a JOIN pg_roles ro ON ro.oid = a.usesysid
+                   WHERE a.datname = current_database() AND a.application_name = 'commandcenter-guard'
+                     AND (ro.rolsuper OR pg_has_role(a.usesysid, 'cc_guard', 'MEMBER')));
     detail := CASE WHEN ok THEN 'a guard is connected' ELSE 'no session named commandcenter-guard is connected' END;
     fix := 'Run `commandcenter db guard --dsn …` as a service, signed in as a member of cc_guard '
            '(the embedded server runs its own).';

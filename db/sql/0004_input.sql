@@ -14,8 +14,8 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
         CASE WHEN p_multiline THEN replace(p, E'\r\n', E'\n')
              ELSE regexp_replace(p, '[\t\n\r]+', ' ', 'g') END,
         CASE WHEN p_multiline
-             THEN '[\x01-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]'
-             ELSE '[\x01-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]' END,
+             THEN '[\x01-\x08\x0b-\x1f\x7f-\x9f\u00ad\u061c\u115f\u1160\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\u3164\ufeff\ufff9-\ufffb\U000e0000-\U000e007f]'
+             ELSE '[\x01-\x1f\x7f-\x9f\u00ad\u061c\u115f\u1160\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\u3164\ufeff\ufff9-\ufffb\U000e0000-\U000e007f]' END,
         '', 'g'))
 $$;
 COMMENT ON FUNCTION cc._clean_text(text, boolean) IS
@@ -25,7 +25,7 @@ COMMENT ON FUNCTION cc._clean_text(text, boolean) IS
 CREATE FUNCTION cc._quote(p text) RETURNS text
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
     SELECT CASE WHEN p IS NULL THEN 'NULL' ELSE
-        '"' || regexp_replace(left(p, 40), '[\x01-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]', '?', 'g')
+        '"' || regexp_replace(left(p, 40), '[\x01-\x1f\x7f-\x9f\u00ad\u061c\u115f\u1160\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\u3164\ufeff\ufff9-\ufffb\U000e0000-\U000e007f]', '?', 'g')
         || CASE WHEN length(p) > 40 THEN '…" (' || length(p) || ' characters)' ELSE '"' END
     END
 $$;
@@ -138,7 +138,7 @@ BEGIN
             HINT = 'Use the code of an item (third level) of the taxonomy, cc.category where level = 3.';
     END IF;
     v_title := cc._text_arg(p_title, 'the title', 200);
-    IF v_title IS NULL OR v_title = '' THEN
+    IF v_title IS NULL OR v_title !~ '[^[:space:]\u3000]' THEN
         RAISE EXCEPTION 'a case needs a title of 1 to 200 characters (got none)'
             USING ERRCODE = 'CC009', HINT = 'Say in a few words what is wrong and where.';
     END IF;
@@ -366,6 +366,19 @@ BEGIN
         RAISE EXCEPTION 'case % does not exist or is outside your area', p_case
             USING ERRCODE = 'CC008', HINT = 'Check the case number; a street sub-centre sees only its own street.';
     END IF;
+    IF NOT (SELECT is_open FROM cc.case_state WHERE code = c.state) THEN
+        RAISE EXCEPTION 'case % is finished (%); photos are added while it is open', c.code, c.state
+            USING ERRCODE = 'CC001', HINT = 'Attach photos before the case is closed.';
+    END IF;
+    IF (SELECT count(*) FROM cc.attachment WHERE case_id = c.id) >= 20 THEN
+        RAISE EXCEPTION 'case % has 20 photos already, the most one case keeps', c.code
+            USING ERRCODE = 'CC007', HINT = 'Choose the photos that show the problem best.';
+    END IF;
+    IF (SELECT count(*) FROM cc.attachment
+         WHERE uploaded_by = session_user AND uploaded_at > cc.clock() - interval '1 day') >= 300 THEN
+        RAISE EXCEPTION 'login "%" has added 300 photos in the last 24 hours, the most one account may', session_user
+            USING ERRCODE = 'CC007', HINT = 'Ask the administrator if a field day really needs more.';
+    END IF;
     v_name := cc._text_arg(p_filename, 'the file name', 200);
     IF v_name IS NULL OR v_name = '' THEN
         RAISE EXCEPTION 'a photo needs a file name of 1 to 200 characters'
@@ -549,4 +562,107 @@ BEGIN
       JOIN cc.department d ON d.id = u.department_id
      WHERE u.street_id = c.street_id OR u.street_id IS NULL
      ORDER BY 8 DESC, 1, 7, 3;
+END $$;
+
+
+-- ---------------------------------------------------------------- the ladder in every action (replaces 0001)
+-- A street console may only urge (and attach photos to) a case in the district loop; every
+-- other action there is the district centre's or its units'.
+CREATE FUNCTION cc._tier_allows(p_tier text, p_acct cc.console_account, p_action text) RETURNS boolean
+LANGUAGE sql STABLE AS $$
+    SELECT p_tier <> 'district' OR p_acct.street_id IS NULL OR p_action IN ('urge', 'attach')
+$$;
+
+CREATE OR REPLACE FUNCTION cc._begin(p_case bigint, p_version integer, p_action text,
+                          OUT c cc."case", OUT to_state text, OUT acct cc.console_account)
+LANGUAGE plpgsql AS $$
+DECLARE
+    act  cc.workflow_action;
+    last cc.case_event;
+BEGIN
+    acct := cc._account();
+    SELECT * INTO act FROM cc.workflow_action WHERE code = p_action;
+    SELECT * INTO c FROM cc."case" WHERE id = p_case FOR UPDATE;
+    IF NOT FOUND OR NOT cc.sees_street(c.street_id) THEN
+        RAISE EXCEPTION 'case % does not exist or is outside your area', p_case
+            USING ERRCODE = 'CC008', HINT = 'Check the case number; a street sub-centre sees only its own street.';
+    END IF;
+    IF NOT cc._has_capability(act.capability) THEN
+        RAISE EXCEPTION '"%" (%) needs the % role; login "%" does not have it',
+                        act.name, act.name_en, act.capability, session_user
+            USING ERRCODE = '42501', HINT = 'Ask a ' || act.capability || ' to do it, or ask the administrator for the role.';
+    END IF;
+    -- The tier ladder: a case in the district loop is the district centre's (and its units');
+    -- a street console may still urge it.
+    IF NOT cc._tier_allows(c.tier, acct, p_action) THEN
+        RAISE EXCEPTION 'case % is in the district loop; the district command centre handles it', c.code
+            USING ERRCODE = '42501', HINT = 'Urge it, or ask the district command centre.';
+    END IF;
+    IF act.capability = 'handler' AND NOT cc._has_capability('supervisor')
+       AND (acct.unit_id IS NOT NULL OR acct.person_id IS NOT NULL)
+       AND c.assignee_unit_id IS DISTINCT FROM acct.unit_id
+       AND c.assignee_person_id IS DISTINCT FROM acct.person_id THEN
+        RAISE EXCEPTION 'case % is not assigned to you', c.code
+            USING ERRCODE = '42501', HINT = 'Only the assigned unit or person, or a supervisor, may do this.';
+    END IF;
+    IF p_version IS DISTINCT FROM c.version THEN
+        SELECT * INTO last FROM cc.case_event WHERE case_id = c.id ORDER BY id DESC LIMIT 1;
+        RAISE EXCEPTION 'case % was changed by % at % (% → %); you had version %, it is now version %',
+                        c.code, last.actor, to_char(last.at AT TIME ZONE cc.local_tz(), 'YYYY-MM-DD HH24:MI:SS'),
+                        last.action, last.to_state, p_version, c.version
+            USING ERRCODE = 'CC002', HINT = 'Reload the case and decide again.';
+    END IF;
+    SELECT sa.to_state INTO to_state FROM cc.state_action sa
+     WHERE sa.from_state = c.state AND sa.action = p_action;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION '"%" (%) is not allowed for case % in state %', act.name, act.name_en, c.code,
+                        (SELECT name || ' / ' || name_en FROM cc.case_state WHERE code = c.state)
+            USING ERRCODE = 'CC001',
+                  HINT = 'Allowed now: ' || coalesce((SELECT string_agg(a.name_en, ', ' ORDER BY a.sort)
+                                                       FROM cc.state_action s JOIN cc.workflow_action a ON a.code = s.action
+                                                      WHERE s.from_state = c.state), 'nothing (the case is finished)');
+    END IF;
+END $$;
+
+CREATE OR REPLACE FUNCTION cc.allowed_actions(p_case bigint)
+RETURNS TABLE (action text, name text, name_en text, to_state text, irreversible boolean,
+               needs_note boolean, permitted boolean)
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, cc, pg_temp AS $$
+    SELECT a.code, a.name, a.name_en, sa.to_state, a.irreversible, a.needs_note,
+           cc._has_capability(a.capability) AND cc._tier_allows(c.tier, cc._account(), a.code)
+      FROM cc."case" c
+      JOIN cc.state_action sa ON sa.from_state = c.state
+      JOIN cc.workflow_action a ON a.code = sa.action
+     WHERE c.id = p_case AND cc.sees_street(c.street_id)
+     ORDER BY a.sort
+$$;
+
+-- ---------------------------------------------------------------- the clock (replaces 0001)
+CREATE OR REPLACE FUNCTION cc.clock() RETURNS timestamptz
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+    v text := current_setting('cc.clock', true);
+BEGIN
+    IF v IS NULL OR v = '' THEN
+        RETURN statement_timestamp();   -- not now(): a transaction held open cannot backdate an action
+    END IF;
+    IF NOT pg_has_role(session_user, 'cc_admin', 'MEMBER') THEN
+        RAISE EXCEPTION 'only administrators may set cc.clock'
+            USING ERRCODE = '42501', HINT = 'RESET cc.clock and try again.';
+    END IF;
+    RETURN v::timestamptz;
+END $$;
+
+-- ---------------------------------------------------------------- the doorbell (replaces 0001)
+-- The payload is the event id only: NOTIFY bypasses row-level security, and case, street and
+-- action told every listener what another street was doing. Consoles read the event table.
+CREATE OR REPLACE FUNCTION cc._event_notify() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM cc.case_event
+                    WHERE txid = NEW.txid AND street_id = NEW.street_id AND id < NEW.id) THEN
+        PERFORM pg_notify('cc_events',
+                          json_build_object('e', NEW.id)::text);
+    END IF;
+    RETURN NULL;
 END $$;

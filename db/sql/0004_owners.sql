@@ -66,6 +66,16 @@ CREATE POLICY exec_all ON cc.person FOR SELECT TO cc_exec USING (true);
 GRANT SELECT, INSERT ON cc.console_account TO cc_keeper;
 GRANT SELECT, INSERT ON cc.audit_log TO cc_keeper;
 GRANT SELECT ON cc.street TO cc_keeper;
+REVOKE ALL ON cc.guard_turn FROM cc_reader, cc_exec;
+GRANT SELECT, UPDATE ON cc.guard_turn TO cc_keeper;
+CREATE INDEX attachment_uploader_idx ON cc.attachment (uploaded_by, uploaded_at);
+
+-- ---------------------------------------------------------------- where staff live
+-- Names and phones of staff are published; where they live is not: positions for the map go
+-- to operators, handlers and supervisors of their own street (row-level security), not to the wall.
+REVOKE SELECT ON cc.person FROM cc_reader;
+GRANT SELECT (id, name, phone, employer, on_duty) ON cc.person TO cc_reader;
+GRANT SELECT (home_lon, home_lat) ON cc.person TO cc_operator, cc_handler;
 
 -- ---------------------------------------------------------------- staffing by street
 -- Who holds which post is a street's business, like its cases (published staff names stay in
@@ -96,11 +106,11 @@ COMMENT ON VIEW cc.grid_staffing IS 'Per grid of the caller''s area: how many of
 REVOKE EXECUTE ON ALL FUNCTIONS IN SCHEMA cc FROM PUBLIC;
 ALTER DEFAULT PRIVILEGES FOR ROLE cc_owner IN SCHEMA cc REVOKE EXECUTE ON FUNCTIONS FROM PUBLIC;
 GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA cc TO cc_exec;
-REVOKE EXECUTE ON FUNCTION cc.guard(interval, interval, interval), cc.security_check(),
+REVOKE EXECUTE ON FUNCTION cc.guard(interval, interval, interval, interval), cc.security_check(),
     cc.account_add(text, text, text, text, integer), cc.account_set_enabled(text, boolean), cc.accounts()
     FROM cc_exec;
 GRANT EXECUTE ON FUNCTION cc._quote(text), cc._clean_text(text, boolean), cc._text_arg(text, text, integer, boolean),
     cc.console_connection_limit(), cc.local_tz() TO cc_keeper;
 GRANT EXECUTE ON FUNCTION cc._clean_text(text, boolean), cc._quote(text), cc.console_connection_limit() TO cc_reader;
-GRANT EXECUTE ON FUNCTION cc.guard(interval, interval, interval) TO cc_guard;
+GRANT EXECUTE ON FUNCTION cc.guard(interval, interval, interval, interval) TO cc_guard;
 GRANT EXECUTE ON FUNCTION cc.security_check() TO cc_admin;

@@ -22,3 +22,9 @@ BEGIN
     -- database's grants: a copy must run this file again.)
     EXECUTE format('REVOKE TEMPORARY ON DATABASE %I FROM PUBLIC, cc_owner', current_database());
 END $$;
+
+-- Large objects are storage outside every table and its rules: a read-only console could
+-- write gigabytes and hand them to another login. Nothing here uses them.
+REVOKE EXECUTE ON FUNCTION lo_create(oid), lo_creat(integer), lo_from_bytea(oid, bytea), lowrite(integer, bytea),
+    lo_put(oid, bigint, bytea), lo_open(oid, integer), lo_get(oid), lo_get(oid, bigint, integer),
+    lo_truncate(integer, integer), lo_truncate64(integer, bigint), lo_unlink(oid) FROM PUBLIC;
