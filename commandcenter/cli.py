@@ -297,7 +297,7 @@ def _prepare(db, background_history: bool = False):  # noqa: ANN001, ANN202
     its history playing behind the open window (returned), for anything else to the end.
     Someone else's server: check its schema, never migrate it unasked."""
     from .demo.background import MARKER, BackgroundHistory, interrupted
-    from .demo.seed import prepare_demo
+    from .demo.seed import FIRST_START_CASES, FIRST_START_DAYS, prepare_demo
     from .store import migrate
 
     if db.embedded is None:
@@ -312,14 +312,14 @@ def _prepare(db, background_history: bool = False):  # noqa: ANN001, ANN202
     with db.connect() as conn:
         if conn.execute("SELECT count(*) FROM cc.district").fetchone()[0] != 0:
             return None
-        print("first start: building the 东城区 demo district…")
-        plan = prepare_demo(conn, DEFAULT_DISTRICT, progress=print)
+        print(f"first start: building the {DEFAULT_DISTRICT} demo district with {FIRST_START_DAYS} days of history…")
+        plan = prepare_demo(conn, DEFAULT_DISTRICT, cases=FIRST_START_CASES, days=FIRST_START_DAYS, progress=print)
         if not background_history:
             plan.play(conn, progress=print)
             return None
     history = BackgroundHistory(db.dsn, plan, marker)
     history.start()
-    print("the hall opens now; 90 days of demo history play behind it (about a minute and a half)")
+    print(f"the sign-in dialog opens now and shows the {FIRST_START_DAYS} days of demo history being built")
     return history
 
 

@@ -97,10 +97,10 @@ def _cli(*args: str, timeout: float = 600) -> subprocess.CompletedProcess:
 
 @pytest.mark.slow
 def test_full_dongcheng_from_an_empty_data_directory(tmp_path, x_env) -> None:  # noqa: ANN001
-    """The README's first command on an empty data directory, in a real X window: the hall
-    opens within seconds on the territory and the demo accounts (a screenshot shows it), the
-    90-day history plays behind it, and the demo it leaves is whole. (--ready-exit: leave once
-    the hall is usable and the history done.)"""
+    """The README's first command on an empty data directory, in a real X window: the sign-in
+    dialog shows the demo being built, the hall opens on a whole demo (a screenshot shows it),
+    and the demo it leaves is whole. (--ready-exit: sign in as the demo supervisor as soon as
+    the dialog allows, leave once the hall is usable.)"""
     import time
 
     from .x_support import grab
@@ -117,13 +117,13 @@ def test_full_dongcheng_from_an_empty_data_directory(tmp_path, x_env) -> None:  
             assert grab(env, tmp_path / "hall.png")[2] > 2      # a window is drawn on the X screen
             break
     assert proc.wait(timeout=600) == 0, proc.stderr.read() if proc.stderr else ""
-    assert usable is not None and usable < 60         # the hall did not wait for the history
+    assert usable is not None and usable < 60         # a whole demo within a minute even on a loaded CI machine
     assert not (tmp_path / "d" / "demo-history.pending").exists()
     status = _cli("--data-dir", str(tmp_path / "d"), "db", "status", "--json")
     assert status.returncode == 0, status.stderr
     s = json.loads(status.stdout.strip().splitlines()[-1])
     assert (s["streets"], s["communities"], s["grids"], s["grids_fully_staffed"]) == (17, 187, 589, 589)
-    assert s["cases"] >= 20000
+    assert s["cases"] >= 3000                        # the first start's two weeks (demo seed builds 90 days)
     assert all(n > 0 for n in s["cases_by_state"].values()), s["cases_by_state"]
     assert s["events"] == s["last_event_id"] > s["cases"]
     again = _cli("--data-dir", str(tmp_path / "d"), "demo", "seed")

@@ -131,3 +131,33 @@ def test_failed_sign_ins_are_recorded_by_the_server(db, pg_server) -> None:  # n
     seen = {(f.login, f.reason) for f in failed_sign_ins(pg_server.pgdata / "log")}
     assert ("dhs_operator", "wrong password") in seen
     assert ("no_such_login", "no such account") in seen or ("no_such_login", "wrong password") in seen
+
+
+def test_a_first_start_signs_in_only_once_the_demo_is_whole(qtbot, empty_db, tmp_path) -> None:  # noqa: ANN001
+    """The sign-in dialog shows the demo history being built and lets the operator in only when
+    it is complete, so the hall never opens on a half-played history."""
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    from commandcenter.demo.background import BackgroundHistory
+    from commandcenter.demo.seed import prepare_demo
+    from commandcenter.store import migrate
+
+    migrate.upgrade(empty_db)
+    with empty_db.connect() as conn:
+        plan = prepare_demo(conn, "东城区", cases=300, days=4, communities=20, grids=30)
+    history = BackgroundHistory(empty_db.dsn, plan, tmp_path / "demo-history.pending")
+    application("en")
+    acc = next(a for a in DEMO_ACCOUNTS if a.login == "dc_supervisor")
+    dialog = LoginDialog(empty_db.dsn, acc.login, acc.password, demo=True, history=history)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+    assert dialog.building.isVisible() and not ok.isEnabled()
+    history.start()
+    dialog.submit()                                   # pressed early: remembered, not lost
+    with qtbot.waitSignal(dialog.signed_in, timeout=120_000):
+        pass
+    assert history.done.is_set() and history.error is None
+    assert not (tmp_path / "demo-history.pending").exists()
+    with empty_db.connect() as conn:
+        assert conn.execute('SELECT count(*) FROM cc."case"').fetchone()[0] == 300

@@ -66,6 +66,14 @@ class DemoPlan:
                           len(self.scripts), self.player.actions, time.perf_counter() - self.started)
 
 
+#: The first start's history: two weeks at the full district's daily volume (22,000 cases in
+#: 90 days), played to the end before anyone signs in so that the hall never opens on a
+#: half-played history, within the 30 s the first start has on a 2-core machine (BENCHMARKS.md).
+#: `commandcenter demo seed` builds the whole 90 days.
+FIRST_START_DAYS = 14
+FIRST_START_CASES = 22000 * FIRST_START_DAYS // 90
+
+
 def prepare_demo(conn: psycopg.Connection, district: str = "东城区", seed: int = 1, cases: int = 22000,
                  days: int = 90, communities: int | None = None, grids: int | None = None,
                  until: datetime | None = None, progress: Callable[[str], None] | None = None) -> DemoPlan:

@@ -10,7 +10,7 @@ from datetime import datetime
 
 import psycopg
 
-from .errors import InvalidArgument, from_psycopg
+from .errors import InvalidArgument, run_one
 
 ROLES = ("operator", "supervisor", "wall", "admin")
 MIN_PASSWORD = 10
@@ -31,19 +31,6 @@ def scram_verifier(conn: psycopg.Connection, login: str, password: str) -> str:
     return conn.pgconn.encrypt_password(password.encode(), login.encode(), b"scram-sha-256").decode()
 
 
-def _call(conn: psycopg.Connection, sql: str, args: tuple) -> list[tuple]:
-    """One statement in its own transaction; a refusal becomes its typed error."""
-    try:
-        cur = conn.execute(sql, args)
-        rows = cur.fetchall() if cur.description else []
-        conn.commit()
-        return rows
-    except psycopg.Error as exc:
-        conn.rollback()
-        refused = from_psycopg(exc)
-        if refused is not None:
-            raise refused from exc
-        raise
 
 
 def street_id(conn: psycopg.Connection, name: str | None) -> int | None:
@@ -65,13 +52,13 @@ def add(conn: psycopg.Connection, login: str, password: str, display_name: str, 
     if role not in ROLES:
         raise InvalidArgument("CC009", f"unknown role {role!r}", f"Use one of {', '.join(ROLES)}.")
     sid = street_id(conn, street)
-    _call(conn, "SELECT cc.account_add(%s, %s, %s, %s, %s)",
+    run_one(conn, "SELECT cc.account_add(%s, %s, %s, %s, %s)",
           (login, scram_verifier(conn, login, password), display_name, role, sid))
 
 
 def set_enabled(conn: psycopg.Connection, login: str, enabled: bool) -> None:
-    _call(conn, "SELECT cc.account_set_enabled(%s, %s)", (login, enabled))
+    run_one(conn, "SELECT cc.account_set_enabled(%s, %s)", (login, enabled))
 
 
 def listing(conn: psycopg.Connection) -> list[Account]:
-    return [Account(*r) for r in _call(conn, "SELECT * FROM cc.accounts()", ())]
+    return [Account(*r) for r in run_one(conn, "SELECT * FROM cc.accounts()", ())]

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import psycopg
 
-from .errors import from_psycopg
+from .errors import run_one
 
 GUARD_CHECK = "a guard ends sessions that hold others up"
 
@@ -21,13 +21,4 @@ class Check:
 
 
 def security_checks(conn: psycopg.Connection) -> list[Check]:
-    try:
-        rows = conn.execute("SELECT * FROM cc.security_check()").fetchall()
-        conn.commit()
-    except psycopg.Error as exc:
-        conn.rollback()
-        refused = from_psycopg(exc)
-        if refused is not None:
-            raise refused from exc
-        raise
-    return [Check(*row) for row in rows]
+    return [Check(*row) for row in run_one(conn, "SELECT * FROM cc.security_check()")]

@@ -82,3 +82,19 @@ def from_psycopg(exc: psycopg.Error) -> ActionRefused | None:
     if cls is None:
         return None
     return cls(diag.sqlstate or "", diag.message_primary or str(exc), diag.message_hint)
+
+
+def run_one(conn: psycopg.Connection, sql: str, args: tuple = ()) -> list[tuple]:
+    """One statement in its own transaction: its rows; a refusal rolls back and becomes its
+    typed error (any other database error is raised as it is)."""
+    try:
+        cur = conn.execute(sql, args)
+        rows = cur.fetchall() if cur.description else []
+        conn.commit()
+        return rows
+    except psycopg.Error as exc:
+        conn.rollback()
+        refused = from_psycopg(exc)
+        if refused is not None:
+            raise refused from exc
+        raise

@@ -97,8 +97,6 @@ def run_hall(dsn: str, lang: str | None, ready_exit: bool = False, sign_in: Sign
         else:
             w.show()
         app.setQuitOnLastWindowClosed(True)
-        if history is not None:
-            w.follow_history(history)
         if ready_exit:       # `bench startup`: say when the board is on screen, then leave
             said: list[bool] = []
 
@@ -124,7 +122,7 @@ def run_hall(dsn: str, lang: str | None, ready_exit: bool = False, sign_in: Sign
         open_session(dsn, ready, failed)
     else:
         from .login import LoginDialog
-        dialog = LoginDialog(dsn, sign_in.user, sign_in.password, sign_in.demo)
+        dialog = LoginDialog(dsn, sign_in.user, sign_in.password, sign_in.demo, history)
         holder["login"] = dialog
         dialog.signed_in.connect(lambda operator_dsn: open_session(operator_dsn, ready, failed))
         dialog.rejected.connect(lambda: app.exit(0))

@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QScrollArea,
     QTableView,
     QToolButton,
     QVBoxLayout,
@@ -22,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from ..domain.board import COLUMNS, BoardFilter
 from .board_model import CASE_ID_ROLE, BoardModel
+from .flow_layout import FlowLayout
 from .i18n import named
 from .selection import Selection
 from .theme import STATE_COLOURS
@@ -77,7 +77,8 @@ class BoardView(QWidget):
 
         bar = QHBoxLayout()
         for w in (self.state_box, self.street_box, self.category_box, self.urgency_box, self.overdue_box):
-            w.setMinimumContentsLength(6) if isinstance(w, QComboBox) else None
+            if isinstance(w, QComboBox):     # "All categories" whole in English, as 全部类别 in Chinese
+                w.setMinimumContentsLength(max(6, len(w.itemText(0)) + 1))
             bar.addWidget(w)
         self.search.setMinimumWidth(140)
         bar.addWidget(self.search, 1)
@@ -90,8 +91,7 @@ class BoardView(QWidget):
         bar.addWidget(self.sound_btn)
         bar.addWidget(self.dispatch_btn)
 
-        self.chips = QHBoxLayout()
-        self.chips.setSpacing(4)
+        self.chips = FlowLayout(spacing=4)
         self._chip: dict[str, QToolButton] = {}
         for code, n in ref.states.items():
             b = QToolButton()
@@ -104,7 +104,6 @@ class BoardView(QWidget):
             self.chips.addWidget(b)
         self.total = QLabel()
         self.total.setProperty("role", "muted")
-        self.chips.addStretch(1)
         self.chips.addWidget(self.total)
 
         self.table = QTableView()
@@ -133,16 +132,9 @@ class BoardView(QWidget):
         lay.setContentsMargins(4, 4, 4, 4)
         lay.addLayout(bar)
         chips = QWidget()
-        chips.setLayout(self.chips)
-        self.chips.setContentsMargins(0, 0, 0, 0)
-        scroll = QScrollArea()
-        scroll.setWidget(chips)
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        scroll.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
-        scroll.setFixedHeight(34)
-        lay.addWidget(scroll)
+        chips.setObjectName("board-chips")
+        chips.setLayout(self.chips)          # wraps onto a second line rather than cutting a chip
+        lay.addWidget(chips)
         lay.addWidget(self.table, 1)
 
         for box in (self.state_box, self.street_box, self.category_box, self.urgency_box):

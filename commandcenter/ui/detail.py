@@ -26,6 +26,7 @@ from ..domain.board import deadline_level, now_utc
 from ..store import queries
 from .actions import SHORTCUTS, ActionRunner, Outcome
 from .board_model import countdown
+from .flow_layout import FlowLayout
 from .fmt import local
 from .i18n import named, pick
 from .live import LiveData
@@ -60,8 +61,7 @@ class CaseDetailView(QWidget):
         self.banner.setWordWrap(True)
         self.banner.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.banner.hide()
-        self.actions_box = QHBoxLayout()
-        self.actions_box.setSpacing(4)
+        self.actions_box = FlowLayout(spacing=4)     # buttons wrap on a narrow dock, never cut
         self.action_buttons: dict[str, QPushButton] = {}
 
         self.form = QFormLayout()
@@ -221,7 +221,8 @@ class CaseDetailView(QWidget):
 
     def _show_actions(self, actions: list[dict[str, Any]]) -> None:
         while self.actions_box.count():
-            w = self.actions_box.takeAt(0).widget()
+            item = self.actions_box.takeAt(0)
+            w = item.widget() if item is not None else None
             if w is not None:
                 w.deleteLater()
         self.action_buttons.clear()
@@ -242,7 +243,6 @@ class CaseDetailView(QWidget):
             b.clicked.connect(lambda _=False, act=dict(a, label=label): self.trigger(act))
             self.action_buttons[a["action"]] = b
             self.actions_box.addWidget(b)
-        self.actions_box.addStretch(1)
 
     def set_online(self, online: bool) -> None:
         """While the link is down the detail stays readable and the actions wait: an action

@@ -4,9 +4,12 @@ closure rate of the last 30 days, and a per-street ranking chart. Refreshed afte
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from ..store import queries
@@ -99,10 +102,29 @@ class RankingChart(pg.PlotWidget):
         x = np.arange(len(ranked))
         self.open_bars.setOpts(x=x, height=[s["open"] for s in ranked])
         self.bars.setOpts(x=x, height=[s["overdue"] for s in ranked])
-        ticks = [(i, short_street(pick(s["name"], s["name_en"]))) for i, s in enumerate(ranked)]
-        self.getAxis("bottom").setTicks([ticks])
+        self._labels = [short_street(pick(s["name"], s["name_en"])) for s in ranked]
+        self._place_labels()
         self.setXRange(-0.6, max(len(ranked), 1) - 0.4, padding=0)
         self.setYRange(0, max([s["open"] for s in ranked] + [1]) * 1.1, padding=0)
+
+    def _place_labels(self) -> None:
+        """Every street's name where there is room; every second or third where names would
+        run into each other (narrow screens, English names) — the highest ranked always shown."""
+        labels = getattr(self, "_labels", None)
+        if labels is None:            # not drawn yet (Qt resizes the widget while building it)
+            return
+        if not labels:
+            self.getAxis("bottom").setTicks([[]])
+            return
+        metrics = QFontMetrics(self.getAxis("bottom").style.get("tickFont") or self.font())
+        widest = max(metrics.horizontalAdvance(t) for t in labels) + 6
+        per_bar = max(self.getPlotItem().vb.width(), 1) / len(labels)
+        step = max(1, math.ceil(widest / per_bar))
+        self.getAxis("bottom").setTicks([[(i, t) for i, t in enumerate(labels) if i % step == 0]])
+
+    def resizeEvent(self, event) -> None:  # noqa: ANN001, N802
+        super().resizeEvent(event)
+        self._place_labels()
 
 
 class KpiStrip(QWidget):

@@ -7,8 +7,17 @@ import threading
 
 import psycopg
 from psycopg.conninfo import make_conninfo
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QVBoxLayout,
+    QWidget,
+)
 
 
 def try_sign_in(base_dsn: str, user: str, password: str) -> str:
@@ -24,7 +33,7 @@ class LoginDialog(QDialog):
     _done = Signal(object, object)   # dsn, error (from the checking thread)
 
     def __init__(self, base_dsn: str, user: str = "", password: str = "", demo: bool = False,
-                 parent: QWidget | None = None) -> None:
+                 history=None, parent: QWidget | None = None) -> None:  # noqa: ANN001 - BackgroundHistory
         super().__init__(parent)
         self.setObjectName("login")
         self.setWindowTitle(self.tr("Sign in — command hall"))
@@ -62,11 +71,47 @@ class LoginDialog(QDialog):
             n.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             lay.addWidget(n)
         lay.addWidget(self.error)
+        # A first start builds the demo before anyone signs in, so the hall never opens on a
+        # half-played history (cases weeks old would show as overdue until their later steps).
+        self.history = history
+        self._submit_when_built = False
+        self.building = QProgressBar()
+        self.building.setObjectName("login-building")
+        self.building.setRange(0, 100)
+        self.building.setVisible(history is not None)
+        lay.addWidget(self.building)
         lay.addWidget(self.buttons)
         self._done.connect(self._finished)
+        if history is not None:
+            self._build_timer = QTimer(self)
+            self._build_timer.timeout.connect(self._on_building_tick)
+            self._build_timer.start(200)
+            self._on_building_tick()
         (self.password if user else self.user).setFocus()
 
+    def _on_building_tick(self) -> None:
+        h = self.history
+        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        if h.error is not None:
+            self._build_timer.stop()
+            self.building.hide()
+            self._show(self.tr("Building the demo district failed: %1").replace("%1", str(h.error)))
+            ok.setEnabled(False)
+        elif h.done.is_set():
+            self._build_timer.stop()
+            self.building.hide()
+            ok.setEnabled(True)
+            if self._submit_when_built:
+                self.submit()
+        else:
+            self.building.setValue(int(h.fraction * 100))
+            self.building.setFormat(self.tr("Building the demo district: %p%"))
+            ok.setEnabled(False)
+
     def submit(self) -> None:
+        if self.history is not None and not self.history.done.is_set():
+            self._submit_when_built = True          # signs in as soon as the demo is whole
+            return
         user, password = self.user.text().strip(), self.password.text()
         if not user or not password:
             self._show(self.tr("Enter your user name and password."))

@@ -201,33 +201,6 @@ class HallWindow(QMainWindow):
         action = {"action": "dispatch", "label": self.tr("Dispatch"), "irreversible": False, "needs_note": False}
         self.runner.start(action, [{"id": r.id, "code": r.code, "version": r.version} for r in rows])
 
-    def follow_history(self, history) -> None:  # noqa: ANN001 - demo.background.BackgroundHistory
-        """First start: say how far the demo history has played behind the window."""
-        label = QLabel()
-        label.setObjectName("history-progress")
-        label.setStyleSheet("color: #facc15; font-weight: bold;")
-        self.statusBar().addPermanentWidget(label)
-        timer = QTimer(self)
-
-        def tick() -> None:
-            if history.error is not None:
-                label.setText(self.tr("Demo history failed: %1").replace("%1", str(history.error)))
-                timer.stop()
-            elif history.done.is_set():
-                label.setText("")
-                label.hide()
-                self.setWindowTitle(self.base_title)
-                self.statusBar().showMessage(self.tr("Demo history loaded: 90 days of cases"), 15000)
-                timer.stop()
-            else:
-                text = self.tr("Loading demo history… %1%").replace("%1", str(int(history.fraction * 100)))
-                label.setText(text)
-                self.setWindowTitle(f"{self.base_title} — {text}")
-
-        timer.timeout.connect(tick)
-        timer.start(500)
-        tick()
-
     # ------------------------------------------------------------ link state
     def _link_changed(self, state: FeedState) -> None:
         if state.live:

@@ -1,5 +1,7 @@
 -- Work calendar: every deadline goes through cc.add_time, so holidays, weekends and make-up
 -- working days count the same way for every client.
+-- Replaced since: clock (the statement's time since 0004), add_time — in 0004_input.sql / 0004_guard.sql (the rule in force is the
+-- newest definition; this file is the history a migration replays).
 SET LOCAL ROLE cc_owner;
 
 CREATE FUNCTION cc.local_tz() RETURNS text

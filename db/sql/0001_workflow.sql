@@ -3,6 +3,8 @@
 -- capability, the expected version, and that the current state allows the action
 -- (cc.state_action). A refusal raises a specific SQLSTATE (db/README.md) and changes nothing.
 -- All are SECURITY DEFINER with a pinned search_path and authorise against session_user.
+-- Replaced since: _begin, _require_note, _clean_note, report, file, _assign, verify, evaluate, add_attachment, allowed_actions — in 0004_input.sql / 0004_guard.sql (the rule in force is the
+-- newest definition; this file is the history a migration replays).
 SET LOCAL ROLE cc_owner;
 
 -- ---------------------------------------------------------------- who is calling

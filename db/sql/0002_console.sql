@@ -2,6 +2,8 @@
 -- units, each with its current open load, the recommended ones marked (the grid role or the
 -- routed unit the category calls for), and the handling deadline the category's time limit
 -- gives if the case were dispatched now. The rule lives here so every client offers the same.
+-- Replaced since: dispatch_options — in 0004_input.sql / 0004_guard.sql (the rule in force is the
+-- newest definition; this file is the history a migration replays).
 SET LOCAL ROLE cc_owner;
 
 CREATE FUNCTION cc.dispatch_options(p_case bigint)

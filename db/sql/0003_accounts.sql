@@ -2,6 +2,8 @@
 -- may see which people, and residents' private data only for those who need it.
 -- Runs as the migrating superuser (event triggers and role administration need it); the
 -- objects still belong to cc_owner.
+-- Replaced since: account_add, account_set_enabled, _on_login — in 0004_input.sql / 0004_guard.sql (the rule in force is the
+-- newest definition; this file is the history a migration replays).
 
 -- ---------------------------------------------------------------- audit trail
 SET LOCAL ROLE cc_owner;

@@ -156,133 +156,133 @@
 <context>
     <name>CaseDetailView</name>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="53"/>
+        <location filename="../../commandcenter/ui/detail.py" line="54"/>
         <source>Select a case on the board or the map</source>
         <translation>请在案件台或地图上选择案件</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="69"/>
+        <location filename="../../commandcenter/ui/detail.py" line="70"/>
         <source>Category</source>
         <translation>类别</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="69"/>
+        <location filename="../../commandcenter/ui/detail.py" line="70"/>
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="70"/>
+        <location filename="../../commandcenter/ui/detail.py" line="71"/>
         <source>Location</source>
         <translation>位置</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="70"/>
+        <location filename="../../commandcenter/ui/detail.py" line="71"/>
         <source>Address</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="71"/>
+        <location filename="../../commandcenter/ui/detail.py" line="72"/>
         <source>Tier</source>
         <translation>层级</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="71"/>
+        <location filename="../../commandcenter/ui/detail.py" line="72"/>
         <source>Assignee</source>
         <translation>承办</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="72"/>
+        <location filename="../../commandcenter/ui/detail.py" line="73"/>
         <source>Reported</source>
         <translation>上报时间</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="72"/>
+        <location filename="../../commandcenter/ui/detail.py" line="73"/>
         <source>Deadline</source>
         <translation>时限</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="73"/>
+        <location filename="../../commandcenter/ui/detail.py" line="74"/>
         <source>Reporter</source>
         <translation>上报人</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="73"/>
+        <location filename="../../commandcenter/ui/detail.py" line="74"/>
         <source>Urged / escalated / rework</source>
         <translation>催办 / 升级 / 返工</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="74"/>
+        <location filename="../../commandcenter/ui/detail.py" line="75"/>
         <source>Satisfaction</source>
         <translation>满意度</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="74"/>
+        <location filename="../../commandcenter/ui/detail.py" line="75"/>
         <source>Description</source>
         <translation>描述</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="81"/>
-        <location filename="../../commandcenter/ui/detail.py" line="193"/>
+        <location filename="../../commandcenter/ui/detail.py" line="82"/>
+        <location filename="../../commandcenter/ui/detail.py" line="194"/>
         <source>No photos</source>
         <translation>无照片</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="88"/>
+        <location filename="../../commandcenter/ui/detail.py" line="89"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="88"/>
+        <location filename="../../commandcenter/ui/detail.py" line="89"/>
         <source>Who</source>
         <translation>操作人</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="88"/>
+        <location filename="../../commandcenter/ui/detail.py" line="89"/>
         <source>Action</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="88"/>
+        <location filename="../../commandcenter/ui/detail.py" line="89"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="89"/>
+        <location filename="../../commandcenter/ui/detail.py" line="90"/>
         <source>Note</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="148"/>
+        <location filename="../../commandcenter/ui/detail.py" line="149"/>
         <source>This case is not visible to you</source>
         <translation>您无权查看此案件</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="193"/>
+        <location filename="../../commandcenter/ui/detail.py" line="194"/>
         <source>Photos:</source>
         <translation>照片：</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="240"/>
+        <location filename="../../commandcenter/ui/detail.py" line="241"/>
         <source>Your role may not do this</source>
         <translation>您的角色无此权限</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="253"/>
+        <location filename="../../commandcenter/ui/detail.py" line="254"/>
         <source>No connection to the database: actions resume when it is back</source>
         <translation>与数据库的连接已断开：恢复后即可操作</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="279"/>
+        <location filename="../../commandcenter/ui/detail.py" line="280"/>
         <source>Refused by the database:</source>
         <translation>数据库拒绝：</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="280"/>
+        <location filename="../../commandcenter/ui/detail.py" line="281"/>
         <source>%1 done, %2 refused:</source>
         <translation>已完成 %1 件，被拒绝 %2 件：</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="283"/>
+        <location filename="../../commandcenter/ui/detail.py" line="284"/>
         <source>Done: %1</source>
         <translation>已完成：%1</translation>
     </message>
@@ -364,72 +364,72 @@
 <context>
     <name>GridCardView</name>
     <message>
-        <location filename="../../commandcenter/ui/grid_card.py" line="28"/>
+        <location filename="../../commandcenter/ui/grid_card.py" line="29"/>
         <source>Click a grid on the map</source>
         <translation>在地图上点击网格</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/grid_card.py" line="34"/>
+        <location filename="../../commandcenter/ui/grid_card.py" line="35"/>
         <source>Role</source>
         <translation>岗位</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/grid_card.py" line="34"/>
+        <location filename="../../commandcenter/ui/grid_card.py" line="35"/>
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/grid_card.py" line="34"/>
+        <location filename="../../commandcenter/ui/grid_card.py" line="35"/>
         <source>Phone</source>
         <translation>电话</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/grid_card.py" line="34"/>
+        <location filename="../../commandcenter/ui/grid_card.py" line="35"/>
         <source>Employer</source>
         <translation>所属单位</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/grid_card.py" line="40"/>
+        <location filename="../../commandcenter/ui/grid_card.py" line="41"/>
         <source>Code</source>
         <translation>编号</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/grid_card.py" line="40"/>
+        <location filename="../../commandcenter/ui/grid_card.py" line="41"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/grid_card.py" line="40"/>
+        <location filename="../../commandcenter/ui/grid_card.py" line="41"/>
         <source>Title</source>
         <translation>标题</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/grid_card.py" line="49"/>
+        <location filename="../../commandcenter/ui/grid_card.py" line="50"/>
         <source>Open cases</source>
         <translation>在办案件</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/grid_card.py" line="72"/>
+        <location filename="../../commandcenter/ui/grid_card.py" line="73"/>
         <source>Population %1 · households %2 · buildings %3 · area %4 km²</source>
         <translation>人口 %1 · 户数 %2 · 楼栋 %3 · 面积 %4 平方公里</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/grid_card.py" line="77"/>
+        <location filename="../../commandcenter/ui/grid_card.py" line="78"/>
         <source>Another street&apos;s grid: its staff are not shown to your sub-centre</source>
         <translation>其他街道的网格：其人员信息不向本分中心显示</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/grid_card.py" line="83"/>
+        <location filename="../../commandcenter/ui/grid_card.py" line="84"/>
         <source>VACANT</source>
         <translation>空缺</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/grid_card.py" line="86"/>
+        <location filename="../../commandcenter/ui/grid_card.py" line="87"/>
         <source> (off duty)</source>
         <translation>（休）</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/grid_card.py" line="99"/>
+        <location filename="../../commandcenter/ui/grid_card.py" line="100"/>
         <source>Open cases: %1</source>
         <translation>在办案件：%1</translation>
     </message>
@@ -487,141 +487,127 @@
         <translation>新紧急案件：%1 %2</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="112"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="113"/>
         <source>&amp;File</source>
+        <extracomment>nothing saved for this workstation yet: the hall takes the whole screen it opens on</extracomment>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="113"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="114"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="118"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="119"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="122"/>
-        <location filename="../../commandcenter/ui/main_window.py" line="185"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="123"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="186"/>
         <source>Search the board</source>
         <translation>搜索案件台</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="126"/>
-        <location filename="../../commandcenter/ui/main_window.py" line="185"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="127"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="186"/>
         <source>Full screen (active window)</source>
         <translation>全屏（当前窗口）</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="130"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="131"/>
         <source>Move to screen</source>
         <translation>移到屏幕</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="134"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="135"/>
         <source>&amp;Layouts</source>
         <translation>布局(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="135"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="136"/>
         <source>Save layout as…</source>
         <translation>布局另存为…</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="138"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="139"/>
         <source>Restore layout</source>
         <translation>恢复布局</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="140"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="141"/>
         <source>Delete layout</source>
         <translation>删除布局</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="142"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="143"/>
         <source>Default layout</source>
         <translation>默认布局</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="146"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="147"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="147"/>
-        <location filename="../../commandcenter/ui/main_window.py" line="188"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="148"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="189"/>
         <source>Keyboard shortcuts</source>
         <translation>快捷键</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="155"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="156"/>
         <source>Main window</source>
         <translation>主窗口</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="160"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="161"/>
         <source>Screen %1 (%2×%3)</source>
         <translation>屏幕 %1（%2×%3）</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="172"/>
-        <location filename="../../commandcenter/ui/main_window.py" line="176"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="173"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="177"/>
         <source>Save layout</source>
         <translation>保存布局</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="172"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="173"/>
         <source>Name of this layout:</source>
         <translation>布局名称：</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="177"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="178"/>
         <source>A layout name has at most 60 characters and no slashes.</source>
         <translation>布局名称最多 60 个字符，且不能含斜杠。</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="200"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="201"/>
         <source>Dispatch</source>
         <translation>派遣</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="213"/>
-        <source>Demo history failed: %1</source>
-        <translation>演示历史载入失败：%1</translation>
-    </message>
-    <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="219"/>
-        <source>Demo history loaded: 90 days of cases</source>
-        <translation>演示历史已载入：90 天的案件</translation>
-    </message>
-    <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="222"/>
-        <source>Loading demo history… %1%</source>
-        <translation>正在载入演示历史… %1%</translation>
-    </message>
-    <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="233"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="207"/>
         <source>Live</source>
         <translation>实时</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="237"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="211"/>
         <source>Reconnecting — data as of %1</source>
         <translation>正在重连 — 数据截至 %1</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="244"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="218"/>
         <source>No events yet</source>
         <translation>尚无事件</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="247"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="221"/>
         <source>Last event %1 (#%2)</source>
         <translation>最新事件 %1（#%2）</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="250"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="224"/>
         <source>%1 s ago</source>
         <translation>%1 秒前</translation>
     </message>
@@ -672,57 +658,67 @@
 <context>
     <name>LoginDialog</name>
     <message>
-        <location filename="../../commandcenter/ui/login.py" line="30"/>
+        <location filename="../../commandcenter/ui/login.py" line="39"/>
         <source>Sign in — command hall</source>
         <translation>登录 — 指挥大厅</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/login.py" line="46"/>
+        <location filename="../../commandcenter/ui/login.py" line="55"/>
         <source>User</source>
         <translation>用户名</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/login.py" line="47"/>
+        <location filename="../../commandcenter/ui/login.py" line="56"/>
         <source>Password</source>
         <translation>密码</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/login.py" line="49"/>
+        <location filename="../../commandcenter/ui/login.py" line="58"/>
         <source>Sign in</source>
         <translation>登录</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/login.py" line="53"/>
+        <location filename="../../commandcenter/ui/login.py" line="62"/>
         <source>Grid Service Management Command Hall</source>
         <translation>网格化服务管理指挥大厅</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/login.py" line="58"/>
+        <location filename="../../commandcenter/ui/login.py" line="67"/>
         <source>Demo district: the demo accounts and their passwords are listed by commandcenter demo accounts.</source>
         <translation>演示区：演示账号及密码可用 commandcenter demo accounts 查看。</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/login.py" line="72"/>
+        <location filename="../../commandcenter/ui/login.py" line="98"/>
+        <source>Building the demo district failed: %1</source>
+        <translation>生成演示区失败：%1</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/login.py" line="108"/>
+        <source>Building the demo district: %p%</source>
+        <translation>正在生成演示区：%p%</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/login.py" line="117"/>
         <source>Enter your user name and password.</source>
         <translation>请输入用户名和密码。</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/login.py" line="99"/>
+        <location filename="../../commandcenter/ui/login.py" line="144"/>
         <source>Wrong user name or password.</source>
         <translation>用户名或密码错误。</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/login.py" line="101"/>
+        <location filename="../../commandcenter/ui/login.py" line="146"/>
         <source>This account is disabled. Ask an administrator to enable it.</source>
         <translation>该账号已停用，请联系管理员启用。</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/login.py" line="103"/>
+        <location filename="../../commandcenter/ui/login.py" line="148"/>
         <source>This login has no console account. Ask an administrator to register it.</source>
         <translation>该登录名没有控制台账号，请联系管理员登记。</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/login.py" line="105"/>
+        <location filename="../../commandcenter/ui/login.py" line="150"/>
         <source>Cannot sign in: %1</source>
         <translation>无法登录：%1</translation>
     </message>
@@ -730,102 +726,102 @@
 <context>
     <name>MapView</name>
     <message>
-        <location filename="../../commandcenter/ui/map_view.py" line="267"/>
+        <location filename="../../commandcenter/ui/map_view.py" line="269"/>
         <source>Layers</source>
         <translation>图层</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_view.py" line="271"/>
+        <location filename="../../commandcenter/ui/map_view.py" line="273"/>
         <source>District outline</source>
         <translation>区界</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_view.py" line="272"/>
+        <location filename="../../commandcenter/ui/map_view.py" line="274"/>
         <source>Street outlines</source>
         <translation>街道边界</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_view.py" line="273"/>
+        <location filename="../../commandcenter/ui/map_view.py" line="275"/>
         <source>Community outlines</source>
         <translation>社区边界</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_view.py" line="274"/>
+        <location filename="../../commandcenter/ui/map_view.py" line="276"/>
         <source>Grid outlines</source>
         <translation>网格边界</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_view.py" line="275"/>
+        <location filename="../../commandcenter/ui/map_view.py" line="277"/>
         <source>Labels</source>
         <translation>标注</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_view.py" line="276"/>
+        <location filename="../../commandcenter/ui/map_view.py" line="278"/>
         <source>Case markers</source>
         <translation>案件标注</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_view.py" line="277"/>
+        <location filename="../../commandcenter/ui/map_view.py" line="279"/>
         <source>Staff positions</source>
         <translation>人员位置</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_view.py" line="278"/>
+        <location filename="../../commandcenter/ui/map_view.py" line="280"/>
         <source>Case density</source>
         <translation>案件密度</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_view.py" line="285"/>
+        <location filename="../../commandcenter/ui/map_view.py" line="287"/>
         <source>Grid fill</source>
         <translation>网格填色</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_view.py" line="288"/>
+        <location filename="../../commandcenter/ui/map_view.py" line="290"/>
         <source>Open-case load</source>
         <translation>在办案件量</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_view.py" line="288"/>
+        <location filename="../../commandcenter/ui/map_view.py" line="290"/>
         <source>Grid type</source>
         <translation>网格类型</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_view.py" line="289"/>
+        <location filename="../../commandcenter/ui/map_view.py" line="291"/>
         <source>Management level</source>
         <translation>管理等级</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_view.py" line="289"/>
+        <location filename="../../commandcenter/ui/map_view.py" line="291"/>
         <source>No fill</source>
         <translation>不填色</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_view.py" line="293"/>
+        <location filename="../../commandcenter/ui/map_view.py" line="295"/>
         <source>Markers by</source>
         <translation>标注依据</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_view.py" line="296"/>
+        <location filename="../../commandcenter/ui/map_view.py" line="298"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_view.py" line="297"/>
+        <location filename="../../commandcenter/ui/map_view.py" line="299"/>
         <source>Urgency</source>
         <translation>紧急程度</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_view.py" line="431"/>
+        <location filename="../../commandcenter/ui/map_view.py" line="433"/>
         <source>%1 open cases</source>
         <translation>%1 件在办</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_view.py" line="436"/>
+        <location filename="../../commandcenter/ui/map_view.py" line="438"/>
         <source>Markers</source>
         <translation>标注</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_view.py" line="597"/>
+        <location filename="../../commandcenter/ui/map_view.py" line="612"/>
         <source>Population %1 · open cases %2</source>
         <translation>人口 %1 · 在办案件 %2</translation>
     </message>
