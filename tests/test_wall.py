@@ -26,6 +26,8 @@ def test_the_wall_goes_stale_when_the_database_goes_away_and_recovers(qtbot, db,
         qtbot.waitUntil(lambda: wall.kpi_values["open"].text() != "—", timeout=5000)
         assert not wall.stale.isVisible()
         assert wall.newest.rowCount() > 0 and wall.overdue.rowCount() > 0
+        import re
+        assert re.fullmatch(r"\d{8}-\d{6}", wall.newest.item(0, 3).text())   # the whole case code
         wall.next_focus()
         assert wall.focus_label.text()
 

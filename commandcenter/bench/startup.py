@@ -49,7 +49,8 @@ def run(data_dir: Path | None = None) -> BenchResult:
         again = [_launch(tmp / "data", timeout=120)[0] for _ in range(3)]
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    result.figures.update({"first_run_s": round(first, 1), "first_run_history_loaded_s": round(complete, 1),
+    del complete                       # the history is part of the first run since it plays before sign-in
+    result.figures.update({"first_run_s": round(first, 1),
                            "usable_s": round(max(again), 2),
                            "usable_best_s": round(min(again), 2)})
     result.notes.append("first run = initdb + migrations + the Dongcheng territory, staff and accounts + the "

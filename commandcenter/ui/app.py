@@ -92,8 +92,11 @@ def run_hall(dsn: str, lang: str | None, ready_exit: bool = False, sign_in: Sign
         w = HallWindow(session)
         holder["w"] = w
         app.aboutToQuit.connect(session.close)
-        if w.first_start:
-            w.showMaximized()        # fits whatever screen it opens on (1366×768 … 3840×2160)
+        if w.first_start:            # fits whatever screen it opens on (1366×768 … 3840×2160),
+            screen = QGuiApplication.primaryScreen()     # also where no window manager maximises
+            if screen is not None:
+                w.setGeometry(screen.availableGeometry())
+            w.showMaximized()
         else:
             w.show()
         app.setQuitOnLastWindowClosed(True)
@@ -107,7 +110,7 @@ def run_hall(dsn: str, lang: str | None, ready_exit: bool = False, sign_in: Sign
                         print("ready", flush=True)
                         said.append(True)
                     if history is None or history.done.is_set():   # leave a whole demo behind
-                        app.quit()
+                        QTimer.singleShot(3000, app.quit)     # long enough to be photographed
                         return
                 QTimer.singleShot(10 if not said else 500, check)
             check()

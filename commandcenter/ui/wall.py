@@ -161,7 +161,8 @@ class WallWindow(QWidget):
         t.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         t.setColumnWidth(0, 120)
         t.setColumnWidth(1, 110)
-        t.setColumnWidth(3, 130)
+        # the whole case code (operators read it out), as wide as it needs
+        t.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.ResizeToContents)
         return t
 
     # ------------------------------------------------------------ content
@@ -180,7 +181,7 @@ class WallWindow(QWidget):
             for i, r in enumerate(items):
                 street = pick(r.street_name, r.street_name_en).replace("街道", "")
                 cells = [local(r.reported_at).strftime("%H:%M") if last == "time" else countdown(r, now),
-                         named(ref.states.get(r.state)), f"{street} · {r.title}", r.code[-8:]]
+                         named(ref.states.get(r.state)), f"{street} · {r.title}", r.code]
                 for j, text in enumerate(cells):
                     item = QTableWidgetItem(text)
                     if j == 1:
