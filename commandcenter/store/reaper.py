@@ -15,6 +15,7 @@ import json
 import os
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -51,13 +52,21 @@ def prune(pgdata: Path) -> list[int]:
 
 
 def spawn(data_dir: Path) -> None:
-    """Start the reaper for this data directory unless one runs already (it checks itself)."""
-    subprocess.Popen([sys.executable, "-m", "commandcenter.store.reaper", str(data_dir)],
-                     stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                     start_new_session=True, close_fds=True)
+    """Start the reaper for this data directory unless one runs already."""
+    try:                                   # one holds the lock already: nothing to start
+        with open(data_dir / "reaper.lock", "w") as probe:
+            fcntl.flock(probe, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return
+    proc = subprocess.Popen([sys.executable, "-m", "commandcenter.store.reaper", str(data_dir)],
+                            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            start_new_session=True, close_fds=True)
+    # collect its exit status when it leaves (at once, if another reaper watches): no zombie
+    threading.Thread(target=proc.wait, name="cc-reaper-wait", daemon=True).start()
 
 
 def main(data_dir: Path) -> int:
+    os.nice(15)                            # never compete with the hall it watches over
     lock_file = open(data_dir / "reaper.lock", "w")  # noqa: SIM115 - held for the process's life
     try:
         fcntl.flock(lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
