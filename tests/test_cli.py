@@ -78,3 +78,12 @@ def test_a_bad_dsn_is_one_clear_sentence(tmp_path) -> None:  # noqa: ANN001
     assert out.returncode == 2 and "Traceback" not in out.stderr
     assert "cannot connect to the database" in out.stderr and "omit --dsn" in out.stderr
     assert len(out.stderr.strip().splitlines()) == 1
+
+
+def test_a_console_login_may_check_the_schema_it_works_on(db) -> None:  # noqa: ANN001
+    """`commandcenter --dsn postgresql://dc_supervisor@…` checks the revision before opening."""
+    from psycopg.conninfo import make_conninfo
+
+    from commandcenter.store.database import Database
+    console = Database(make_conninfo(db.dsn, user="wall", password="demo-wall-2026"))
+    assert migrate.check_schema(console) == migrate.head_revision()

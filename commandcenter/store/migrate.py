@@ -25,10 +25,17 @@ def head_revision() -> str:
 
 
 def current_revision(db: Database) -> str | None:
+    from sqlalchemy.exc import DBAPIError
+
     engine = db.engine()
     try:
         with engine.connect() as conn:
             return MigrationContext.configure(conn).get_current_revision()
+    except DBAPIError as exc:
+        raise SchemaMismatch(
+            f"cannot read the schema revision as this login ({str(exc.orig).strip().splitlines()[0]}). "
+            "Ask the administrator to run `commandcenter db upgrade`, which lets every console read it."
+        ) from exc
     finally:
         engine.dispose()
 

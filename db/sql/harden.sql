@@ -28,3 +28,11 @@ END $$;
 REVOKE EXECUTE ON FUNCTION lo_create(oid), lo_creat(integer), lo_from_bytea(oid, bytea), lowrite(integer, bytea),
     lo_put(oid, bigint, bytea), lo_open(oid, integer), lo_get(oid), lo_get(oid, bigint, integer),
     lo_truncate(integer, integer), lo_truncate64(integer, bigint), lo_unlink(oid) FROM PUBLIC;
+
+-- Every console may read which schema revision this is: the app checks it at start.
+DO $$
+BEGIN
+    IF to_regclass('public.alembic_version') IS NOT NULL THEN
+        GRANT SELECT ON public.alembic_version TO cc_reader;
+    END IF;
+END $$;
