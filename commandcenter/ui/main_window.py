@@ -51,6 +51,8 @@ class HallWindow(QMainWindow):
 
         self.docks: dict[str, QDockWidget] = {}
         self.dock_kpi = self._dock("kpi", self.tr("Key figures"), self.kpis, Qt.DockWidgetArea.TopDockWidgetArea)
+        # a strip, not a panel: on a 4K screen the spare height goes to the board and the map
+        self.kpis.setMaximumHeight(self.fontMetrics().height() * 12)
         self.dock_board = self._dock("board", self.tr("Live case board"), self.board, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.dock_map = self._dock("map", self.tr("Grid map"), self.map, Qt.DockWidgetArea.RightDockWidgetArea)
         self.dock_detail = self._dock("detail", self.tr("Case detail"), self.detail, Qt.DockWidgetArea.RightDockWidgetArea)
