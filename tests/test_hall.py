@@ -4,6 +4,8 @@ actions, layouts."""
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
+
 import psycopg
 import pytest
 from PySide6.QtCore import QItemSelectionModel, QRect, Qt
@@ -369,3 +371,17 @@ def test_text_typed_at_one_console_is_shown_as_text_at_another(qtbot, hall, conn
     qtbot.waitUntil(lambda: "<b>粗体</b>" in hall.detail.title.text(), timeout=5000)
     assert hall.detail.title.textFormat() == Qt.TextFormat.PlainText
     assert all(f.textFormat() == Qt.TextFormat.PlainText for f in hall.detail.fields.values())
+
+
+def test_the_first_connection_says_connecting_not_reconnecting(hall) -> None:  # noqa: ANN001
+    from commandcenter.store.listener import FeedState
+
+    live = hall.session.live
+    live.loaded = False                          # as before the first snapshot
+    try:
+        hall._link_changed(FeedState(False))
+        assert "Reconnect" not in hall.link.text() and "重新" not in hall.link.text()
+    finally:
+        live.loaded = True
+    hall._link_changed(FeedState(False, "gone", datetime.now(timezone.utc)))
+    assert hall.link.text() != "" and ("Reconnecting" in hall.link.text() or "重" in hall.link.text())

@@ -208,6 +208,10 @@ class HallWindow(QMainWindow):
         if state.live:
             self.link.setText("● " + self.tr("Live"))
             self.link.setStyleSheet("color: #22c55e; font-weight: bold;")
+        elif state.since is None and not self.session.live.loaded:
+            # the first connection is still being made: nothing was lost, nothing is stale
+            self.link.setText("● " + self.tr("Connecting…"))
+            self.link.setStyleSheet("color: #94a3b8; font-weight: bold;")
         else:
             since = local(state.since).strftime("%H:%M:%S") if state.since else "—"
             self.link.setText("● " + self.tr("Reconnecting — data as of %1").replace("%1", since))

@@ -126,29 +126,29 @@
     </message>
     <message>
         <location filename="../../commandcenter/ui/board.py" line="72"/>
-        <location filename="../../commandcenter/ui/board.py" line="197"/>
+        <location filename="../../commandcenter/ui/board.py" line="189"/>
         <source>Dispatch selected</source>
         <translation>派遣所选</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board.py" line="87"/>
+        <location filename="../../commandcenter/ui/board.py" line="88"/>
         <source>Sound</source>
         <translation>提示音</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board.py" line="88"/>
+        <location filename="../../commandcenter/ui/board.py" line="89"/>
         <source>Beep when a new urgent case arrives</source>
         <translation>新紧急案件到达时响铃</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../commandcenter/ui/board.py" line="186"/>
+        <location filename="../../commandcenter/ui/board.py" line="178"/>
         <source>%n case(s) shown</source>
         <translation>
             <numerusform>显示 %n 件</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board.py" line="196"/>
+        <location filename="../../commandcenter/ui/board.py" line="188"/>
         <source>Dispatch selected (%1)</source>
         <translation>派遣所选（%1）</translation>
     </message>
@@ -156,7 +156,7 @@
 <context>
     <name>CaseDetailView</name>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="54"/>
+        <location filename="../../commandcenter/ui/detail.py" line="55"/>
         <source>Select a case on the board or the map</source>
         <translation>请在案件台或地图上选择案件</translation>
     </message>
@@ -262,7 +262,7 @@
         <translation>照片：</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="241"/>
+        <location filename="../../commandcenter/ui/detail.py" line="242"/>
         <source>Your role may not do this</source>
         <translation>您的角色无此权限</translation>
     </message>
@@ -447,167 +447,172 @@
         <translation>关键指标</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="54"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="56"/>
         <source>Live case board</source>
         <translation>实时案件台</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="55"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="57"/>
         <source>Grid map</source>
         <translation>网格地图</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="56"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="58"/>
         <source>Case detail</source>
         <translation>案件详情</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="57"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="59"/>
         <source>Grid card</source>
         <translation>网格卡片</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="58"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="60"/>
         <source>Staffing</source>
         <translation>力量配置</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="76"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="78"/>
         <source>Signed in as %1</source>
         <translation>当前用户：%1</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="82"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="84"/>
         <source>working…</source>
         <translation>处理中…</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="87"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="89"/>
         <source>New urgent case: %1 %2</source>
         <translation>新紧急案件：%1 %2</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="113"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="115"/>
         <source>&amp;File</source>
         <extracomment>nothing saved for this workstation yet: the hall takes the whole screen it opens on</extracomment>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="114"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="116"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="119"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="121"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="123"/>
-        <location filename="../../commandcenter/ui/main_window.py" line="186"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="125"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="188"/>
         <source>Search the board</source>
         <translation>搜索案件台</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="127"/>
-        <location filename="../../commandcenter/ui/main_window.py" line="186"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="129"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="188"/>
         <source>Full screen (active window)</source>
         <translation>全屏（当前窗口）</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="131"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="133"/>
         <source>Move to screen</source>
         <translation>移到屏幕</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="135"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="137"/>
         <source>&amp;Layouts</source>
         <translation>布局(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="136"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="138"/>
         <source>Save layout as…</source>
         <translation>布局另存为…</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="139"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="141"/>
         <source>Restore layout</source>
         <translation>恢复布局</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="141"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="143"/>
         <source>Delete layout</source>
         <translation>删除布局</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="143"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="145"/>
         <source>Default layout</source>
         <translation>默认布局</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="147"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="149"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="148"/>
-        <location filename="../../commandcenter/ui/main_window.py" line="189"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="150"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="191"/>
         <source>Keyboard shortcuts</source>
         <translation>快捷键</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="156"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="158"/>
         <source>Main window</source>
         <translation>主窗口</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="161"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="163"/>
         <source>Screen %1 (%2×%3)</source>
         <translation>屏幕 %1（%2×%3）</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="173"/>
-        <location filename="../../commandcenter/ui/main_window.py" line="177"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="175"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="179"/>
         <source>Save layout</source>
         <translation>保存布局</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="173"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="175"/>
         <source>Name of this layout:</source>
         <translation>布局名称：</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="178"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="180"/>
         <source>A layout name has at most 60 characters and no slashes.</source>
         <translation>布局名称最多 60 个字符，且不能含斜杠。</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="201"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="203"/>
         <source>Dispatch</source>
         <translation>派遣</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="207"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="209"/>
         <source>Live</source>
         <translation>实时</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="211"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="213"/>
+        <source>Connecting…</source>
+        <translation>正在连接…</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/main_window.py" line="217"/>
         <source>Reconnecting — data as of %1</source>
         <translation>正在重连 — 数据截至 %1</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="218"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="224"/>
         <source>No events yet</source>
         <translation>尚无事件</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="221"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="227"/>
         <source>Last event %1 (#%2)</source>
         <translation>最新事件 %1（#%2）</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="224"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="230"/>
         <source>%1 s ago</source>
         <translation>%1 秒前</translation>
     </message>
@@ -615,42 +620,42 @@
 <context>
     <name>KpiStrip</name>
     <message>
-        <location filename="../../commandcenter/ui/kpi.py" line="115"/>
+        <location filename="../../commandcenter/ui/kpi.py" line="137"/>
         <source>Reported today</source>
         <translation>今日上报</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/kpi.py" line="115"/>
+        <location filename="../../commandcenter/ui/kpi.py" line="137"/>
         <source>Filed today</source>
         <translation>今日立案</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/kpi.py" line="116"/>
+        <location filename="../../commandcenter/ui/kpi.py" line="138"/>
         <source>Dispatched today</source>
         <translation>今日派遣</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/kpi.py" line="116"/>
+        <location filename="../../commandcenter/ui/kpi.py" line="138"/>
         <source>Closed today</source>
         <translation>今日结案</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/kpi.py" line="117"/>
+        <location filename="../../commandcenter/ui/kpi.py" line="139"/>
         <source>Open now</source>
         <translation>当前在办</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/kpi.py" line="117"/>
+        <location filename="../../commandcenter/ui/kpi.py" line="139"/>
         <source>Overdue now</source>
         <translation>当前超期</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/kpi.py" line="118"/>
+        <location filename="../../commandcenter/ui/kpi.py" line="140"/>
         <source>On-time closure (30 d)</source>
         <translation>按期结案率（30天）</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/kpi.py" line="124"/>
+        <location filename="../../commandcenter/ui/kpi.py" line="146"/>
         <source>Streets: open (blue) and overdue (red)</source>
         <translation>各街道：在办（蓝）与超期（红）</translation>
     </message>
@@ -1054,32 +1059,32 @@
         <translation>留在大屏</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/wall.py" line="206"/>
+        <location filename="../../commandcenter/ui/wall.py" line="207"/>
         <source>Focus: %1 — %2 open, %3 overdue</source>
         <translation>焦点：%1 — 在办 %2 件，超期 %3 件</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/wall.py" line="226"/>
+        <location filename="../../commandcenter/ui/wall.py" line="227"/>
         <source>LIVE</source>
         <translation>实时</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/wall.py" line="232"/>
+        <location filename="../../commandcenter/ui/wall.py" line="233"/>
         <source>DATABASE UNREACHABLE — showing data as of %1, reconnecting…</source>
         <translation>数据库无法连接 — 显示 %1 时的数据，正在重连…</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/wall.py" line="234"/>
+        <location filename="../../commandcenter/ui/wall.py" line="235"/>
         <source>Connecting to the database…</source>
         <translation>正在连接数据库…</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/wall.py" line="236"/>
+        <location filename="../../commandcenter/ui/wall.py" line="237"/>
         <source>DATA STALE — no contact since %1</source>
         <translation>数据已过期 — 自 %1 起未收到更新</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/wall.py" line="239"/>
+        <location filename="../../commandcenter/ui/wall.py" line="240"/>
         <source>OFFLINE</source>
         <translation>离线</translation>
     </message>
