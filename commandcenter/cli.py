@@ -312,14 +312,18 @@ def _prepare(db, background_history: bool = False):  # noqa: ANN001, ANN202
     with db.connect() as conn:
         if conn.execute("SELECT count(*) FROM cc.district").fetchone()[0] != 0:
             return None
-        print(f"first start: building the {DEFAULT_DISTRICT} demo district with {FIRST_START_DAYS} days of history…")
-        plan = prepare_demo(conn, DEFAULT_DISTRICT, cases=FIRST_START_CASES, days=FIRST_START_DAYS, progress=print)
-        if not background_history:
-            plan.play(conn, progress=print)
-            return None
-    history = BackgroundHistory(db.dsn, plan, marker)
+    print(f"first start: building the {DEFAULT_DISTRICT} demo district with {FIRST_START_DAYS} days of history…")
+
+    def prepare(conn):  # noqa: ANN001, ANN202
+        return prepare_demo(conn, DEFAULT_DISTRICT, cases=FIRST_START_CASES, days=FIRST_START_DAYS, progress=print)
+
+    if not background_history:
+        with db.connect() as conn:
+            prepare(conn).play(conn, progress=print)
+        return None
+    history = BackgroundHistory(db.dsn, prepare, marker)
     history.start()
-    print(f"the sign-in dialog opens now and shows the {FIRST_START_DAYS} days of demo history being built")
+    print("the sign-in dialog opens now and shows the demo being built")
     return history
 
 
@@ -379,16 +383,19 @@ def _demo_account(db, login: str):  # noqa: ANN001, ANN202
     return next((a for a in DEMO_ACCOUNTS if a.login == login), None) if registered else None
 
 
-def _sign_in(db):  # noqa: ANN001, ANN202
+def _sign_in(db, history=None):  # noqa: ANN001, ANN202
     """Who signs in: nobody asked for a --dsn that names its user (it is used as given);
-    the embedded demo offers its district supervisor; anything else asks."""
+    the embedded demo offers its district supervisor (on a first start before its account is
+    even written: the dialog lets it in once the demo is whole); anything else asks."""
     from psycopg.conninfo import conninfo_to_dict
 
+    from .demo.accounts import DEMO_ACCOUNTS
     from .ui.app import SignIn
 
     if db.embedded is None:
         return None if conninfo_to_dict(db.dsn).get("user") else SignIn()
-    demo = _demo_account(db, "dc_supervisor")
+    demo = next(a for a in DEMO_ACCOUNTS if a.login == "dc_supervisor") if history is not None \
+        else _demo_account(db, "dc_supervisor")
     if demo is None:
         return SignIn()
     return SignIn(demo.login, demo.password, demo=True)
@@ -421,7 +428,8 @@ def _hall(args: argparse.Namespace, db, history=None) -> int:  # noqa: ANN001
         sim = BackgroundSimulator(db.dsn, args.simulate)
         sim.start()
     try:
-        return run_hall(db.dsn, args.lang, ready_exit=args.ready_exit, sign_in=_sign_in(db), history=history)
+        return run_hall(db.dsn, args.lang, ready_exit=args.ready_exit, sign_in=_sign_in(db, history),
+                        history=history)
     finally:
         if sim is not None:
             sim.stop()

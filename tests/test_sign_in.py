@@ -143,9 +143,9 @@ def test_a_first_start_signs_in_only_once_the_demo_is_whole(qtbot, empty_db, tmp
     from commandcenter.store import migrate
 
     migrate.upgrade(empty_db)
-    with empty_db.connect() as conn:
-        plan = prepare_demo(conn, "东城区", cases=300, days=4, communities=20, grids=30)
-    history = BackgroundHistory(empty_db.dsn, plan, tmp_path / "demo-history.pending")
+    history = BackgroundHistory(empty_db.dsn, lambda conn: prepare_demo(conn, "东城区", cases=300, days=4,
+                                                                        communities=20, grids=30),
+                                tmp_path / "demo-history.pending")
     application("en")
     acc = next(a for a in DEMO_ACCOUNTS if a.login == "dc_supervisor")
     dialog = LoginDialog(empty_db.dsn, acc.login, acc.password, demo=True, history=history)

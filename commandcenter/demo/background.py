@@ -1,7 +1,7 @@
-"""The demo's history played behind an open hall: on a first start the territory, staff and
-accounts are written first (seconds), the hall opens on them, and the 90 days of cases play
-through the workflow functions on their own connection — the hall watches them arrive as any
-change arrives. A marker file says a history is unfinished; a start that finds it rebuilds
+"""The first start's demo built on its own thread and connection while the sign-in dialog is
+already on screen: the district (territory, staff, accounts) is written, then its history
+plays through the workflow functions; the dialog shows both and lets the operator in once
+the demo is whole. A marker file says a demo is unfinished; a start that finds it rebuilds
 the demo (an interrupted history cannot be resumed: it was planned as a whole)."""
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import psycopg
@@ -36,14 +37,16 @@ def interrupted(marker: Path) -> bool:
 
 
 class BackgroundHistory:
-    def __init__(self, dsn: str, plan: DemoPlan, marker: Path) -> None:
+    def __init__(self, dsn: str, prepare: Callable[[psycopg.Connection], DemoPlan], marker: Path) -> None:
+        """`prepare` writes the district and plans its history (demo.seed.prepare_demo)."""
         self.dsn = dsn
-        self.plan = plan
+        self.prepare = prepare
+        self.plan: DemoPlan | None = None        # None while the district is being written
         self.marker = marker
         self.done = threading.Event()
         self.error: Exception | None = None
         self.played = 0
-        self.left = len(plan.scripts)
+        self.left = 0
         self._thread = threading.Thread(target=self._run, name="cc-demo-history", daemon=True)
 
     @property
@@ -62,7 +65,10 @@ class BackgroundHistory:
     def _run(self) -> None:
         try:
             with psycopg.connect(self.dsn) as conn:
-                self.plan.play(conn, progress=lambda msg: log.info(msg), on_step=self._step)
+                plan = self.prepare(conn)
+                self.left = len(plan.scripts)
+                self.plan = plan
+                plan.play(conn, progress=lambda msg: log.info(msg), on_step=self._step)
             self.marker.unlink(missing_ok=True)
         except Exception as exc:  # noqa: BLE001 - reported by the hall
             log.exception("playing the demo history failed")

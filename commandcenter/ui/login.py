@@ -103,7 +103,12 @@ class LoginDialog(QDialog):
             ok.setEnabled(True)
             if self._submit_when_built:
                 self.submit()
+        elif h.plan is None:                         # the district itself is being written
+            self.building.setRange(0, 0)
+            self.building.setFormat(self.tr("Building the demo district…"))
+            ok.setEnabled(False)
         else:
+            self.building.setRange(0, 100)
             self.building.setValue(int(h.fraction * 100))
             self.building.setFormat(self.tr("Building the demo district: %p%"))
             ok.setEnabled(False)

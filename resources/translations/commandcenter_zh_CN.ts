@@ -699,31 +699,36 @@
     </message>
     <message>
         <location filename="../../commandcenter/ui/login.py" line="108"/>
+        <source>Building the demo district…</source>
+        <translation>正在生成演示区…</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/login.py" line="113"/>
         <source>Building the demo district: %p%</source>
         <translation>正在生成演示区：%p%</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/login.py" line="117"/>
+        <location filename="../../commandcenter/ui/login.py" line="122"/>
         <source>Enter your user name and password.</source>
         <translation>请输入用户名和密码。</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/login.py" line="144"/>
+        <location filename="../../commandcenter/ui/login.py" line="149"/>
         <source>Wrong user name or password.</source>
         <translation>用户名或密码错误。</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/login.py" line="146"/>
+        <location filename="../../commandcenter/ui/login.py" line="151"/>
         <source>This account is disabled. Ask an administrator to enable it.</source>
         <translation>该账号已停用，请联系管理员启用。</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/login.py" line="148"/>
+        <location filename="../../commandcenter/ui/login.py" line="153"/>
         <source>This login has no console account. Ask an administrator to register it.</source>
         <translation>该登录名没有控制台账号，请联系管理员登记。</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/login.py" line="150"/>
+        <location filename="../../commandcenter/ui/login.py" line="155"/>
         <source>Cannot sign in: %1</source>
         <translation>无法登录：%1</translation>
     </message>
