@@ -69,7 +69,8 @@ def _parser() -> argparse.ArgumentParser:
     add.add_argument("login", help="login name: lower-case letters, digits, _")
     add.add_argument("--role", required=True, choices=("operator", "supervisor", "wall", "admin"))
     add.add_argument("--street", help="street sub-centre (name); default: district-wide")
-    add.add_argument("--name", required=True, help="display name, e.g. 张伟 东华门值班长")
+    add.add_argument("--name", required=True, help="display name in Chinese, e.g. 东华门分中心值班长 张伟")
+    add.add_argument("--name-en", help="display name in English, e.g. 'Donghuamen supervisor Zhang Wei'")
     add.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
     accsub.add_parser("list", parents=[common], help="accounts, roles, scope, last sign-in")
     accsub.add_parser("failures", parents=[common], help="failed sign-ins (from the embedded server's log)")
@@ -243,7 +244,7 @@ def _accounts(args: argparse.Namespace, db) -> int:  # noqa: ANN001
         if args.accounts_command == "add":
             password = sys.stdin.readline().rstrip("\n") if args.password_stdin else getpass.getpass(
                 f"password for {args.login}: ")
-            accounts.add(conn, args.login, password, args.name, args.role, args.street)
+            accounts.add(conn, args.login, password, args.name, args.role, args.street, args.name_en)
             print(f"account {args.login} created ({args.role}, {args.street or 'district-wide'})")
         elif args.accounts_command == "failures":
             from .store.signin_log import failed_sign_ins
@@ -280,7 +281,7 @@ def _demo(args: argparse.Namespace, db) -> int:  # noqa: ANN001
         print("demo console accounts (demo data only; sign in with these in the hall):")
         for a in DEMO_ACCOUNTS:
             print(f"  {pad(a.login, 16)} {pad(a.password, 28)} {pad(a.role, 11)} {pad(a.street or '区级 district', 14)} "
-                  f"{a.display_name}")
+                  f"{a.display_name} / {a.display_name_en}")
         return 0
     migrate.upgrade(db)
     with db.connect() as conn:

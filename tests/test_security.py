@@ -165,3 +165,14 @@ def test_accounts_are_for_administrators_and_audited(db) -> None:  # noqa: ANN00
 def _png() -> bytes:
     import base64
     return base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==")
+
+
+def test_an_account_has_its_name_in_both_interface_languages(db) -> None:  # noqa: ANN001
+    with sign_in(db, "dc_supervisor") as c:
+        assert c.execute("SELECT display_name, display_name_en FROM cc.whoami()").fetchone() == \
+            ("区指挥中心值班长", "District supervisor")
+    with db.connect() as admin:
+        accounts.add(admin, "t_bilingual", "correct horse battery", "东华门受理员 王芳", "operator", "东华门街道",
+                     "Donghuamen operator Wang Fang")
+    with sign_in(db, "t_bilingual", "correct horse battery") as c:
+        assert c.execute("SELECT display_name_en FROM cc.whoami()").fetchone()[0] == "Donghuamen operator Wang Fang"

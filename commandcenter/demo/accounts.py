@@ -16,6 +16,7 @@ from ..store import accounts
 class DemoAccount:
     login: str
     display_name: str
+    display_name_en: str
     role: str
     street: str | None
 
@@ -25,13 +26,13 @@ class DemoAccount:
 
 
 DEMO_ACCOUNTS = (
-    DemoAccount("dc_supervisor", "区指挥中心值班长 District supervisor", "supervisor", None),
-    DemoAccount("dc_operator", "区指挥中心受理员 District operator", "operator", None),
-    DemoAccount("dhm_supervisor", "东华门分中心值班长 Donghuamen supervisor", "supervisor", "东华门街道"),
-    DemoAccount("dhm_operator", "东华门分中心受理员 Donghuamen operator", "operator", "东华门街道"),
-    DemoAccount("dhs_supervisor", "东花市分中心值班长 Donghuashi supervisor", "supervisor", "东花市街道"),
-    DemoAccount("dhs_operator", "东花市分中心受理员 Donghuashi operator", "operator", "东花市街道"),
-    DemoAccount("wall", "指挥大厅大屏 Hall wall display", "wall", None),
+    DemoAccount("dc_supervisor", "区指挥中心值班长", "District supervisor", "supervisor", None),
+    DemoAccount("dc_operator", "区指挥中心受理员", "District operator", "operator", None),
+    DemoAccount("dhm_supervisor", "东华门分中心值班长", "Donghuamen supervisor", "supervisor", "东华门街道"),
+    DemoAccount("dhm_operator", "东华门分中心受理员", "Donghuamen operator", "operator", "东华门街道"),
+    DemoAccount("dhs_supervisor", "东花市分中心值班长", "Donghuashi supervisor", "supervisor", "东花市街道"),
+    DemoAccount("dhs_operator", "东花市分中心受理员", "Donghuashi operator", "operator", "东花市街道"),
+    DemoAccount("wall", "指挥大厅大屏", "Hall wall display", "wall", None),
 )
 
 
@@ -47,12 +48,13 @@ def ensure(conn: psycopg.Connection) -> list[DemoAccount]:
         exists = conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (a.login,)).fetchone()
         conn.commit()
         if exists is None:
-            accounts.add(conn, a.login, a.password, a.display_name, a.role, a.street)
+            accounts.add(conn, a.login, a.password, a.display_name, a.role, a.street, a.display_name_en)
         else:
             sid = accounts.street_id(conn, a.street)
             conn.execute(sql.SQL("GRANT {} TO {}").format(sql.Identifier(f"cc_{a.role}"), sql.Identifier(a.login)))
-            conn.execute("INSERT INTO cc.console_account (login, display_name, street_id) VALUES (%s, %s, %s) "
-                         "ON CONFLICT (login) DO NOTHING", (a.login, a.display_name, sid))
+            conn.execute("INSERT INTO cc.console_account (login, display_name, display_name_en, street_id) "
+                         "VALUES (%s, %s, %s, %s) ON CONFLICT (login) DO NOTHING",
+                         (a.login, a.display_name, a.display_name_en, sid))
             conn.commit()
         made.append(a)
     return made

@@ -45,15 +45,15 @@ def street_id(conn: psycopg.Connection, name: str | None) -> int | None:
 
 
 def add(conn: psycopg.Connection, login: str, password: str, display_name: str, role: str,
-        street: str | None = None) -> None:
+        street: str | None = None, display_name_en: str | None = None) -> None:
     if len(password) < MIN_PASSWORD:
         raise InvalidArgument("CC009", f"the password is shorter than {MIN_PASSWORD} characters",
                               "Choose a longer one; a phrase of several words is easy to remember.")
     if role not in ROLES:
         raise InvalidArgument("CC009", f"unknown role {role!r}", f"Use one of {', '.join(ROLES)}.")
     sid = street_id(conn, street)
-    run_one(conn, "SELECT cc.account_add(%s, %s, %s, %s, %s)",
-          (login, scram_verifier(conn, login, password), display_name, role, sid))
+    run_one(conn, "SELECT cc.account_add(%s, %s, %s, %s, %s, %s)",
+            (login, scram_verifier(conn, login, password), display_name, role, sid, display_name_en))
 
 
 def set_enabled(conn: psycopg.Connection, login: str, enabled: bool) -> None:

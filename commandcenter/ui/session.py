@@ -13,6 +13,7 @@ from PySide6.QtCore import QObject, Signal
 from ..domain.mapgeom import MapGeometry
 from ..store import queries
 from .fmt import set_zone
+from .i18n import pick
 from .live import LiveData
 from .selection import Selection
 from .worker import DbWorker
@@ -32,7 +33,9 @@ def load_basics(dsn: str) -> Basics:
     with psycopg.connect(dsn, connect_timeout=5) as conn:
         ref = queries.reference(conn)
         terr = queries.territory(conn)
-        account, account_street = conn.execute("SELECT display_name, street_id FROM cc.whoami()").fetchone()
+        name, name_en, account_street = conn.execute(
+            "SELECT display_name, display_name_en, street_id FROM cc.whoami()").fetchone()
+        account = pick(name, name_en)          # in the interface language where the account has both
     geo = MapGeometry(terr.district_outline, terr.streets, terr.communities, terr.grids)
     return Basics(ref, terr, geo, account, account_street)
 

@@ -9,12 +9,17 @@ CREATE FUNCTION cc.console_connection_limit() RETURNS integer
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT 12 $$;
 
 -- ---------------------------------------------------------------- accounts (replaces 0003)
-CREATE OR REPLACE FUNCTION cc.account_add(p_login text, p_verifier text, p_display_name text, p_role text,
-                                          p_street_id integer DEFAULT NULL)
+-- An account's name in both interface languages (the hall shows the one it speaks).
+ALTER TABLE cc.console_account ADD COLUMN display_name_en text CHECK (length(display_name_en) <= 80);
+
+DROP FUNCTION cc.account_add(text, text, text, text, integer);
+CREATE FUNCTION cc.account_add(p_login text, p_verifier text, p_display_name text, p_role text,
+                               p_street_id integer DEFAULT NULL, p_display_name_en text DEFAULT NULL)
 RETURNS void
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, cc, pg_temp AS $$
 DECLARE
     v_name text;
+    v_name_en text := nullif(cc._text_arg(p_display_name_en, 'the English display name', 80), '');
 BEGIN
     PERFORM cc._require_admin();
     IF p_login IS NULL OR p_login !~ '^[a-z][a-z0-9_]{2,40}$' THEN
@@ -46,7 +51,8 @@ BEGIN
                    p_login, cc.console_connection_limit(), p_verifier);
     EXECUTE format('ALTER ROLE %I SET idle_in_transaction_session_timeout = %L', p_login, '10s');
     EXECUTE format('GRANT %I TO %I', 'cc_' || p_role, p_login);
-    INSERT INTO cc.console_account (login, display_name, street_id) VALUES (p_login, v_name, p_street_id);
+    INSERT INTO cc.console_account (login, display_name, display_name_en, street_id)
+    VALUES (p_login, v_name, v_name_en, p_street_id);
     INSERT INTO cc.audit_log (action, subject, detail)
     VALUES ('account_add', p_login, jsonb_build_object('role', p_role, 'street_id', p_street_id));
 END $$;
@@ -154,6 +160,15 @@ BEGIN
 END $$;
 COMMENT ON FUNCTION cc.guard(interval, interval, interval, interval) IS
     'Ends console sessions that hold up others (a lock waited on > 2 s, idle in transaction > 10 s, a transaction > 5 min, unread output > 10 s); audited.';
+
+DROP FUNCTION cc.whoami();
+CREATE FUNCTION cc.whoami()
+RETURNS TABLE (login name, display_name text, street_id integer, display_name_en text)
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, cc, pg_temp AS $$
+    SELECT a.login, a.display_name, a.street_id, a.display_name_en FROM cc._account() a
+$$;
+COMMENT ON FUNCTION cc.whoami() IS
+    'The signed-in console account: login, display name, street (NULL = district-wide), English display name.';
 
 -- ---------------------------------------------------------------- sign-in audit (replaces 0003)
 -- A console's sign-in is recorded, or the sign-in fails: a login that starts read-only

@@ -107,10 +107,11 @@ REVOKE EXECUTE ON ALL FUNCTIONS IN SCHEMA cc FROM PUBLIC;
 ALTER DEFAULT PRIVILEGES FOR ROLE cc_owner IN SCHEMA cc REVOKE EXECUTE ON FUNCTIONS FROM PUBLIC;
 GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA cc TO cc_exec;
 REVOKE EXECUTE ON FUNCTION cc.guard(interval, interval, interval, interval), cc.security_check(),
-    cc.account_add(text, text, text, text, integer), cc.account_set_enabled(text, boolean), cc.accounts()
+    cc.account_add(text, text, text, text, integer, text), cc.account_set_enabled(text, boolean), cc.accounts()
     FROM cc_exec;
 GRANT EXECUTE ON FUNCTION cc._quote(text), cc._clean_text(text, boolean), cc._text_arg(text, text, integer, boolean),
     cc.console_connection_limit(), cc.local_tz() TO cc_keeper;
 GRANT EXECUTE ON FUNCTION cc._clean_text(text, boolean), cc._quote(text), cc.console_connection_limit() TO cc_reader;
 GRANT EXECUTE ON FUNCTION cc.guard(interval, interval, interval, interval) TO cc_guard;
 GRANT EXECUTE ON FUNCTION cc.security_check() TO cc_admin;
+GRANT EXECUTE ON FUNCTION cc.account_add(text, text, text, text, integer, text), cc.whoami() TO cc_reader;
