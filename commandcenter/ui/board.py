@@ -123,8 +123,14 @@ class BoardView(QWidget):
         hh = self.table.horizontalHeader()
         hh.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         hh.setStretchLastSection(False)
+        # code-table columns as wide as their longest name in the interface language ("In progress"
+        # is wider than 处理中), so a state or a tier is never cut; the others keep their widths
+        fm = self.table.fontMetrics()
+        fitted = {col: max((fm.horizontalAdvance(named(n)) for n in table.values()), default=0) + 16
+                  for col, table in (("state", ref.states), ("source", ref.sources), ("tier", ref.tiers),
+                                     ("urgency", ref.urgencies))}
         for i, c in enumerate(COLUMNS):
-            self.table.setColumnWidth(i, COLUMN_WIDTHS[c])
+            self.table.setColumnWidth(i, max(COLUMN_WIDTHS[c], fitted.get(c, 0)))
         hh.setSortIndicator(COLUMNS.index("reported_at"), Qt.SortOrder.DescendingOrder)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
 
