@@ -6,6 +6,7 @@ import argparse
 import signal
 import json
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -130,7 +131,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _dispatch(args: argparse.Namespace) -> int:
     from .desktop import cjk_font_missing, desktop_problem, missing_libraries
-    from .store.database import Database
+    from .store.database import DSN_ENV, Database
 
     # What the desktop lacks is known before anything is built or started.
     if args.command in (None, "wall"):
@@ -143,6 +144,13 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "screenshot" and missing_libraries("offscreen"):
         raise CommandCenterError("cannot render: Qt needs " + ", ".join(missing_libraries("offscreen"))
                                  + " (sudo apt-get install libegl1 libgl1 libfontconfig1 libxkbcommon0)")
+    if args.command == "db" and args.db_command in ("status", "check") and not (args.dsn or os.environ.get(DSN_ENV)):
+        from .paths import default_data_dir
+        data_dir = args.data_dir or default_data_dir()
+        if (data_dir.is_dir() or not data_dir.exists()) and not (data_dir / "pgdata").exists():
+            # asking must not create a cluster
+            raise CommandCenterError(f"there is no commandcenter database in {data_dir} yet: start the hall "
+                                     "(commandcenter) or run commandcenter db upgrade to create it")
     if args.command == "demo" and args.demo_command == "seed":
         from .demo.names import DISTRICTS
         if args.district not in DISTRICTS:           # refused before a cluster is created for it

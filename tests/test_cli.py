@@ -87,3 +87,9 @@ def test_a_console_login_may_check_the_schema_it_works_on(db) -> None:  # noqa: 
     from commandcenter.store.database import Database
     console = Database(make_conninfo(db.dsn, user="wall", password="demo-wall-2026"))
     assert migrate.check_schema(console) == migrate.head_revision()
+
+
+def test_asking_for_status_creates_no_database(tmp_path) -> None:  # noqa: ANN001
+    out = _cli("--data-dir", str(tmp_path / "new"), "db", "status")
+    assert out.returncode == 2 and "there is no commandcenter database" in out.stderr
+    assert not (tmp_path / "new").exists()
