@@ -433,9 +433,18 @@ def _hall(args: argparse.Namespace, db, history=None) -> int:  # noqa: ANN001
     watchdog = db.embedded.watch() if db.embedded is not None else None   # restarts a crashed server
     sim = None
     if args.simulate:
+        import threading
+
         from .sim.simulator import BackgroundSimulator
         sim = BackgroundSimulator(db.dsn, args.simulate)
-        sim.start()
+        if history is None:
+            sim.start()
+        else:                 # a first start: live traffic once the demo district exists and is whole
+            def start_when_built() -> None:
+                history.done.wait()
+                if history.error is None:
+                    sim.start()
+            threading.Thread(target=start_when_built, name="cc-simulate-after-demo", daemon=True).start()
     try:
         return run_hall(db.dsn, args.lang, ready_exit=args.ready_exit, sign_in=_sign_in(db, history),
                         history=history)

@@ -107,8 +107,10 @@ def test_full_dongcheng_from_an_empty_data_directory(tmp_path, x_env) -> None:  
 
     env = x_env
     t0 = time.monotonic()
+    # with live traffic asked for too: it must wait until the demo district exists and is whole
     proc = subprocess.Popen([sys.executable, "-m", "commandcenter", "--data-dir", str(tmp_path / "d"),
-                             "--ready-exit"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+                             "--simulate", "20", "--ready-exit"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, env=env)
     assert proc.stdout is not None
     usable = None
     for line in proc.stdout:
@@ -117,6 +119,7 @@ def test_full_dongcheng_from_an_empty_data_directory(tmp_path, x_env) -> None:  
             assert grab(env, tmp_path / "hall.png")[2] > 2      # a window is drawn on the X screen
             break
     assert proc.wait(timeout=600) == 0, proc.stderr.read() if proc.stderr else ""
+    assert "Traceback" not in (proc.stderr.read() if proc.stderr else "")
     assert usable is not None and usable < 60         # a whole demo within a minute even on a loaded CI machine
     assert not (tmp_path / "d" / "demo-history.pending").exists()
     status = _cli("--data-dir", str(tmp_path / "d"), "db", "status", "--json")

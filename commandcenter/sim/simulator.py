@@ -210,7 +210,8 @@ class BackgroundSimulator:
 
     def stop(self) -> None:
         self.stop_event.set()
-        self.thread.join(timeout=5)
+        if self.thread.ident is not None:      # never started (a first start left before its demo was whole)
+            self.thread.join(timeout=5)
 
     def _run(self) -> None:
         while not self.stop_event.is_set():
