@@ -110,5 +110,16 @@ def test_an_unusable_data_directory_is_a_clear_message(tmp_path, case: str) -> N
 
 
 def _reapers(data_dir: str) -> list[str]:
-    out = subprocess.run(["pgrep", "-f", f"commandcenter.store.reaper {data_dir}"], capture_output=True, text=True)
-    return out.stdout.split()
+    """PIDs of reaper processes watching data_dir (read from /proc: no procps needed)."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/cmdline", "rb") as f:
+                args = f.read().split(b"\0")
+        except OSError:
+            continue
+        if b"commandcenter.store.reaper" in args and data_dir.encode() in args:
+            found.append(entry)
+    return found
