@@ -34,4 +34,7 @@ def test_realtime_runs_end_to_end_and_prints_one_json_line(db) -> None:  # noqa:
         assert key in last["figures"], key
     assert last["figures"]["commits"] > 20
     assert last["figures"]["missed"] == 0 and last["figures"]["duplicated"] == 0
+    # the floor really heard the doorbells (it once died on a payload it no longer gets)
+    assert "Traceback" not in out.stderr, out.stderr
+    assert last["figures"]["floor_p50_ms"] > 0
     assert out.returncode == (0 if last["met"] else 1)

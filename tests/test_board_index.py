@@ -10,7 +10,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from commandcenter.domain.board import COLUMNS, BoardFilter, BoardIndex, RowHooks
-from commandcenter.store.queries import BoardRow
+from commandcenter.domain.cases import BoardRow
 
 NOW = datetime(2026, 11, 20, 10, 0, tzinfo=timezone.utc)
 STATES = ["reported", "filed", "dispatched", "in_progress", "handled", "closed"]
@@ -18,6 +18,7 @@ STATES = ["reported", "filed", "dispatched", "in_progress", "handled", "closed"]
 
 def row(i: int, rng: random.Random, version: int = 1) -> BoardRow:
     state = rng.choice(STATES)
+    d = None if state == "closed" else rng.choice([None, NOW + timedelta(minutes=rng.randint(-600, 600))])
     return BoardRow(
         id=i, code=f"C{i:05d}", source=rng.choice(["patrol", "hotline"]), category_id=rng.randint(1, 4),
         category_name=rng.choice(["乱停车", "暴露垃圾", "道路不洁"]), category_name_en="x", title=f"title {i}",
@@ -26,8 +27,9 @@ def row(i: int, rng: random.Random, version: int = 1) -> BoardRow:
         urgency=rng.choice(["normal", "urgent", "critical"]), state=state, is_open=state != "closed",
         tier=rng.choice(["grid", "street", "district"]), assignee_unit_name=rng.choice([None, "城管"]),
         assignee_person_name=None, reported_at=NOW - timedelta(minutes=rng.randint(0, 5000)),
-        deadline=rng.choice([None, NOW + timedelta(minutes=rng.randint(-600, 600))]),
-        urge_count=0, escalation_count=0, rework_count=0, version=version)
+        deadline=d,
+        urge_count=0, escalation_count=0, rework_count=0, version=version,
+        warn_at=d - timedelta(hours=2) if d is not None else None)
 
 
 class Mirror(RowHooks):

@@ -12,7 +12,8 @@ from datetime import datetime, timedelta, timezone
 import numpy as np
 
 from ..domain.mapgeom import MapGeometry
-from ..store.queries import BoardRow, Named, Reference, Snapshot
+from ..domain.cases import BoardRow, Snapshot
+from ..domain.reference import Named, Reference
 from .city import LEVELS, build
 from .harness import BenchResult, peak_rss_mb, percentiles
 
@@ -58,8 +59,8 @@ def _cases(geo: MapGeometry, n: int, rng: random.Random) -> list[BoardRow]:
             community_id=1, community_name="", street_id=g.attrs["street_id"], street_name="", street_name_en="",
             urgency=rng.choice(("normal", "normal", "urgent")), state=rng.choice(STATES), is_open=True,
             tier="grid", assignee_unit_name=None, assignee_person_name=None, reported_at=now,
-            deadline=now + timedelta(hours=rng.uniform(-5, 20)), urge_count=0, escalation_count=0,
-            rework_count=0, version=1))
+            deadline=(d := now + timedelta(hours=rng.uniform(-5, 20))), urge_count=0, escalation_count=0,
+            rework_count=0, version=1, warn_at=d - timedelta(hours=2)))
     return rows
 
 

@@ -10,7 +10,7 @@ import random
 from dataclasses import replace
 
 from ..domain.mapgeom import MapGeometry
-from ..store.queries import Snapshot
+from ..domain.cases import Snapshot
 from .city import build
 from .harness import BenchResult, peak_rss_mb
 from .mapbench import _cases, _reference

@@ -43,7 +43,9 @@ def _writer(dsn: str, rate: float, duration: float, out: str, seed: int) -> None
 
 
 class _Floor(threading.Thread):
-    """The bare psycopg NOTIFY round trip: one connection, LISTEN, stamp each notification."""
+    """The bare psycopg NOTIFY round trip: one connection, LISTEN, stamp each notification.
+
+    The doorbell names only its event (issue 9); `cases()` maps those to cases afterwards."""
 
     def __init__(self, dsn: str) -> None:
         super().__init__(daemon=True)
@@ -55,8 +57,15 @@ class _Floor(threading.Thread):
     def run(self) -> None:
         while not self.stop.is_set():
             for n in self.conn.notifies(timeout=0.2):
-                self.seen.append((json.loads(n.payload)["c"], time.monotonic()))
+                self.seen.append((json.loads(n.payload)["e"], time.monotonic()))
         self.conn.close()
+
+    def cases(self, dsn: str) -> list[tuple[int, float]]:
+        """(case id, heard at) of every doorbell, looked up by its event id."""
+        with psycopg.connect(dsn) as conn:
+            case_of = dict(conn.execute("SELECT id, case_id FROM cc.case_event WHERE id = ANY(%s)",
+                                        ([e for e, _ in self.seen],)).fetchall())
+        return [(case_of[e], t) for e, t in self.seen if e in case_of]
 
 
 def run(db: Database, duration: float = 30.0, rate: float = 200.0, consoles: int = 10, seed: int = 11) -> BenchResult:
@@ -154,6 +163,7 @@ def run(db: Database, duration: float = 30.0, rate: float = 200.0, consoles: int
         floor.join(timeout=5)
         for c in fleet:
             c.live.stop()
+        heard_cases = floor.cases(sdb.dsn)
         log = json.loads(Path(out).read_text())
         os.unlink(out)
 
@@ -171,7 +181,7 @@ def run(db: Database, duration: float = 30.0, rate: float = 200.0, consoles: int
     for cid, _v, t in sorted(commits, key=lambda x: x[2]):
         by_case[cid].append(t)
     heard: dict[int, list[float]] = defaultdict(list)
-    for cid, t in floor.seen:
+    for cid, t in heard_cases:
         heard[cid].append(t)
     floor_ms = [(h - t) * 1000 for cid, ts in by_case.items() for t, h in zip(ts, heard.get(cid, []))]
     span = (commits[-1][2] - commits[0][2]) if len(commits) > 1 else 1.0

@@ -8,8 +8,6 @@ area, nested level by level, that tile their parent exactly.
 from __future__ import annotations
 
 import json
-import math
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -19,8 +17,6 @@ from shapely.geometry.base import BaseGeometry
 
 from ..paths import boundaries_file
 
-M_PER_DEG_LAT = 110_574.0
-M_PER_DEG_LON_EQUATOR = 111_320.0
 
 
 def load_district_outline(name: str, path: Path | None = None) -> tuple[str, BaseGeometry]:
@@ -33,41 +29,6 @@ def load_district_outline(name: str, path: Path | None = None) -> tuple[str, Bas
         if props["name"] == name:
             return props["adcode"], shape(feature["geometry"])
     raise ValueError(f"unknown district {name!r}; the boundary file has: {', '.join(names)}")
-
-
-@dataclass(frozen=True)
-class LocalProjection:
-    """Equirectangular projection to metres around a reference point: exact enough at the
-    scale of a district (a few km) and trivially invertible."""
-
-    lon0: float
-    lat0: float
-
-    @classmethod
-    def around(cls, geom: BaseGeometry) -> "LocalProjection":
-        c = geom.centroid
-        return cls(c.x, c.y)
-
-    @property
-    def _kx(self) -> float:
-        return M_PER_DEG_LON_EQUATOR * math.cos(math.radians(self.lat0))
-
-    def to_metres(self, geom: BaseGeometry) -> BaseGeometry:
-        kx = self._kx
-        return shapely.transform(geom, lambda xy: np.column_stack(
-            ((xy[:, 0] - self.lon0) * kx, (xy[:, 1] - self.lat0) * M_PER_DEG_LAT)))
-
-    def to_lonlat(self, geom: BaseGeometry) -> BaseGeometry:
-        kx = self._kx
-        return shapely.transform(geom, lambda xy: np.column_stack(
-            (xy[:, 0] / kx + self.lon0, xy[:, 1] / M_PER_DEG_LAT + self.lat0)))
-
-    def points_to_metres(self, lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
-        return np.column_stack(((np.asarray(lon, float) - self.lon0) * self._kx,
-                                (np.asarray(lat, float) - self.lat0) * M_PER_DEG_LAT))
-
-    def points_to_lonlat(self, xy: np.ndarray) -> np.ndarray:
-        return np.column_stack((xy[:, 0] / self._kx + self.lon0, xy[:, 1] / M_PER_DEG_LAT + self.lat0))
 
 
 def polygonal(geom: BaseGeometry) -> BaseGeometry:

@@ -9,8 +9,9 @@ import numpy as np
 from shapely.geometry.base import BaseGeometry
 
 from ..domain.forces import X_ROLES
+from ..domain.projection import LocalProjection
 from . import names
-from .geometry import LocalProjection, load_district_outline, partition
+from .geometry import load_district_outline, partition
 
 # Departments with a station in every street; the others work from the district level.
 STREET_STATIONS = {

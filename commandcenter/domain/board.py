@@ -11,13 +11,13 @@ import bisect
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from operator import attrgetter, itemgetter
 from typing import Any
 
 import numpy as np
 
-from ..store.queries import BoardRow
+from .cases import BoardRow, is_overdue, now_utc
 
 URGENCY_RANK = {"critical": 0, "urgent": 1, "normal": 2}
 TIER_RANK = {"grid": 0, "street": 1, "district": 2}
@@ -25,28 +25,6 @@ TIER_RANK = {"grid": 0, "street": 1, "district": 2}
 # Board columns in display order; the Qt model names them.
 COLUMNS = ("code", "reported_at", "source", "category", "grid", "community", "street", "state", "tier",
            "assignee", "deadline", "urgency")
-
-#: deadline countdown turns yellow when less than this remains
-WARN_BEFORE = timedelta(hours=2)
-
-
-def now_utc() -> datetime:
-    return datetime.now(timezone.utc)
-
-
-def deadline_level(row: BoardRow, now: datetime) -> str | None:
-    """'red' overdue, 'yellow' due soon, 'green' in time, None when no deadline runs."""
-    if not row.is_open or row.deadline is None:
-        return None
-    left = row.deadline - now
-    if left <= timedelta(0):
-        return "red"
-    return "yellow" if left < WARN_BEFORE else "green"
-
-
-def is_overdue(row: BoardRow, now: datetime) -> bool:
-    return row.is_open and row.deadline is not None and row.deadline < now
-
 
 @dataclass(frozen=True)
 class BoardFilter:
@@ -75,7 +53,7 @@ def _value(row: BoardRow, column: str, state_rank: dict[str, int]) -> Any:
     if column == "reported_at":
         return row.reported_at
     if column == "deadline":
-        return row.deadline if row.is_open else None
+        return row.deadline
     if column == "assignee":
         return row.assignee
     if column == "state" or column in _RANKED:
@@ -117,7 +95,7 @@ class BoardIndex:
             return False
         if f.urgency is not None and row.urgency != f.urgency:
             return False
-        if f.overdue_only and not (row.is_open and row.deadline is not None and row.deadline < now):
+        if f.overdue_only and not is_overdue(row, now):
             return False
         if needle is None:
             needle = self._needle()
@@ -202,7 +180,7 @@ class BoardIndex:
         if col == "reported_at":
             primary = np.fromiter(map(attrgetter("reported_ts"), rows), dtype=np.float64, count=n)
         elif col == "deadline":
-            ts = [r.deadline_ts if r.is_open else None for r in rows]
+            ts = [r.deadline_ts for r in rows]
             missing = np.fromiter((t is None for t in ts), dtype=bool, count=n)
             primary = np.fromiter((0.0 if t is None else t for t in ts), dtype=np.float64, count=n)
         elif col in ("state", "tier", "urgency"):

@@ -12,7 +12,7 @@ import shapely
 from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 
-from ..demo.geometry import LocalProjection
+from .projection import LocalProjection
 
 
 @dataclass

@@ -21,7 +21,8 @@ import psycopg
 
 from .database import connect_console
 from .events import CHANNEL, CaseEvent
-from .queries import BOARD_COLUMNS, BoardRow, Snapshot, board_snapshot
+from ..domain.cases import BoardRow, Snapshot
+from .queries import BOARD_COLUMNS, board_snapshot
 
 log = logging.getLogger(__name__)
 

@@ -10,71 +10,15 @@ from typing import Any
 import psycopg
 from psycopg.rows import args_row, dict_row
 
+from ..domain.cases import BoardRow, Snapshot
+from ..domain.reference import Named, Reference
+
 BOARD_COLUMNS = (
     "id, code, source, category_id, category_name, category_name_en, title, address, lon, lat, "
     "grid_id, grid_name, community_id, community_name, street_id, street_name, street_name_en, "
     "urgency, state, is_open, tier, assignee_unit_name, assignee_person_name, reported_at, deadline, "
-    "urge_count, escalation_count, rework_count, version"
+    "urge_count, escalation_count, rework_count, version, warn_at"
 )
-
-
-@dataclass(slots=True)
-class BoardRow:
-    """One case as the board, the map markers and the wall show it."""
-    id: int
-    code: str
-    source: str
-    category_id: int
-    category_name: str
-    category_name_en: str
-    title: str
-    address: str
-    lon: float
-    lat: float
-    grid_id: int
-    grid_name: str
-    community_id: int
-    community_name: str
-    street_id: int
-    street_name: str
-    street_name_en: str
-    urgency: str
-    state: str
-    is_open: bool
-    tier: str
-    assignee_unit_name: str | None
-    assignee_person_name: str | None
-    reported_at: datetime
-    deadline: datetime | None
-    urge_count: int
-    escalation_count: int
-    rework_count: int
-    version: int
-    # Derived once, where the row is built (the feed's thread, not the GUI thread): what the
-    # board's free-text search looks in, and the times as epoch seconds for numpy sorting.
-    search: str = field(default="", repr=False, compare=False)
-    reported_ts: float = field(default=0.0, repr=False, compare=False)
-    deadline_ts: float | None = field(default=None, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        self.search = " ".join((self.code, self.title, self.address, self.grid_name, self.community_name,
-                                self.street_name, self.street_name_en, self.category_name, self.category_name_en,
-                                self.assignee_person_name or "", self.assignee_unit_name or "")).casefold()
-        self.reported_ts = self.reported_at.timestamp()
-        self.deadline_ts = self.deadline.timestamp() if self.deadline is not None else None
-
-    @property
-    def assignee(self) -> str:
-        return self.assignee_person_name or self.assignee_unit_name or ""
-
-
-@dataclass(frozen=True)
-class Snapshot:
-    """Every visible case plus the event id it is consistent with."""
-    rows: list[BoardRow]
-    cursor: int
-    #: the newest event this console may see (id, time), for the status bar; None if none
-    last_event: tuple[int, datetime] | None = None
 
 
 def board_snapshot(conn: psycopg.Connection) -> Snapshot:
@@ -91,36 +35,6 @@ def board_snapshot(conn: psycopg.Connection) -> Snapshot:
 
 
 # ---------------------------------------------------------------- reference data
-
-@dataclass(frozen=True)
-class Named:
-    code: str
-    name: str
-    name_en: str
-
-
-@dataclass
-class Reference:
-    """Code tables and the territory's names, read once per session (they change by migration
-    or by an administrator, not by the workflow)."""
-    district: str
-    district_en: str
-    tz: str
-    states: dict[str, Named]
-    open_states: list[str]
-    urgencies: dict[str, Named]
-    sources: dict[str, Named]
-    tiers: dict[str, Named]
-    roles: dict[str, Named]
-    core_roles: list[str]
-    grid_types: dict[str, Named]
-    levels: dict[str, Named]
-    actions: dict[str, Named] = field(default_factory=dict)          # workflow actions, by code
-    category_class: dict[int, int] = field(default_factory=dict)    # item id -> level-1 id
-    categories: dict[int, Named] = field(default_factory=dict)      # level-1 classes by id
-    streets: dict[int, Named] = field(default_factory=dict)
-    communities: dict[int, tuple[int, str]] = field(default_factory=dict)  # id -> (street, name)
-
 
 def _named(conn: psycopg.Connection, table: str, order: str = "sort") -> dict[str, Named]:
     rows = conn.execute(f"SELECT code, name, name_en FROM cc.{table} ORDER BY {order}").fetchall()

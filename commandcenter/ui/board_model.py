@@ -8,8 +8,9 @@ from datetime import datetime, timedelta
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 
-from ..domain.board import COLUMNS, BoardFilter, BoardIndex, RowHooks, deadline_level, now_utc
-from ..store.queries import BoardRow
+from ..domain.board import COLUMNS, BoardFilter, BoardIndex, RowHooks
+from ..domain.cases import deadline_level, now_utc
+from ..domain.cases import BoardRow
 from .fmt import local
 from .i18n import named, pick
 from .live import LiveData
@@ -22,7 +23,7 @@ NEW_FOR = timedelta(minutes=10)
 
 def countdown(row: BoardRow, now: datetime) -> str:
     """Time left in the current phase, '-' prefixed once overdue: 2d 03h, 1h 20m, 12m."""
-    if not row.is_open or row.deadline is None:
+    if row.deadline is None:
         return "—"
     secs = int((row.deadline - now).total_seconds())
     sign = "-" if secs < 0 else ""

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..domain.board import deadline_level, now_utc
+from ..domain.cases import deadline_level, now_utc
 from ..store import queries
 from .actions import SHORTCUTS, ActionRunner, Outcome
 from .board_model import countdown
@@ -298,4 +298,5 @@ class _RowLike:
     def __init__(self, c: dict[str, Any]) -> None:
         self.is_open = c["is_open"]
         self.deadline = c["deadline"]
+        self.warn_at = c["warn_at"]
 

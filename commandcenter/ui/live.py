@@ -12,7 +12,8 @@ from datetime import datetime, timezone
 from PySide6.QtCore import QObject, Signal
 
 from ..store.listener import Batch, ChangeFeed, FeedState
-from ..store.queries import BoardRow, Reference, Snapshot
+from ..domain.cases import BoardRow, Snapshot
+from ..domain.reference import Reference
 
 
 class LiveData(QObject):

@@ -23,10 +23,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..domain.board import now_utc
+from ..domain.cases import is_overdue, now_utc
 from ..domain.labels import declutter
 from ..domain.mapgeom import MapGeometry, cluster, nearest
-from ..store.queries import BoardRow
+from ..domain.cases import BoardRow
 from .i18n import named, pick
 from .live import LiveData
 from .plain import plain_label
@@ -450,7 +450,7 @@ class MapView(QWidget):
         now = now_utc()
         self.case_brushes = [self._brush_for(r) for r in rows]
         self.case_sizes = np.array([11 if r.urgency != "normal" else 8 for r in rows], dtype=float)
-        self.case_overdue = np.array([r.deadline is not None and r.deadline < now for r in rows], dtype=bool)
+        self.case_overdue = np.array([is_overdue(r, now) for r in rows], dtype=bool)
         self._draw_markers()
         if self.fill_mode == "load":
             self._draw_fills()

@@ -11,6 +11,7 @@ import psycopg
 from PySide6.QtCore import QObject, Signal
 
 from ..domain.mapgeom import MapGeometry
+from ..domain.reference import Reference
 from ..store import queries
 from .fmt import set_zone
 from .i18n import pick
@@ -21,7 +22,7 @@ from .worker import DbWorker
 
 @dataclass
 class Basics:
-    reference: queries.Reference
+    reference: Reference
     territory: queries.Territory
     geometry: MapGeometry
     account: str

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..domain.board import is_overdue, now_utc
+from ..domain.cases import is_overdue, now_utc
 from ..store.listener import FeedState
 from .board_model import countdown
 from .fmt import local

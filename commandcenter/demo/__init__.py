@@ -1,0 +1,1 @@
+"""The demo district: territory, staff, accounts and a history played through the workflow."""

@@ -1,0 +1,89 @@
+"""A case as every view shows it, and the one reading of its deadline against a clock.
+
+The database decides which deadline runs (the phase's, none once a case is finished) and
+how long before it a case is due soon (`cc.case_board.deadline` and `.warn_at`); a view only
+compares those times with its clock, here, because a snapshot's `overdue` goes stale as time
+passes without any event."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+
+def now_utc() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+@dataclass(slots=True)
+class BoardRow:
+    """One case as the board, the map markers and the wall show it."""
+    id: int
+    code: str
+    source: str
+    category_id: int
+    category_name: str
+    category_name_en: str
+    title: str
+    address: str
+    lon: float
+    lat: float
+    grid_id: int
+    grid_name: str
+    community_id: int
+    community_name: str
+    street_id: int
+    street_name: str
+    street_name_en: str
+    urgency: str
+    state: str
+    is_open: bool
+    tier: str
+    assignee_unit_name: str | None
+    assignee_person_name: str | None
+    reported_at: datetime
+    deadline: datetime | None
+    urge_count: int
+    escalation_count: int
+    rework_count: int
+    version: int
+    warn_at: datetime | None
+    # Derived once, where the row is built (the feed's thread, not the GUI thread): what the
+    # board's free-text search looks in, and the times as epoch seconds for numpy sorting.
+    search: str = field(default="", repr=False, compare=False)
+    reported_ts: float = field(default=0.0, repr=False, compare=False)
+    deadline_ts: float | None = field(default=None, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self.search = " ".join((self.code, self.title, self.address, self.grid_name, self.community_name,
+                                self.street_name, self.street_name_en, self.category_name, self.category_name_en,
+                                self.assignee_person_name or "", self.assignee_unit_name or "")).casefold()
+        self.reported_ts = self.reported_at.timestamp()
+        self.deadline_ts = self.deadline.timestamp() if self.deadline is not None else None
+
+    @property
+    def assignee(self) -> str:
+        return self.assignee_person_name or self.assignee_unit_name or ""
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """Every visible case plus the event id it is consistent with."""
+    rows: list[BoardRow]
+    cursor: int
+    #: the newest event this console may see (id, time), for the status bar; None if none
+    last_event: tuple[int, datetime] | None = None
+
+
+def deadline_level(row: BoardRow, now: datetime) -> str | None:
+    """'red' overdue, 'yellow' due soon, 'green' in time, None when no deadline runs."""
+    if row.deadline is None:
+        return None
+    if row.deadline < now:
+        return "red"
+    return "yellow" if row.warn_at is not None and row.warn_at <= now else "green"
+
+
+def is_overdue(row: BoardRow, now: datetime) -> bool:
+    """The view's `overdue` (deadline < now()), read against the client's clock."""
+    return row.deadline is not None and row.deadline < now

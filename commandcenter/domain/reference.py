@@ -1,0 +1,36 @@
+"""Code tables and the territory's names as the views use them (read from the database once
+per session; they change by migration or by an administrator, not by the workflow)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Named:
+    code: str
+    name: str
+    name_en: str
+
+
+@dataclass
+class Reference:
+    """Code tables and the territory's names, read once per session (they change by migration
+    or by an administrator, not by the workflow)."""
+    district: str
+    district_en: str
+    tz: str
+    states: dict[str, Named]
+    open_states: list[str]
+    urgencies: dict[str, Named]
+    sources: dict[str, Named]
+    tiers: dict[str, Named]
+    roles: dict[str, Named]
+    core_roles: list[str]
+    grid_types: dict[str, Named]
+    levels: dict[str, Named]
+    actions: dict[str, Named] = field(default_factory=dict)          # workflow actions, by code
+    category_class: dict[int, int] = field(default_factory=dict)    # item id -> level-1 id
+    categories: dict[int, Named] = field(default_factory=dict)      # level-1 classes by id
+    streets: dict[int, Named] = field(default_factory=dict)
+    communities: dict[int, tuple[int, str]] = field(default_factory=dict)  # id -> (street, name)
