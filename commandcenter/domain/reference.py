@@ -34,3 +34,4 @@ class Reference:
     categories: dict[int, Named] = field(default_factory=dict)      # level-1 classes by id
     streets: dict[int, Named] = field(default_factory=dict)
     communities: dict[int, tuple[int, str]] = field(default_factory=dict)  # id -> (street, name)
+    limits: dict[str, int] = field(default_factory=dict)            # cc.input_limit: what dialogs allow

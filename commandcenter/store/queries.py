@@ -63,6 +63,7 @@ def reference(conn: psycopg.Connection) -> Reference:
         ref.streets[sid] = Named(code, name, name_en)
     for cid, sid, name in conn.execute("SELECT id, street_id, name FROM cc.community ORDER BY code"):
         ref.communities[cid] = (sid, name)
+    ref.limits = dict(conn.execute("SELECT code, value FROM cc.input_limit"))
     return ref
 
 
@@ -210,40 +211,39 @@ def staffing(conn: psycopg.Connection, street_id: int | None, community_id: int 
 
 @dataclass
 class Kpis:
+    """Figures of the key-figure strip and the wall; every formula is a SQL function (db/README.md)."""
     reported: int
     filed: int
     dispatched: int
     closed: int
     overdue: int
     open: int
-    on_time_rate: float | None         # closed in the last 30 days without a late handling
-    streets: list[dict[str, Any]]      # per street: name, open, overdue, on_time_rate
+    on_time_rate: float | None         # percent of cases closed in the last 30 days handled on time
+    streets: list[dict[str, Any]]      # per street: id, name, name_en, open, overdue, on_time_rate
+
+
+#: the period of the on-time rate beside today's flow
+ON_TIME_PERIOD = "30 days"
 
 
 def kpis(conn: psycopg.Connection) -> Kpis:
-    """Today's flow counted from the event log (local calendar day), the backlog from the board."""
+    """Today's flow (the district's calendar day), the on-time rate of the last 30 days and the
+    backlog now, per street and in all, for what this console may see."""
     with conn.cursor(row_factory=dict_row) as cur:
-        flow = cur.execute(
-            "SELECT count(*) FILTER (WHERE action IN ('report', 'report_solved')) AS reported, "
-            "       count(*) FILTER (WHERE action = 'file') AS filed, "
-            "       count(*) FILTER (WHERE action IN ('dispatch', 'redispatch')) AS dispatched, "
-            "       count(*) FILTER (WHERE to_state = 'closed' AND action <> 'evaluate') AS closed "
-            "  FROM cc.case_event "
-            " WHERE at >= date_trunc('day', cc.clock() AT TIME ZONE cc.local_tz()) AT TIME ZONE cc.local_tz()"
-        ).fetchone()
+        flow = cur.execute("SELECT * FROM cc.kpi(cc.local_day_start(), cc.clock())").fetchone()
+        recent = cur.execute("SELECT * FROM cc.kpi(cc.clock() - %s::interval, cc.clock())",
+                             (ON_TIME_PERIOD,)).fetchone()
         streets = cur.execute(
-            "SELECT s.id, s.name, s.name_en, "
-            "       count(b.id) FILTER (WHERE b.is_open) AS open, "
-            "       count(b.id) FILTER (WHERE b.overdue) AS overdue, "
-            "       count(b.id) FILTER (WHERE b.closed_at >= cc.clock() - interval '30 days' AND b.handled_late IS NOT NULL) AS closed30, "
-            "       count(b.id) FILTER (WHERE b.closed_at >= cc.clock() - interval '30 days' AND b.handled_late = false) AS ontime30 "
-            "  FROM cc.street s JOIN cc.case_board b ON b.street_id = s.id "
-            " GROUP BY s.id ORDER BY s.code").fetchall()
-    for s in streets:
-        s["on_time_rate"] = s["ontime30"] / s["closed30"] if s["closed30"] else None
-    closed30 = sum(s["closed30"] for s in streets)
+            "SELECT s.id, s.name, s.name_en, b.open, b.overdue, k.handled_on_time_rate AS on_time_rate "
+            "  FROM cc.backlog_by_street() b JOIN cc.street s ON s.id = b.street_id "
+            "  LEFT JOIN cc.kpi_by_street(cc.clock() - %s::interval, cc.clock()) k ON k.street_id = b.street_id "
+            " ORDER BY s.code", (ON_TIME_PERIOD,)).fetchall()
+    if flow is None or recent is None:      # one row always; guard for the type checker
+        raise RuntimeError("cc.kpi returned no row")
+    rate = recent["handled_on_time_rate"]
+    for st in streets:
+        st["on_time_rate"] = float(st["on_time_rate"]) if st["on_time_rate"] is not None else None
     return Kpis(reported=flow["reported"], filed=flow["filed"], dispatched=flow["dispatched"],
-                closed=flow["closed"], overdue=sum(s["overdue"] for s in streets),
-                open=sum(s["open"] for s in streets),
-                on_time_rate=(sum(s["ontime30"] for s in streets) / closed30) if closed30 else None,
-                streets=streets)
+                closed=flow["closed"], overdue=sum(st["overdue"] for st in streets),
+                open=sum(st["open"] for st in streets),
+                on_time_rate=float(rate) if rate is not None else None, streets=streets)

@@ -74,7 +74,7 @@ def show_kpis(values: dict[str, QLabel], k: queries.Kpis) -> None:
     """Fill whichever figures a view shows; overdue in red when there is any."""
     for key, label in values.items():
         if key == "on_time":
-            label.setText(f"{k.on_time_rate:.1%}" if k.on_time_rate is not None else "—")
+            label.setText(f"{k.on_time_rate:.1f}%" if k.on_time_rate is not None else "—")
         else:
             label.setText(f"{getattr(k, key):,}")
     if "overdue" in values:

@@ -1,4 +1,5 @@
 -- Read views for consoles. security_invoker: the caller's row-level security applies.
+-- Replaced since 0005 (0005_rules.sql): case_board.
 SET LOCAL ROLE cc_owner;
 
 CREATE VIEW cc.case_board WITH (security_invoker = true) AS

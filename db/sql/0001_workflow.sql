@@ -5,6 +5,7 @@
 -- All are SECURITY DEFINER with a pinned search_path and authorise against session_user.
 -- Replaced since: _begin, _require_note, _clean_note, report, file, _assign, verify, evaluate, add_attachment, allowed_actions — in 0004_input.sql / 0004_guard.sql (the rule in force is the
 -- newest definition; this file is the history a migration replays).
+-- Replaced since 0005 (0005_rules.sql): reject, accept, return_case, and again those 0004 replaced.
 SET LOCAL ROLE cc_owner;
 
 -- ---------------------------------------------------------------- who is calling

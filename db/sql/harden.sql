@@ -23,6 +23,12 @@ BEGIN
     EXECUTE format('REVOKE TEMPORARY ON DATABASE %I FROM PUBLIC, cc_owner', current_database());
 END $$;
 
+-- PUBLIC executes nothing in cc, whichever migration added it: a per-schema default privilege
+-- cannot take away the global default (EXECUTE for PUBLIC), so the global one is revoked for
+-- the functions' creator too, and anything already created is swept.
+ALTER DEFAULT PRIVILEGES FOR ROLE cc_owner REVOKE EXECUTE ON FUNCTIONS FROM PUBLIC;
+REVOKE EXECUTE ON ALL FUNCTIONS IN SCHEMA cc FROM PUBLIC;
+
 -- Large objects are storage outside every table and its rules: a read-only console could
 -- write gigabytes and hand them to another login. Nothing here uses them.
 REVOKE EXECUTE ON FUNCTION lo_create(oid), lo_creat(integer), lo_from_bytea(oid, bytea), lowrite(integer, bytea),
