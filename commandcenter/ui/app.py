@@ -16,7 +16,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from ..store.errors import CommandCenterError
-from . import i18n
+from . import i18n, settings
 from .session import Session, open_session
 from .theme import HALL_QSS, WALL_QSS, apply_base_font
 
@@ -86,6 +86,7 @@ def run_hall(dsn: str, lang: str | None, ready_exit: bool = False, sign_in: Sign
     from .main_window import HallWindow
 
     app = application(lang)
+    settings.open_store()        # an older settings file is upgraded before any window reads it
     holder: dict[str, QWidget] = {}
 
     def ready(session: Session) -> None:

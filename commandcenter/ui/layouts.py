@@ -1,65 +1,111 @@
-"""Named workstation layouts: window and dock geometry, which docks float on which screen.
-Kept per user and per workstation (the host name is in the file name, so a roaming profile
-does not carry one desk's monitor arrangement to another). A layout that names a monitor this
-desk no longer has falls back onto the screens that are there."""
+"""Named workstation layouts: window and dock geometry, floating docks, the columns of the
+tables — each kept per screen set, so the laptop alone and the laptop docked to two monitors
+each keep their own. A screen set never seen gets the layout's most recently saved one, and a
+layout that names a monitor this desk no longer has falls back onto the screens that are there.
+Where and how it is stored is `settings`'s business."""
 
 from __future__ import annotations
 
-import socket
+import hashlib
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Protocol
 
-from PySide6.QtCore import QByteArray, QRect, QSettings
+from PySide6.QtCore import QRect
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QDockWidget, QMainWindow, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDockWidget,
+    QHeaderView,
+    QMainWindow,
+    QTableView,
+    QTreeView,
+    QWidget,
+)
 
-from ..paths import config_dir
+from . import settings
+from .settings import COLUMN_VIEWS, COLUMNS, DOCKS, GEOMETRY, RECENT, SCREENS
 
 LAST = "_last"
 
 
-def settings() -> QSettings:
-    path = config_dir() / f"layouts-{socket.gethostname()}.ini"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    return QSettings(str(path), QSettings.Format.IniFormat)
+@dataclass(frozen=True)
+class ScreenSet:
+    """The connected screens: `key` names them in the file, `description` says them in words."""
+    key: str
+    description: str
+
+
+class Screen(Protocol):
+    """What a screen set needs of a QScreen."""
+    def name(self) -> str: ...
+    def geometry(self) -> QRect: ...
+
+
+def screen_set(screens: Sequence[Screen] | None = None) -> ScreenSet:
+    """Stable for the same monitors in the same places, whatever order Qt lists them in."""
+    screens = QGuiApplication.screens() if screens is None else screens
+    parts = sorted(f"{s.name()} {g.x()},{g.y()} {g.width()}x{g.height()}" for s in screens for g in [s.geometry()])
+    text = " + ".join(parts) or "no screen"
+    return ScreenSet("screens-" + hashlib.sha1(text.encode()).hexdigest()[:12], text)
 
 
 def names() -> list[str]:
-    s = settings()
-    s.beginGroup("layouts")
-    out = sorted(n for n in s.childGroups() if n != LAST)
-    s.endGroup()
-    return out
+    return [n for n in settings.open_store().values_of(RECENT, "layout") if n != LAST]
 
 
-def save(window: QMainWindow, name: str) -> None:
-    s = settings()
-    s.beginGroup(f"layouts/{name}")
-    s.setValue("geometry", window.saveGeometry())
-    s.setValue("state", window.saveState())
-    for dock in window.findChildren(QDockWidget):
-        screen = dock.screen().name() if dock.isFloating() and dock.screen() else ""
-        s.setValue(f"screens/{dock.objectName()}", screen)
-    s.endGroup()
-    s.sync()
+def save(window: QMainWindow, name: str, screens: ScreenSet | None = None) -> None:
+    screens = screens or screen_set()
+    store = settings.open_store()
+    at = {"layout": name, "screens": screens.key}
+    store.set(GEOMETRY, window.saveGeometry(), **at)
+    store.set(DOCKS, window.saveState(), **at)
+    for view_name, header in _column_headers(window):
+        store.set(COLUMNS, header.saveState(), view=view_name, **at)
+    store.set(SCREENS, screens.description, **at)
+    store.set(RECENT, screens.key, layout=name)
+    store.sync()
 
 
 def delete(name: str) -> None:
-    s = settings()
-    s.remove(f"layouts/{name}")
-    s.sync()
+    store = settings.open_store()
+    store.remove(RECENT, "layout", layout=name)
+    store.sync()
 
 
-def restore(window: QMainWindow, name: str) -> bool:
-    s = settings()
-    s.beginGroup(f"layouts/{name}")
-    geometry, state = s.value("geometry"), s.value("state")
-    s.endGroup()
-    if not isinstance(state, QByteArray):
+def restore(window: QMainWindow, name: str, screens: ScreenSet | None = None) -> bool:
+    """The layout as saved on these screens, else as saved most recently; False if none."""
+    store = settings.open_store()
+    saved = store.values_of(DOCKS, "screens", layout=name)
+    key = (screens or screen_set()).key
+    if key not in saved:
+        recent = store.get(RECENT, layout=name)
+        key = recent if recent in saved else (saved[-1] if saved else "")
+    if not key:
         return False
-    if isinstance(geometry, QByteArray):
+    at = {"layout": name, "screens": key}
+    state = store.get(DOCKS, **at)
+    if state.isEmpty():
+        return False
+    geometry = store.get(GEOMETRY, **at)
+    if not geometry.isEmpty():
         window.restoreGeometry(geometry)
     window.restoreState(state)
+    for view_name, header in _column_headers(window):
+        columns = store.get(COLUMNS, view=view_name, **at)
+        if not columns.isEmpty():
+            header.restoreState(columns)
     keep_on_screens(window)
     return True
+
+
+def _column_headers(window: QWidget) -> Iterator[tuple[str, QHeaderView]]:
+    for view in window.findChildren(QAbstractItemView):
+        if view.objectName() in COLUMN_VIEWS:
+            if isinstance(view, QTableView):
+                yield view.objectName(), view.horizontalHeader()
+            elif isinstance(view, QTreeView):
+                yield view.objectName(), view.header()
 
 
 def available() -> list[QRect]:
