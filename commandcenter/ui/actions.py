@@ -194,6 +194,7 @@ class ActionRunner(QObject):
         def failed(exc: Exception) -> None:
             self.done.emit([Outcome(c["id"], c["code"], False, refusal_text(exc)) for c in cases])
 
-        self.worker.submit(job, self.done.emit, failed, retry=False)
+        # the outcomes go out as a signal: they are dropped only if the runner itself is gone
+        self.worker.submit(job, self.done.emit, failed, retry=False, receiver=self)
 
 

@@ -3,8 +3,6 @@ database allows, refuses and records is theirs. The check runs off the GUI threa
 
 from __future__ import annotations
 
-import threading
-
 import psycopg
 from psycopg.conninfo import make_conninfo
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -19,6 +17,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from .handoff import run_task
+
 
 def try_sign_in(base_dsn: str, user: str, password: str) -> str:
     """Connect as the operator and ask who that is; returns the DSN to use (worker thread)."""
@@ -30,7 +30,6 @@ def try_sign_in(base_dsn: str, user: str, password: str) -> str:
 
 class LoginDialog(QDialog):
     signed_in = Signal(str)          # the operator's DSN
-    _done = Signal(object, object)   # dsn, error (from the checking thread)
 
     def __init__(self, base_dsn: str, user: str = "", password: str = "", demo: bool = False,
                  history=None, parent: QWidget | None = None) -> None:  # noqa: ANN001 - BackgroundHistory
@@ -81,7 +80,6 @@ class LoginDialog(QDialog):
         self.building.setVisible(history is not None)
         lay.addWidget(self.building)
         lay.addWidget(self.buttons)
-        self._done.connect(self._finished)
         if history is not None:
             self._build_timer = QTimer(self)
             self._build_timer.timeout.connect(self._on_building_tick)
@@ -123,24 +121,19 @@ class LoginDialog(QDialog):
             return
         self.buttons.setEnabled(False)
         self.error.hide()
+        base = self.base_dsn
+        run_task(lambda: try_sign_in(base, user, password), self._accepted, self._refused, name="cc-sign-in")
 
-        def check() -> None:
-            try:
-                self._done.emit(try_sign_in(self.base_dsn, user, password), None)
-            except Exception as exc:  # noqa: BLE001 - shown to the operator
-                self._done.emit(None, exc)
-
-        threading.Thread(target=check, name="cc-sign-in", daemon=True).start()
-
-    def _finished(self, dsn: str | None, error: Exception | None) -> None:
+    def _accepted(self, dsn: str) -> None:
         self.buttons.setEnabled(True)
-        if error is not None:
-            self._show(self.explain(error))
-            self.password.selectAll()
-            self.password.setFocus()
-            return
         self.signed_in.emit(dsn)
         self.accept()
+
+    def _refused(self, error: Exception) -> None:
+        self.buttons.setEnabled(True)
+        self._show(self.explain(error))          # the server's refusal, shown to the operator
+        self.password.selectAll()
+        self.password.setFocus()
 
     def explain(self, exc: Exception) -> str:
         """The server's refusal in words an operator can act on."""

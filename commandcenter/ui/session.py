@@ -3,17 +3,17 @@ data, the worker and the shared selection. Built off the GUI thread, then handed
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import psycopg
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject
 
 from ..domain.mapgeom import MapGeometry
 from ..domain.reference import Reference
 from ..store import queries
 from .fmt import set_zone
+from .handoff import run_task
 from .i18n import pick
 from .live import LiveData
 from .selection import Selection
@@ -59,27 +59,7 @@ class Session(QObject):
         self.worker.stop()
 
 
-class _Loader(QObject):
-    done = Signal(object, object)
-
-
 def open_session(dsn: str, on_ready: Callable[[Session], None], on_error: Callable[[Exception], None]) -> None:
     """Load the basics on a thread; call back on the GUI thread (the GUI never waits)."""
-    loader = _Loader()
-
-    def finish(basics: object, error: object) -> None:
-        loader.deleteLater()
-        if error is not None:
-            on_error(error)  # type: ignore[arg-type]
-        else:
-            on_ready(Session(dsn, basics))  # type: ignore[arg-type]
-
-    loader.done.connect(finish)
-
-    def run() -> None:
-        try:
-            loader.done.emit(load_basics(dsn), None)
-        except Exception as exc:  # noqa: BLE001 - reported to the user
-            loader.done.emit(None, exc)
-
-    threading.Thread(target=run, name="cc-session-loader", daemon=True).start()
+    run_task(lambda: load_basics(dsn), lambda basics: on_ready(Session(dsn, basics)), on_error,
+             name="cc-session-loader")
