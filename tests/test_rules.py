@@ -183,3 +183,34 @@ def test_key_figures_counted_by_hand(db, conn, login_role) -> None:  # noqa: ANN
         assert op.execute("SELECT reported FROM cc.kpi(%s, %s)", (DAY, DAY + timedelta(days=1))).fetchone()[0] == 1
         assert op.execute("SELECT reported FROM cc.kpi(%s, %s, %s)",
                           (DAY, DAY + timedelta(days=1), sa)).fetchone()[0] == 0
+
+
+# ---------------------------------------------------------------- the recommended assignee
+
+def _recommended(conn: psycopg.Connection, case_id: int) -> tuple[str, int]:
+    rows = conn.execute("SELECT kind, id FROM cc.dispatch_options(%s) WHERE recommended", (case_id,)).fetchall()
+    conn.commit()
+    assert len(rows) == 1, rows             # exactly one ★
+    return rows[0]
+
+
+def test_one_recommended_assignee_and_never_the_one_that_returned_it(conn: psycopg.Connection) -> None:
+    case_id, version = new_case_in(conn, "filed", category="010201")
+    kind, first = _recommended(conn, case_id)
+    wf = Workflow(conn)
+    v = wf.dispatch(case_id, version, **{f"{kind}_id": first})
+    v = wf.return_case(case_id, v, "非本单位 not ours")
+    again = _recommended(conn, case_id)
+    assert again != (kind, first)
+
+
+def test_the_district_loop_recommends_the_district_unit_of_the_item(conn: psycopg.Connection) -> None:
+    case_id, version = new_case_in(conn, "filed")
+    Workflow(conn).escalate(case_id, version, "街道无法解决 beyond the street")
+    kind, unit = _recommended(conn, case_id)
+    street, dept, want = conn.execute(
+        "SELECT u.street_id, d.code, coalesce(cat.handler_department, 'city_command') FROM cc.unit u "
+        "JOIN cc.department d ON d.id = u.department_id, cc.\"case\" c JOIN cc.category cat ON cat.id = c.category_id "
+        "WHERE u.id = %s AND c.id = %s", (unit, case_id)).fetchone()
+    conn.commit()
+    assert kind == "unit" and street is None and dept == want

@@ -101,12 +101,17 @@ class HistoryPlayer:
         self.actions = 0
         self.items = [Item(*row) for row in conn.execute(
             "SELECT id, code, name, handler_role, handler_department FROM cc.category WHERE level = 3 ORDER BY id")]
-        self.routing = {(c, s): u for c, s, u in conn.execute(
-            "SELECT category_id, street_id, unit_id FROM cc.routing_rule")}
-        self.district_units = {d: u for d, u in conn.execute(
-            "SELECT d.code, u.id FROM cc.unit u JOIN cc.department d ON d.id = u.department_id "
-            "WHERE u.street_id IS NULL")}
-        self.staff = {(g, r): p for g, r, p in territory.assignments}
+        self.staff = {(g, r): p for g, r, p in territory.assignments}   # who patrols (reports) in a grid
+        # What each action leaves a case in, from cc.state_action (actions that keep the state,
+        # like urge, have no entry): a case told to stop in a state stops once it gets there.
+        self.state_after = dict(conn.execute(
+            "SELECT action, min(to_state) FROM cc.state_action WHERE to_state <> from_state "
+            "GROUP BY action HAVING count(DISTINCT to_state) = 1"))
+        self.open_states = [r[0] for r in conn.execute("SELECT code FROM cc.case_state WHERE is_open ORDER BY sort")]
+        # a report enters the one open state that no action leads to
+        (entry,), = conn.execute("SELECT code FROM cc.case_state WHERE is_open AND code NOT IN "
+                                 "(SELECT to_state FROM cc.state_action WHERE to_state <> from_state)").fetchall()
+        self.state_after["report"] = entry
         self._state_after: dict[int, str | None] = {}
 
     # ------------------------------------------------------------ planning
@@ -146,7 +151,7 @@ class HistoryPlayer:
             # tail of long-overdue ones: the backlog a real hall carries.
             age_days = (self.end - times[k]).total_seconds() / 86400
             p_stuck = 0.002 + 0.06 * math.exp(-age_days / 3)
-            stop_at = str(rng.choice(STOP_STATES)) if r[4] < p_stuck and not micro else None
+            stop_at = str(rng.choice(self.open_states)) if r[4] < p_stuck and not micro else None
             scripts.append(CaseScript(
                 idx=k, at=times[k], grid_id=grid.id, street_id=grid.street_id, lon=float(lon), lat=float(lat),
                 item=item, source=source, urgency=urgency, reporter=reporter, micro_loop=micro,
@@ -207,19 +212,29 @@ class HistoryPlayer:
         self.actions += 1
         return row[0]
 
+    def _call3(self, cur: psycopg.Cursor, at: datetime, sql: str, params: tuple) -> tuple:
+        """A whole statement (not one function call) at the step's time."""
+        cur.execute("SELECT set_config('cc.clock', %s::text, true)", (at.isoformat(),))
+        cur.execute(sql, params)
+        row = cur.fetchone()
+        assert row is not None
+        self.actions += 1
+        return tuple(row)
+
     def _run(self, cur: psycopg.Cursor, step: _Step) -> None:
-        self._state_after[step.script.idx] = _STATE_AFTER.get(step.action)
+        self._state_after[step.script.idx] = self.state_after.get(step.action)
         self._step(cur, step)
 
-    def _assignee(self, s: CaseScript, district: bool) -> tuple[int | None, int | None]:
-        """(unit, person) the centre dispatches to: the grid's staff member in the role the
-        item calls for, or the routed unit (the district-level unit for the big loop)."""
-        if s.item.handler_role and not district:
-            return None, self.staff[(s.grid_id, s.item.handler_role)]
-        dept = s.item.handler_department or "city_command"
-        if district:
-            return self.district_units[dept], None
-        return self.routing.get((s.item.id, s.street_id), self.district_units[dept]), None
+    def _dispatch(self, cur: psycopg.Cursor, at: datetime, s: CaseScript) -> tuple[str, bool]:
+        """Dispatch to the assignee the database recommends (cc._recommended, the ★ of the
+        hall's dialog); returns (kind, whether it is a district-level unit)."""
+        version, kind, district = self._call3(
+            cur, at, "SELECT cc.dispatch(c.id, %s, CASE WHEN r.kind = 'unit' THEN r.id END, "
+                     "CASE WHEN r.kind = 'person' THEN r.id END), r.kind, "
+                     "r.kind = 'unit' AND (SELECT u.street_id IS NULL FROM cc.unit u WHERE u.id = r.id) "
+                     "FROM cc.\"case\" c, cc._recommended(c) r WHERE c.id = %s", (s.version, s.case_id))
+        s.version = int(version)
+        return str(kind), bool(district)
 
     def _step(self, cur: psycopg.Cursor, step: _Step) -> None:
         s, at, a = step.script, step.at, step.action
@@ -249,10 +264,9 @@ class HistoryPlayer:
         elif a == "cancel":
             s.version = self._call(cur, at, "cc.cancel(%s, %s, %s)", (s.case_id, s.version, NOTES["cancel"]))
         elif a == "dispatch":
-            unit, person = self._assignee(s, district=s.escalated or s.returned)
-            s.version = self._call(cur, at, "cc.dispatch(%s, %s, %s, %s)", (s.case_id, s.version, unit, person))
-            s.big_loop = s.big_loop or unit in self.district_units.values()
-            if s.return_first and not s.returned and unit is not None and not s.escalated:
+            kind, district_unit = self._dispatch(cur, at, s)
+            s.big_loop = s.big_loop or district_unit
+            if s.return_first and not s.returned and kind == "unit" and not s.escalated:
                 self._push(at + self._minutes(15, 90), s, "return")
             else:
                 self._push(at + self._minutes(5, 90), s, "accept")
@@ -304,9 +318,6 @@ NOTES = {
     "escalate": "街道无法解决，提请区级协调 beyond the street", "urge": "请尽快处理 please hurry",
     "urge_overdue": "已超期，请尽快处理 overdue, please hurry",
 }
-STOP_STATES = ("reported", "filed", "returned", "dispatched", "in_progress", "rework", "handled")
-_STATE_AFTER = {"report": "reported", "file": "filed", "return": "returned", "dispatch": "dispatched",
-                "accept": "in_progress", "verify_fail": "rework", "feedback": "handled", "escalate": "filed"}
 
 SOURCES_ZH = {"patrol": "网格员巡查", "hotline": "市民来电", "camera": "视频监控",
               "department": "部门", "walk_in": "群众来访"}

@@ -26,18 +26,11 @@ from ..store.errors import ActionRefused
 
 log = logging.getLogger(__name__)
 
-# What happens next to a case in each open state (weights), as a centre and its departments
-# behave on an ordinary day.
-NEXT = {
-    "reported": (("file", 95), ("reject", 4), ("cancel", 1)),
-    "filed": (("dispatch", 97), ("escalate", 3)),
-    "returned": (("dispatch", 100),),
-    "dispatched": (("accept", 88), ("return", 7), ("urge", 5)),
-    "in_progress": (("feedback", 84), ("urge", 10), ("escalate", 6)),
-    "rework": (("feedback", 90), ("urge", 10)),
-    "handled": (("verify_pass", 88), ("verify_fail", 12)),
-    "closed": (("evaluate", 100),),
-}
+# How a centre and its departments choose among the actions a state allows (cc.state_action)
+# on an ordinary day: relative weights; an action not named here is not taken (redispatch,
+# attach, which needs a photo). The table decides what is possible, these only what is usual.
+ACTION_WEIGHTS = {"file": 95, "reject": 4, "cancel": 1, "dispatch": 97, "escalate": 4, "accept": 88,
+                  "return": 7, "urge": 7, "feedback": 86, "verify_pass": 88, "verify_fail": 12, "evaluate": 100}
 # How much of the traffic each state gets (reports come on top, see report_share).
 STATE_WEIGHTS = {"reported": 20, "filed": 18, "returned": 3, "dispatched": 17, "in_progress": 20,
                  "rework": 3, "handled": 15, "closed": 8}
@@ -73,6 +66,12 @@ class Simulator:
         self.item_weights = [ITEM_WEIGHTS.get(code, 1.0) for code, _ in self.items]
         grids = conn.execute("SELECT id, name, outline FROM cc.grid ORDER BY id").fetchall()
         self.grids = [(g[0], g[1], shape(g[2])) for g in grids]
+        self.next_actions: dict[str, tuple[list[str], list[int]]] = {}
+        for state, action in conn.execute("SELECT from_state, action FROM cc.state_action ORDER BY from_state, action"):
+            if ACTION_WEIGHTS.get(action):
+                names, weights = self.next_actions.setdefault(state, ([], []))
+                names.append(action)
+                weights.append(ACTION_WEIGHTS[action])
         self.patrollers = dict(conn.execute(
             "SELECT grid_id, min(person_id) FROM cc.grid_assignment WHERE role_code = 'grid_manager' GROUP BY grid_id"))
         conn.commit()
@@ -84,13 +83,13 @@ class Simulator:
     def step(self) -> str | None:
         if self.rng.random() < self.report_share:
             return self._report()
-        states = list(STATE_WEIGHTS)
+        states = [s for s in STATE_WEIGHTS if s in self.next_actions]
         state = self.rng.choices(states, weights=[STATE_WEIGHTS[s] for s in states])[0]
         row = self._oldest_in(state)
         if row is None:
             return self._report()       # nothing waiting in that state: the field reports instead
         case_id, version, assignee_unit = row
-        actions, weights = zip(*NEXT[state])
+        actions, weights = self.next_actions[state]
         action = self.rng.choices(actions, weights=weights)[0]
         try:
             new_version = self._act(action, case_id, version, assignee_unit)
@@ -122,8 +121,9 @@ class Simulator:
         if action == "dispatch":
             options = self.conn.execute("SELECT kind, id, recommended FROM cc.dispatch_options(%s)", (case_id,)).fetchall()
             self.conn.commit()
-            fresh = [o for o in options if not (o[0] == "unit" and o[1] == assignee_unit)]
-            pick = next((o for o in fresh if o[2]), None) or next((o for o in fresh if o[0] == "unit"), None)
+            # the recommended one (cc._recommended); the first other unit if none is
+            pick = next((o for o in options if o[2]), None) or next(
+                (o for o in options if o[0] == "unit" and o[1] != assignee_unit), None)
             if pick is None:
                 raise ActionRefused("CC009", "no assignee to dispatch to", None)
             params["person_id" if pick[0] == "person" else "unit_id"] = pick[1]

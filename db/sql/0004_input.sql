@@ -3,7 +3,7 @@
 -- short prefix of what it refused; the reporter is the signed-in account; the loop's tiers are
 -- a ladder (grid → street → district) that street consoles cannot skip.
 -- These definitions replace those of 0001_workflow.sql and 0003_accounts.sql (named below).
--- Replaced since 0005 (0005_rules.sql): _require_note, _clean_note, _deadline_arg, report, file, add_attachment, verify, evaluate, _begin, allowed_actions.
+-- Replaced since 0005 (0005_rules.sql): _require_note, _clean_note, _deadline_arg, report, file, add_attachment, verify, evaluate, _begin, allowed_actions, dispatch_options.
 SET LOCAL ROLE cc_owner;
 
 -- ---------------------------------------------------------------- text hygiene

@@ -160,6 +160,38 @@ GRANT EXECUTE ON FUNCTION cc.local_day_start(timestamptz), cc._rate(bigint, bigi
     cc.kpi_by_street(timestamptz, timestamptz), cc.kpi(timestamptz, timestamptz, integer),
     cc.backlog_by_street() TO cc_reader, cc_exec;
 
+-- ---------------------------------------------------------------- the recommended assignee
+-- The one rule behind the ★ of the dispatch dialog, the demo history and the simulator: in the
+-- grid and street loops the grid's own on-duty staff member in the role the item calls for,
+-- else the unit routed for the item in the street; in the district loop (or with no routing)
+-- the district-level unit of the item's department. Whoever returned the case as not theirs
+-- is not recommended again.
+CREATE FUNCTION cc._recommended(c cc."case", OUT kind text, OUT id integer)
+LANGUAGE sql STABLE AS $$
+    WITH cat AS (SELECT handler_role, coalesce(handler_department, 'city_command') AS dept
+                   FROM cc.category WHERE category.id = c.category_id),
+    returned AS (SELECT (e.data->>'unit_id')::integer AS unit_id, (e.data->>'person_id')::integer AS person_id
+                   FROM cc.case_event e WHERE e.case_id = c.id AND e.action = 'return')
+    SELECT o.kind, o.id FROM (
+        SELECT 1 AS pref, 'person'::text AS kind, ga.person_id AS id
+          FROM cc.grid_assignment ga JOIN cc.person p ON p.id = ga.person_id, cat
+         WHERE c.tier <> 'district' AND ga.grid_id = c.grid_id AND ga.role_code = cat.handler_role AND p.on_duty
+           AND ga.person_id NOT IN (SELECT person_id FROM returned WHERE person_id IS NOT NULL)
+        UNION ALL
+        SELECT 2, 'unit', rr.unit_id
+          FROM cc.routing_rule rr
+         WHERE c.tier <> 'district' AND rr.category_id = c.category_id AND rr.street_id = c.street_id
+           AND rr.unit_id NOT IN (SELECT unit_id FROM returned WHERE unit_id IS NOT NULL)
+        UNION ALL
+        SELECT 3, 'unit', u.id
+          FROM cc.unit u JOIN cc.department d ON d.id = u.department_id, cat
+         WHERE u.street_id IS NULL AND d.code = cat.dept
+    ) o ORDER BY o.pref, o.id LIMIT 1
+$$;
+COMMENT ON FUNCTION cc._recommended(cc."case") IS
+    'The recommended assignee of a case (kind person|unit, id): the rule behind dispatch_options.recommended.';
+GRANT EXECUTE ON FUNCTION cc._recommended(cc."case") TO cc_exec;
+
 -- ---------------------------------------------------------------- replaced functions
 -- Replacing a function keeps its owner (cc_exec); that needs the migrating superuser.
 RESET ROLE;
@@ -618,4 +650,43 @@ BEGIN
     PERFORM cc._log(c, 'evaluate', (b.c).state, cc._clean_note(p_note), b.acct,
                     jsonb_build_object('satisfaction', p_satisfaction));
     RETURN c.version;
+END $$;
+
+CREATE OR REPLACE FUNCTION cc.dispatch_options(p_case bigint)
+RETURNS TABLE (kind text, id integer, name text, detail text, detail_en text, phone text,
+               open_load bigint, recommended boolean, deadline timestamptz)
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, cc, pg_temp AS $$
+DECLARE
+    c cc."case";
+    cat cc.category;
+    v_deadline timestamptz;
+    rec record;
+BEGIN
+    SELECT * INTO c FROM cc."case" WHERE "case".id = p_case AND cc.sees_street(street_id);
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'case % does not exist or is outside your scope', p_case
+            USING ERRCODE = 'CC008', HINT = 'Reload the case board.';
+    END IF;
+    SELECT * INTO cat FROM cc.category WHERE category.id = c.category_id;
+    rec := cc._recommended(c);
+    v_deadline := cc._limit(c.category_id, c.urgency, 'handle', cc.clock());
+    RETURN QUERY
+    SELECT 'person'::text, p.id, p.name, r.name, r.name_en, p.phone,
+           (SELECT count(*) FROM cc."case" o JOIN cc.case_state s ON s.code = o.state
+             WHERE o.assignee_person_id = p.id AND s.is_open),
+           coalesce(rec.kind = 'person' AND rec.id = p.id AND r.code = cat.handler_role, false), v_deadline
+      FROM cc.grid_assignment ga
+      JOIN cc.person p ON p.id = ga.person_id
+      JOIN cc.force_role r ON r.code = ga.role_code
+     WHERE ga.grid_id = c.grid_id AND p.on_duty
+    UNION ALL
+    SELECT 'unit'::text, u.id, u.name, d.name, d.name_en, NULL::text,
+           (SELECT count(*) FROM cc."case" o JOIN cc.case_state s ON s.code = o.state
+             WHERE o.assignee_unit_id = u.id AND s.is_open),
+           coalesce(rec.kind = 'unit' AND rec.id = u.id, false),
+           v_deadline
+      FROM cc.unit u
+      JOIN cc.department d ON d.id = u.department_id
+     WHERE u.street_id = c.street_id OR u.street_id IS NULL
+     ORDER BY 8 DESC, 1, 7, 3;
 END $$;
