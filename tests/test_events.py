@@ -10,7 +10,7 @@ import psycopg
 import pytest
 
 from commandcenter.store.commands import Workflow
-from commandcenter.store.events import CHANNEL, events_after
+from commandcenter.store.events import CHANNEL, CaseEvent, read_changes
 
 from .helpers import grid_point, new_case_in
 
@@ -69,6 +69,12 @@ def test_one_doorbell_per_transaction_and_street_and_no_private_data(db) -> None
     raw = json.dumps(got)
     assert "秘密姓名" not in raw and "13900000000" not in raw and "批量" not in raw
     listener.close()
+
+
+def events_after(conn, after: int, limit: int = 1000) -> tuple[list[CaseEvent], int]:  # noqa: ANN001
+    """The one reader the change feed uses, seen as (events, cursor)."""
+    changes = read_changes(conn, after, limit)
+    return changes.events, changes.cursor
 
 
 def test_resync_returns_everything_after_an_id_once(db) -> None:  # noqa: ANN001

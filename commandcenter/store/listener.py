@@ -20,9 +20,9 @@ from datetime import datetime, timezone
 import psycopg
 
 from .database import connect_console
-from .events import CHANNEL, CaseEvent
 from ..domain.cases import BoardRow, Snapshot
-from .queries import BOARD_COLUMNS, board_snapshot
+from .events import CHANNEL, CaseEvent, read_changes
+from .queries import board_snapshot
 
 log = logging.getLogger(__name__)
 
@@ -153,44 +153,16 @@ class ChangeFeed:
                 self.on_heartbeat()
 
     def _read(self) -> None:
-        """Read everything after the cursor, page by page, and hand it over as batches.
-
-        One round trip per page: the horizon and then the events joined to their cases' board
-        rows go out together in pipeline mode; no explicit transaction. That is gap-safe
-        because event ids become visible densely and in id order (they are assigned under a
-        lock held to commit): every event up to the horizon read first is committed and
-        therefore seen by the events statement that follows, so the cursor never passes an
-        event it did not deliver. Rows and events come from one statement, one snapshot."""
+        """Read everything after the cursor, page by page (events.read_changes), and hand it
+        over as batches."""
         conn = self._conn
         assert conn is not None and self.cursor is not None
-        page = self.page_size
         while True:
             after = self.cursor
-            with conn.pipeline():
-                hz_cur = conn.execute("SELECT cc.event_horizon()")
-                cur = conn.execute(_CHANGES_SQL, (after, page))
-            horizon = hz_cur.fetchone()[0]
-            events: list[CaseEvent] = []
-            rows: dict[int, BoardRow] = {}
-            for rec in cur.fetchall():
-                events.append(CaseEvent(*rec[:_N_EVENT]))
-                if rec[_N_EVENT] is not None:
-                    rows[rec[_N_EVENT]] = BoardRow(*rec[_N_EVENT:])
-            full = len(events) >= page
-            cursor = events[-1].id if full else max(horizon, after, events[-1].id if events else 0)
-            if events or cursor != after:
-                self.cursor = cursor
-                self.on_batch(Batch(events, list(rows.values()), cursor, self._woke_at, time.monotonic()))
+            changes = read_changes(conn, after, self.page_size)
+            if changes.events or changes.cursor != after:
+                self.cursor = changes.cursor
+                self.on_batch(Batch(changes.events, changes.rows, changes.cursor, self._woke_at, time.monotonic()))
                 self._woke_at = 0.0
-            if not full:
+            if not changes.full:
                 return
-
-
-_EVENT_COLUMNS = ("id", "case_id", "street_id", "action", "from_state", "to_state", "actor", "actor_person_id",
-                  "at", "note", "data", "txid")
-_N_EVENT = len(_EVENT_COLUMNS)
-_CHANGES_SQL = (
-    "SELECT " + ", ".join(f"e.{c}" for c in _EVENT_COLUMNS) + ", "
-    + ", ".join(f"b.{c.strip()}" for c in BOARD_COLUMNS.split(","))
-    + " FROM cc.events_after(%s, %s) e LEFT JOIN cc.case_board b ON b.id = e.case_id ORDER BY e.id"
-)

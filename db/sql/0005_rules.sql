@@ -690,3 +690,11 @@ BEGIN
      WHERE u.street_id = c.street_id OR u.street_id IS NULL
      ORDER BY 8 DESC, 1, 7, 3;
 END $$;
+
+-- The one reader (commandcenter/store/events.py, read_changes) reads event_horizon() and then
+-- events_after() in one pipelined round trip without a transaction: gap-safe because ids are
+-- visible densely and in order. The comment of 0001 asked for a REPEATABLE READ transaction.
+COMMENT ON FUNCTION cc.events_after(bigint, integer) IS
+    'Visible events after an id, in id order (at most p_limit). Read cc.event_horizon() first, then this: '
+    'ids become visible densely and in order, so every id up to that horizon is seen, and a cursor set to '
+    'max(horizon, last id) never skips an event (or to the last id when the page is full).';
