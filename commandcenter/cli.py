@@ -10,9 +10,8 @@ import os
 import sys
 from pathlib import Path
 
+from .demo import DEFAULT_DISTRICT, FULL_CASES, FULL_DAYS
 from .store.errors import CommandCenterError
-
-DEFAULT_DISTRICT = "东城区"
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -46,11 +45,11 @@ def _parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", parents=[common], help="demo data")
     demosub = demo.add_subparsers(dest="demo_command", required=True)
     demosub.add_parser("accounts", parents=[common], help="the demo's console accounts and their passwords")
-    seed = demosub.add_parser("seed", parents=[common], help="build a demo district with 90 days of cases")
-    seed.add_argument("--district", default=DEFAULT_DISTRICT, help="东城区 (default) or 海淀区")
+    seed = demosub.add_parser("seed", parents=[common], help=f"build a demo district with {FULL_DAYS} days of cases")
+    seed.add_argument("--district", default=DEFAULT_DISTRICT, help=f"{DEFAULT_DISTRICT} (default) or 海淀区")
     seed.add_argument("--seed", type=int, default=1, help="random seed (same seed, same district)")
-    seed.add_argument("--cases", type=int, default=22000, help="cases in the history (default 22000)")
-    seed.add_argument("--days", type=int, default=90, help="days of history (default 90)")
+    seed.add_argument("--cases", type=int, default=FULL_CASES, help=f"cases in the history (default {FULL_CASES})")
+    seed.add_argument("--days", type=int, default=FULL_DAYS, help=f"days of history (default {FULL_DAYS})")
     seed.add_argument("--communities", type=int, help="override the number of communities")
     seed.add_argument("--grids", type=int, help="override the number of grids")
     p.add_argument("--ready-exit", action="store_true", help=argparse.SUPPRESS)   # bench startup: quit once usable
@@ -155,6 +154,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         from .demo.names import DISTRICTS
         if args.district not in DISTRICTS:           # refused before a cluster is created for it
             raise CommandCenterError(f"no demo for district {args.district!r}; choose one of: {', '.join(DISTRICTS)}")
+    from .launch.sign_in import view_dsn
+
     with Database.open(args.dsn, args.data_dir) as db:
         if args.command == "db":
             return _db(args, db)
@@ -165,7 +166,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         if args.command == "bench" and args.name == "startup":
             from .bench import startup
             return _bench_done(startup.run(), args.json)
-        history = _prepare(db, background_history=args.command is None)
+        from .launch.first_run import prepare
+        history = prepare(db, background_history=args.command is None)
         if args.command == "bench":
             return _bench(args, db)
         if args.command == "simulate":
@@ -174,13 +176,13 @@ def _dispatch(args: argparse.Namespace) -> int:
             from .ui.app import run_wall
             watchdog = db.embedded.watch() if db.embedded is not None else None
             try:
-                return run_wall(_wall_dsn(db), args.lang, args.screen)
+                return run_wall(view_dsn(db, "wall"), args.lang, args.screen)
             finally:
                 if watchdog is not None:
                     watchdog.set()
         if args.command == "screenshot":
             from .ui.app import screenshot
-            out = screenshot(_screenshot_dsn(db, args.view), args.view, args.out, args.lang, args.size)
+            out = screenshot(view_dsn(db, args.view), args.view, args.out, args.lang, args.size)
             print(f"wrote {out}")
             return 0
         return _hall(args, db, history)
@@ -301,41 +303,6 @@ def _demo(args: argparse.Namespace, db) -> int:  # noqa: ANN001
     return 0
 
 
-def _prepare(db, background_history: bool = False):  # noqa: ANN001, ANN202
-    """Our own embedded server: migrate it and build the demo on first use — for the hall with
-    its history playing behind the open window (returned), for anything else to the end.
-    Someone else's server: check its schema, never migrate it unasked."""
-    from .demo.background import MARKER, BackgroundHistory, interrupted
-    from .demo.seed import FIRST_START_CASES, FIRST_START_DAYS, prepare_demo
-    from .store import migrate
-
-    if db.embedded is None:
-        migrate.check_schema(db)
-        return None
-    marker = db.embedded.data_dir / MARKER
-    if interrupted(marker):
-        print("the demo history was interrupted last time: building the demo database again…")
-        db.embedded.recreate_database()
-        marker.unlink()
-    migrate.upgrade(db)   # our own server: bring it to head (checks it is not newer)
-    with db.connect() as conn:
-        if conn.execute("SELECT count(*) FROM cc.district").fetchone()[0] != 0:
-            return None
-    print(f"first start: building the {DEFAULT_DISTRICT} demo district with {FIRST_START_DAYS} days of history…")
-
-    def prepare(conn):  # noqa: ANN001, ANN202
-        return prepare_demo(conn, DEFAULT_DISTRICT, cases=FIRST_START_CASES, days=FIRST_START_DAYS, progress=print)
-
-    if not background_history:
-        with db.connect() as conn:
-            prepare(conn).play(conn, progress=print)
-        return None
-    history = BackgroundHistory(db.dsn, prepare, marker)
-    history.start()
-    print("the sign-in dialog opens now and shows the demo being built")
-    return history
-
-
 def _bench(args: argparse.Namespace, db) -> int:  # noqa: ANN001
     if args.name == "realtime":
         from .bench import realtime
@@ -381,53 +348,8 @@ def _simulate(args: argparse.Namespace, db) -> int:  # noqa: ANN001
     return 0
 
 
-def _demo_account(db, login: str):  # noqa: ANN001, ANN202
-    """The demo account `login` if this is the embedded demo and it is registered."""
-    from .demo.accounts import DEMO_ACCOUNTS
-
-    if db.embedded is None:
-        return None
-    with db.connect() as conn:
-        registered = conn.execute("SELECT 1 FROM cc.console_account WHERE login = %s", (login,)).fetchone()
-    return next((a for a in DEMO_ACCOUNTS if a.login == login), None) if registered else None
-
-
-def _sign_in(db, history=None):  # noqa: ANN001, ANN202
-    """Who signs in: nobody asked for a --dsn that names its user (it is used as given);
-    the embedded demo offers its district supervisor (on a first start before its account is
-    even written: the dialog lets it in once the demo is whole); anything else asks."""
-    from psycopg.conninfo import conninfo_to_dict
-
-    from .demo.accounts import DEMO_ACCOUNTS
-    from .ui.app import SignIn
-
-    if db.embedded is None:
-        return None if conninfo_to_dict(db.dsn).get("user") else SignIn()
-    demo = next(a for a in DEMO_ACCOUNTS if a.login == "dc_supervisor") if history is not None \
-        else _demo_account(db, "dc_supervisor")
-    if demo is None:
-        return SignIn()
-    return SignIn(demo.login, demo.password, demo=True)
-
-
-def _wall_dsn(db) -> str:  # noqa: ANN001
-    """The wall signs in read-only: the demo wall account on the embedded demo."""
-    from psycopg.conninfo import make_conninfo
-
-    demo = _demo_account(db, "wall")
-    return make_conninfo(db.dsn, user=demo.login, password=demo.password) if demo else db.dsn
-
-
-def _screenshot_dsn(db, view: str) -> str:  # noqa: ANN001
-    """Screenshots of the demo show what its accounts see: the wall as the wall, the rest as
-    the district supervisor."""
-    from psycopg.conninfo import make_conninfo
-
-    demo = _demo_account(db, "wall" if view == "wall" else "dc_supervisor")
-    return make_conninfo(db.dsn, user=demo.login, password=demo.password) if demo else db.dsn
-
-
 def _hall(args: argparse.Namespace, db, history=None) -> int:  # noqa: ANN001
+    from .launch.sign_in import hall_sign_in
     from .ui.app import run_hall
 
     watchdog = db.embedded.watch() if db.embedded is not None else None   # restarts a crashed server
@@ -446,7 +368,7 @@ def _hall(args: argparse.Namespace, db, history=None) -> int:  # noqa: ANN001
                     sim.start()
             threading.Thread(target=start_when_built, name="cc-simulate-after-demo", daemon=True).start()
     try:
-        return run_hall(db.dsn, args.lang, ready_exit=args.ready_exit, sign_in=_sign_in(db, history),
+        return run_hall(db.dsn, args.lang, ready_exit=args.ready_exit, sign_in=hall_sign_in(db, history),
                         history=history)
     finally:
         if sim is not None:

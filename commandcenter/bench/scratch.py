@@ -12,11 +12,12 @@ import psycopg
 from psycopg import sql
 from psycopg.conninfo import make_conninfo
 
+from ..demo import DEFAULT_DISTRICT
 from ..demo.seed import seed_demo
 from ..store import migrate
 from ..store.database import Database
 
-SMALL = dict(district="东城区", seed=7, cases=400, days=30, communities=34, grids=60)
+SMALL = dict(district=DEFAULT_DISTRICT, seed=7, cases=400, days=30, communities=34, grids=60)
 
 
 @contextmanager

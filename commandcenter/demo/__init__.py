@@ -1,1 +1,8 @@
-"""The demo district: territory, staff, accounts and a history played through the workflow."""
+"""The demo district: territory, staff, accounts and a history played through the workflow.
+
+The defaults live here, light to import (the command line's parser reads them)."""
+
+#: The demo district, and the history `commandcenter demo seed` builds by default.
+DEFAULT_DISTRICT = "东城区"
+FULL_DAYS = 90
+FULL_CASES = 22000

@@ -13,6 +13,7 @@ import psycopg
 from psycopg.types.json import Jsonb
 
 from ..store.errors import CommandCenterError
+from . import DEFAULT_DISTRICT, FULL_CASES, FULL_DAYS
 from . import accounts as demo_accounts
 from .geometry import bbox, outer_rings, to_geojson
 from .history import HistoryPlayer
@@ -66,16 +67,14 @@ class DemoPlan:
                           len(self.scripts), self.player.actions, time.perf_counter() - self.started)
 
 
-#: The first start's history: two weeks at the full district's daily volume (22,000 cases in
-#: 90 days), played to the end before anyone signs in so that the hall never opens on a
+#: The first start's history: two weeks at the full history's daily volume, played to the end before anyone signs in so that the hall never opens on a
 #: half-played history, within the 30 s the first start has on a 2-core machine (BENCHMARKS.md).
-#: `commandcenter demo seed` builds the whole 90 days.
 FIRST_START_DAYS = 14
-FIRST_START_CASES = 22000 * FIRST_START_DAYS // 90
+FIRST_START_CASES = FULL_CASES * FIRST_START_DAYS // FULL_DAYS
 
 
-def prepare_demo(conn: psycopg.Connection, district: str = "东城区", seed: int = 1, cases: int = 22000,
-                 days: int = 90, communities: int | None = None, grids: int | None = None,
+def prepare_demo(conn: psycopg.Connection, district: str = DEFAULT_DISTRICT, seed: int = 1, cases: int = FULL_CASES,
+                 days: int = FULL_DAYS, communities: int | None = None, grids: int | None = None,
                  until: datetime | None = None, progress: Callable[[str], None] | None = None) -> DemoPlan:
     """Write the district (territory, staff, units, routing) and its console accounts, and plan
     `days` of history ending at `until` (default: now). Deterministic for the same arguments."""
@@ -103,8 +102,8 @@ def prepare_demo(conn: psycopg.Connection, district: str = "东城区", seed: in
     return DemoPlan(district, t, player, player.plan(cases), days, started)
 
 
-def seed_demo(conn: psycopg.Connection, district: str = "东城区", seed: int = 1, cases: int = 22000,
-              days: int = 90, communities: int | None = None, grids: int | None = None,
+def seed_demo(conn: psycopg.Connection, district: str = DEFAULT_DISTRICT, seed: int = 1, cases: int = FULL_CASES,
+              days: int = FULL_DAYS, communities: int | None = None, grids: int | None = None,
               until: datetime | None = None,
               progress: Callable[[str], None] | None = None) -> SeedResult:
     """Build the district and play `days` of history ending at `until` (default: now).

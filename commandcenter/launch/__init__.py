@@ -1,0 +1,1 @@
+"""How a start goes, without Qt: what a first start builds, and who signs in where."""
