@@ -121,7 +121,7 @@ def main(argv: list[str] | None = None) -> int:
     except CommandCenterError as exc:
         print(f"commandcenter: {exc}", file=sys.stderr)
         if args.command in (None, "wall"):       # started from a desktop entry: stderr is unseen
-            from .startup_error import show_startup_error
+            from .ui.startup_error import show_startup_error
             show_startup_error(str(exc), args.lang)
         return 2
     except KeyboardInterrupt:

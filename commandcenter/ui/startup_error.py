@@ -12,7 +12,7 @@ import os
 import shutil
 import subprocess
 
-from .desktop import desktop_problem, platform_name
+from ..desktop import desktop_problem, platform_name
 
 TITLE = {"zh": "指挥大厅无法启动", "en": "The command hall could not start"}
 
@@ -28,7 +28,7 @@ def show_startup_error(message: str, lang: str | None) -> None:
 
         from PySide6.QtWidgets import QMessageBox
 
-        from .ui.app import application
+        from .app import application
         app = application(lang)     # language, theme, a timer that lets signal handlers run
         box = QMessageBox(QMessageBox.Icon.Critical, title, message)
         box.finished.connect(lambda _r: app.exit(0))
