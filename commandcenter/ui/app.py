@@ -8,13 +8,13 @@ import signal
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
+from ..launch.sign_in import SignIn
 from ..store.errors import CommandCenterError
 from . import i18n, settings
 from .session import Session, open_session
@@ -71,14 +71,6 @@ def open_blocking(dsn: str, timeout: float = 60.0) -> Session:
     session: Session = box["session"]  # type: ignore[assignment]
     wait_until(lambda: session.live.loaded, timeout)
     return session
-
-
-@dataclass(frozen=True)
-class SignIn:
-    """Ask the operator to sign in first, with these fields filled in."""
-    user: str = ""
-    password: str = ""
-    demo: bool = False          # the embedded demo: say where its accounts are listed
 
 
 def run_hall(dsn: str, lang: str | None, ready_exit: bool = False, sign_in: SignIn | None = None,
