@@ -4,6 +4,7 @@ and report the database's answer. Which actions a case allows is read from the d
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -32,7 +33,6 @@ SHORTCUTS = {
     "accept": "Ctrl+Shift+A", "return": "Ctrl+Shift+R", "feedback": "Ctrl+Shift+B",
     "cancel": "Ctrl+Shift+Del", "attach": "Ctrl+Shift+P",
 }
-MAX_NOTE = 2000
 
 
 @dataclass(frozen=True)
@@ -87,8 +87,10 @@ def _refusal_headline(sqlstate: str | None) -> str:
 class NoteDialog(QDialog):
     """A reason or a note; required ones cannot be confirmed empty."""
 
-    def __init__(self, title: str, required: bool, parent: QWidget | None = None, with_rating: bool = False) -> None:
+    def __init__(self, title: str, required: bool, parent: QWidget | None = None, with_rating: bool = False,
+                 *, max_chars: int) -> None:
         super().__init__(parent)
+        self.max_chars = max_chars          # cc.input_limit note_chars, as the database enforces it
         self.setWindowTitle(title)
         self.setObjectName("note-dialog")
         self.required = required
@@ -113,7 +115,7 @@ class NoteDialog(QDialog):
 
     def _check(self) -> None:
         t = self.text.toPlainText().strip()
-        ok = (bool(t) or not self.required) and len(t) <= MAX_NOTE
+        ok = (bool(t) or not self.required) and len(t) <= self.max_chars
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(ok)
 
     def params(self) -> dict[str, Any]:
@@ -128,9 +130,10 @@ class ActionRunner(QObject):
     done = Signal(list)          # [Outcome]
     started = Signal(str)
 
-    def __init__(self, worker: DbWorker, parent_widget: QWidget) -> None:
+    def __init__(self, worker: DbWorker, parent_widget: QWidget, limits: Mapping[str, int]) -> None:
         super().__init__(parent_widget)
         self.worker = worker
+        self.note_chars = limits["note_chars"]      # the bound cc.input_limit sets for every note
         self.parent_widget = parent_widget
         self.dialog: QDialog | None = None    # the open dialog, for tests and focus
 
@@ -139,7 +142,7 @@ class ActionRunner(QObject):
         code = action["action"]
         from .dispatch import DispatchDialog
         if code in ("dispatch", "redispatch"):
-            dlg = DispatchDialog(self.worker, code, cases, self.parent_widget)
+            dlg = DispatchDialog(self.worker, code, cases, self.parent_widget, note_chars=self.note_chars)
             dlg.submitted.connect(lambda params_per_case: self._run(code, cases, params_per_case))
             self._show(dlg)
             return
@@ -151,7 +154,8 @@ class ActionRunner(QObject):
             return
         if action.get("needs_note") or code in ("evaluate", "urge", "accept", "verify_pass", "file"):
             title = f"{action.get('label') or code} — {', '.join(c['code'] for c in cases)}"
-            dlg = NoteDialog(title, bool(action.get("needs_note")), self.parent_widget, with_rating=code == "evaluate")
+            dlg = NoteDialog(title, bool(action.get("needs_note")), self.parent_widget, with_rating=code == "evaluate",
+                             max_chars=self.note_chars)
             dlg.accepted.connect(lambda: self._confirm_then_run(action, cases, [dlg.params()] * len(cases)))
             self._show(dlg)
             return

@@ -37,7 +37,8 @@ KIND_ROLE = Qt.ItemDataRole.UserRole + 1
 class DispatchDialog(QDialog):
     submitted = Signal(list)    # params per case, in the order of the cases given
 
-    def __init__(self, worker: DbWorker, action: str, cases: list[dict[str, Any]], parent: QWidget | None = None) -> None:
+    def __init__(self, worker: DbWorker, action: str, cases: list[dict[str, Any]], parent: QWidget | None = None,
+                 *, note_chars: int) -> None:
         super().__init__(parent)
         self.setObjectName("dispatch-dialog")
         self.worker = worker
@@ -66,7 +67,7 @@ class DispatchDialog(QDialog):
         self.deadline.setDisplayFormat("yyyy-MM-dd HH:mm")
         self.note = QLineEdit()
         self.note.setObjectName("dispatch-note")
-        self.note.setMaxLength(2000)
+        self.note.setMaxLength(note_chars)       # cc.input_limit note_chars
         self.note.setPlaceholderText(self.tr("Instructions for the assignee (optional)"))
         form = QFormLayout()
         form.addRow(self.tr("Handling deadline"), self.deadline)

@@ -37,7 +37,7 @@ class HallWindow(QMainWindow):
         self.setDockOptions(QMainWindow.DockOption.AllowNestedDocks | QMainWindow.DockOption.AllowTabbedDocks
                             | QMainWindow.DockOption.AnimatedDocks)
         live, worker, sel = session.live, session.worker, session.selection
-        self.runner = ActionRunner(worker, self)
+        self.runner = ActionRunner(worker, self, ref.limits)
         self.board_model = BoardModel(live, self)
         self.kpi_model = KpiModel(live, worker, self)
         self.board = BoardView(self.board_model, sel)
