@@ -7,12 +7,12 @@ from __future__ import annotations
 import os
 import random
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import numpy as np
 
-from ..domain.mapgeom import MapGeometry
 from ..domain.cases import BoardRow, Snapshot
+from ..domain.mapgeom import MapGeometry
 from ..domain.reference import Named, Reference
 from .city import LEVELS, build
 from .harness import BenchResult, peak_rss_mb, percentiles
@@ -36,7 +36,8 @@ def _PaintCounter():  # noqa: N802, ANN202 - a QObject class made when Qt is loa
     return Counter()
 
 
-def _reference() -> Reference:
+def city_reference() -> Reference:
+    """Code tables for the synthetic city: codes as names, every state of STATES open."""
     named = lambda codes: {c: Named(c, c, c) for c in codes}  # noqa: E731
     return Reference(district="北京市", district_en="Beijing", tz="Asia/Shanghai",
                      states=named(STATES + ("closed",)), open_states=list(STATES),
@@ -45,8 +46,10 @@ def _reference() -> Reference:
                      grid_types=named(("residential", "commercial", "enterprise", "crowded")), levels=named(LEVELS))
 
 
-def _cases(geo: MapGeometry, n: int, rng: random.Random) -> list[BoardRow]:
-    now = datetime.now(timezone.utc)
+def city_cases(geo: MapGeometry, n: int, rng: random.Random) -> list[BoardRow]:
+    """n open cases spread over random grids, deadlines from 5 h overdue to 20 h ahead (so
+    markers, clusters and overdue flags all have work), reproducible from the rng."""
+    now = datetime.now(UTC)
     rows = []
     picks = [geo.grids[rng.randrange(len(geo.grids))] for _ in range(n)]
     for i, g in enumerate(picks):
@@ -81,8 +84,8 @@ def run() -> BenchResult:
     t = time.perf_counter()
     geo = MapGeometry(city.outline, city.streets, city.communities, city.grids)
     t_geo = time.perf_counter() - t
-    live = LiveData("", _reference())
-    live._on_snapshot(Snapshot(_cases(geo, MARKERS, rng), 0))
+    live = LiveData("", city_reference())
+    live._on_snapshot(Snapshot(city_cases(geo, MARKERS, rng), 0))
 
     t = time.perf_counter()
     view = MapView(live, Selection(), geo)

@@ -9,11 +9,11 @@ import os
 import random
 from dataclasses import replace
 
-from ..domain.mapgeom import MapGeometry
 from ..domain.cases import Snapshot
+from ..domain.mapgeom import MapGeometry
 from .city import build
 from .harness import BenchResult, peak_rss_mb
-from .mapbench import _cases, _reference
+from .mapbench import city_cases, city_reference
 
 TARGETS = {"peak_rss_mb": 600.0}
 CASES = 100_000
@@ -35,9 +35,9 @@ def run() -> BenchResult:
     geo = MapGeometry(city.outline, city.streets, city.communities, city.grids)
     del city
     gc.collect()
-    rows = _cases(geo, CASES, random.Random(4))
+    rows = city_cases(geo, CASES, random.Random(4))
     rows = [r if i % 2 else replace(r, state="closed", is_open=False) for i, r in enumerate(rows)]
-    live = LiveData("", _reference())
+    live = LiveData("", city_reference())
     live._on_snapshot(Snapshot(rows, 0))
     del rows
     selection = Selection()

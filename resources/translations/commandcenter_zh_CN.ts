@@ -734,104 +734,110 @@
     </message>
 </context>
 <context>
-    <name>MapView</name>
+    <name>MapLegend</name>
     <message>
-        <location filename="../../commandcenter/ui/map_view.py" line="269"/>
-        <source>Layers</source>
-        <translation>图层</translation>
-    </message>
-    <message>
-        <location filename="../../commandcenter/ui/map_view.py" line="273"/>
-        <source>District outline</source>
-        <translation>区界</translation>
-    </message>
-    <message>
-        <location filename="../../commandcenter/ui/map_view.py" line="274"/>
-        <source>Street outlines</source>
-        <translation>街道边界</translation>
-    </message>
-    <message>
-        <location filename="../../commandcenter/ui/map_view.py" line="275"/>
-        <source>Community outlines</source>
-        <translation>社区边界</translation>
-    </message>
-    <message>
-        <location filename="../../commandcenter/ui/map_view.py" line="276"/>
-        <source>Grid outlines</source>
-        <translation>网格边界</translation>
-    </message>
-    <message>
-        <location filename="../../commandcenter/ui/map_view.py" line="277"/>
-        <source>Labels</source>
-        <translation>标注</translation>
-    </message>
-    <message>
-        <location filename="../../commandcenter/ui/map_view.py" line="278"/>
-        <source>Case markers</source>
-        <translation>案件标注</translation>
-    </message>
-    <message>
-        <location filename="../../commandcenter/ui/map_view.py" line="279"/>
-        <source>Staff positions</source>
-        <translation>人员位置</translation>
-    </message>
-    <message>
-        <location filename="../../commandcenter/ui/map_view.py" line="280"/>
-        <source>Case density</source>
-        <translation>案件密度</translation>
-    </message>
-    <message>
-        <location filename="../../commandcenter/ui/map_view.py" line="287"/>
-        <source>Grid fill</source>
-        <translation>网格填色</translation>
-    </message>
-    <message>
-        <location filename="../../commandcenter/ui/map_view.py" line="290"/>
-        <source>Open-case load</source>
-        <translation>在办案件量</translation>
-    </message>
-    <message>
-        <location filename="../../commandcenter/ui/map_view.py" line="290"/>
-        <source>Grid type</source>
-        <translation>网格类型</translation>
-    </message>
-    <message>
-        <location filename="../../commandcenter/ui/map_view.py" line="291"/>
-        <source>Management level</source>
-        <translation>管理等级</translation>
-    </message>
-    <message>
-        <location filename="../../commandcenter/ui/map_view.py" line="291"/>
-        <source>No fill</source>
-        <translation>不填色</translation>
-    </message>
-    <message>
-        <location filename="../../commandcenter/ui/map_view.py" line="295"/>
-        <source>Markers by</source>
-        <translation>标注依据</translation>
-    </message>
-    <message>
-        <location filename="../../commandcenter/ui/map_view.py" line="298"/>
-        <source>State</source>
-        <translation>状态</translation>
-    </message>
-    <message>
-        <location filename="../../commandcenter/ui/map_view.py" line="299"/>
-        <source>Urgency</source>
-        <translation>紧急程度</translation>
-    </message>
-    <message>
-        <location filename="../../commandcenter/ui/map_view.py" line="433"/>
+        <location filename="../../commandcenter/ui/map_panel.py" line="30"/>
         <source>%1 open cases</source>
         <translation>%1 件在办</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_view.py" line="438"/>
+        <location filename="../../commandcenter/ui/map_panel.py" line="37"/>
         <source>Markers</source>
         <translation>标注</translation>
     </message>
+</context>
+<context>
+    <name>MapPanel</name>
     <message>
-        <location filename="../../commandcenter/ui/map_view.py" line="612"/>
+        <location filename="../../commandcenter/ui/map_panel.py" line="55"/>
+        <source>Layers</source>
+        <translation>图层</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/map_panel.py" line="58"/>
+        <source>District outline</source>
+        <translation>区界</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/map_panel.py" line="58"/>
+        <source>Street outlines</source>
+        <translation>街道边界</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/map_panel.py" line="59"/>
+        <source>Community outlines</source>
+        <translation>社区边界</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/map_panel.py" line="59"/>
+        <source>Grid outlines</source>
+        <translation>网格边界</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/map_panel.py" line="60"/>
+        <source>Labels</source>
+        <translation>标注</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/map_panel.py" line="60"/>
+        <source>Case markers</source>
+        <translation>案件标注</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/map_panel.py" line="61"/>
+        <source>Staff positions</source>
+        <translation>人员位置</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/map_panel.py" line="61"/>
+        <source>Case density</source>
+        <translation>案件密度</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/map_panel.py" line="70"/>
+        <source>Grid fill</source>
+        <translation>网格填色</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/map_panel.py" line="73"/>
+        <source>Open-case load</source>
+        <translation>在办案件量</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/map_panel.py" line="73"/>
+        <source>Grid type</source>
+        <translation>网格类型</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/map_panel.py" line="74"/>
+        <source>Management level</source>
+        <translation>管理等级</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/map_panel.py" line="74"/>
+        <source>No fill</source>
+        <translation>不填色</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/map_panel.py" line="79"/>
+        <source>Markers by</source>
+        <translation>标注依据</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/map_panel.py" line="82"/>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/map_panel.py" line="82"/>
+        <source>Urgency</source>
+        <translation>紧急程度</translation>
+    </message>
+</context>
+<context>
+    <name>MapView</name>
+    <message>
+        <location filename="../../commandcenter/ui/map_view.py" line="274"/>
         <source>Population %1 · open cases %2</source>
         <translation>人口 %1 · 在办案件 %2</translation>
     </message>

@@ -1,0 +1,94 @@
+"""The map's side panel: layer toggles, fill and marker modes, the legend and the hover text.
+It reports choices as signals; the map view applies them to the map state."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QVBoxLayout, QWidget
+
+from ..domain.mapstate import FILL_MODES, LAYERS, MARKER_MODES, Legend, MapState, load_labels
+from ..domain.reference import Reference
+from .i18n import named
+from .map_style import fill_colour, marker_colour
+from .plain import plain_label
+from .theme import MUTED
+
+
+class MapLegend(QLabel):
+    """Fill classes, then marker colours, for the current modes. It exists without the panel
+    too (the wall has none), so its text is always current."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("map-legend")
+        self.setTextFormat(Qt.TextFormat.RichText)
+
+    def show_legend(self, legend: Legend, ref: Reference) -> None:
+        mode = legend.fill_mode
+        if mode == "load":
+            labels = load_labels()
+            fills = [self.tr("%1 open cases").replace("%1", labels[int(k)]) for k in legend.fill_keys]
+        else:
+            names = ref.grid_types if mode == "type" else ref.levels
+            fills = [named(names.get(k)) for k in legend.fill_keys]
+        marker_names = ref.states if legend.marker_mode == "state" else ref.urgencies
+        html = "".join(f"<div><span style='color:{fill_colour(mode, k)}'>■</span> {t}</div>"
+                       for k, t in zip(legend.fill_keys, fills))
+        markers = self.tr("Markers")
+        html += f"<div style='color:{MUTED}; margin-top:6px'>{markers}</div>"
+        html += "".join(f"<div><span style='color:{marker_colour(legend.marker_mode, k)}'>●</span> "
+                        f"{named(marker_names.get(k))}</div>" for k in legend.marker_keys)
+        self.setText(html)
+
+
+class MapPanel(QWidget):
+    layer_toggled = Signal(str, bool)
+    fill_chosen = Signal(str)
+    marker_mode_chosen = Signal(str)
+
+    def __init__(self, state: MapState, legend: MapLegend, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("map-layers")
+        self.setFixedWidth(190)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(6, 6, 6, 6)
+        title = QLabel(self.tr("Layers"))
+        title.setProperty("role", "title")
+        lay.addWidget(title)
+        names = {"district": self.tr("District outline"), "street": self.tr("Street outlines"),
+                 "community": self.tr("Community outlines"), "grid": self.tr("Grid outlines"),
+                 "labels": self.tr("Labels"), "markers": self.tr("Case markers"),
+                 "staff": self.tr("Staff positions"), "density": self.tr("Case density")}
+        self.toggles: dict[str, QCheckBox] = {}
+        for key in LAYERS:
+            cb = QCheckBox(names[key])
+            cb.setObjectName(f"layer-{key}")
+            cb.setChecked(state.layer_on(key))
+            cb.toggled.connect(lambda v, k=key: self.layer_toggled.emit(k, v))
+            lay.addWidget(cb)
+            self.toggles[key] = cb
+        lay.addWidget(QLabel(self.tr("Grid fill")))
+        self.fill_box = QComboBox()
+        self.fill_box.setObjectName("fill-mode")
+        fills = {"load": self.tr("Open-case load"), "type": self.tr("Grid type"),
+                 "level": self.tr("Management level"), "none": self.tr("No fill")}
+        for code in FILL_MODES:
+            self.fill_box.addItem(fills[code], code)
+        self.fill_box.currentIndexChanged.connect(lambda _i: self.fill_chosen.emit(self.fill_box.currentData()))
+        lay.addWidget(self.fill_box)
+        lay.addWidget(QLabel(self.tr("Markers by")))
+        self.marker_box = QComboBox()
+        self.marker_box.setObjectName("marker-mode")
+        modes = {"state": self.tr("State"), "urgency": self.tr("Urgency")}
+        for code in MARKER_MODES:
+            self.marker_box.addItem(modes[code], code)
+        self.marker_box.currentIndexChanged.connect(
+            lambda _i: self.marker_mode_chosen.emit(self.marker_box.currentData()))
+        lay.addWidget(self.marker_box)
+        lay.addWidget(legend)
+        lay.addStretch(1)
+        self.hover_label = plain_label(QLabel())
+        self.hover_label.setObjectName("map-hover")
+        self.hover_label.setWordWrap(True)
+        self.hover_label.setProperty("role", "muted")
+        lay.addWidget(self.hover_label)
