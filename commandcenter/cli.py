@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import signal
 import json
 import logging
 import os
+import signal
 import sys
 from pathlib import Path
 
@@ -129,33 +129,10 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _dispatch(args: argparse.Namespace) -> int:
-    from .desktop import cjk_font_missing, desktop_problem, missing_libraries
-    from .store.database import DSN_ENV, Database
-
-    # What the desktop lacks is known before anything is built or started.
-    if args.command in (None, "wall"):
-        problem = desktop_problem()
-        if problem:
-            raise CommandCenterError(f"cannot open the {'wall' if args.command else 'hall'}: {problem}")
-    if args.command in (None, "wall", "screenshot") and cjk_font_missing():
-        print("commandcenter: no font with Chinese characters is installed, so Chinese text shows as boxes: "
-              "sudo apt-get install fonts-noto-cjk", file=sys.stderr)
-    if args.command == "screenshot" and missing_libraries("offscreen"):
-        raise CommandCenterError("cannot render: Qt needs " + ", ".join(missing_libraries("offscreen"))
-                                 + " (sudo apt-get install libegl1 libgl1 libfontconfig1 libxkbcommon0)")
-    if args.command == "db" and args.db_command in ("status", "check") and not (args.dsn or os.environ.get(DSN_ENV)):
-        from .paths import default_data_dir
-        data_dir = args.data_dir or default_data_dir()
-        if (data_dir.is_dir() or not data_dir.exists()) and not (data_dir / "pgdata").exists():
-            # asking must not create a cluster
-            raise CommandCenterError(f"there is no commandcenter database in {data_dir} yet: start the hall "
-                                     "(commandcenter) or run commandcenter db upgrade to create it")
-    if args.command == "demo" and args.demo_command == "seed":
-        from .demo.names import DISTRICTS
-        if args.district not in DISTRICTS:           # refused before a cluster is created for it
-            raise CommandCenterError(f"no demo for district {args.district!r}; choose one of: {', '.join(DISTRICTS)}")
     from .launch.sign_in import view_dsn
+    from .store.database import Database
 
+    _refuse_early(args)
     with Database.open(args.dsn, args.data_dir) as db:
         if args.command == "db":
             return _db(args, db)
@@ -186,6 +163,35 @@ def _dispatch(args: argparse.Namespace) -> int:
             print(f"wrote {out}")
             return 0
         return _hall(args, db, history)
+
+
+def _refuse_early(args: argparse.Namespace) -> None:
+    """What can be refused before a server is started or anything is created: the desktop
+    lacks something, asking about a database that does not exist, an unknown district."""
+    from .desktop import cjk_font_missing, desktop_problem, missing_libraries
+    from .store.database import DSN_ENV
+
+    if args.command in (None, "wall"):
+        problem = desktop_problem()
+        if problem:
+            raise CommandCenterError(f"cannot open the {'wall' if args.command else 'hall'}: {problem}")
+    if args.command in (None, "wall", "screenshot") and cjk_font_missing():
+        print("commandcenter: no font with Chinese characters is installed, so Chinese text shows as boxes: "
+              "sudo apt-get install fonts-noto-cjk", file=sys.stderr)
+    if args.command == "screenshot" and missing_libraries("offscreen"):
+        raise CommandCenterError("cannot render: Qt needs " + ", ".join(missing_libraries("offscreen"))
+                                 + " (sudo apt-get install libegl1 libgl1 libfontconfig1 libxkbcommon0)")
+    if args.command == "db" and args.db_command in ("status", "check") and not (args.dsn or os.environ.get(DSN_ENV)):
+        from .paths import default_data_dir
+        data_dir = args.data_dir or default_data_dir()
+        if (data_dir.is_dir() or not data_dir.exists()) and not (data_dir / "pgdata").exists():
+            # asking must not create a cluster
+            raise CommandCenterError(f"there is no commandcenter database in {data_dir} yet: start the hall "
+                                     "(commandcenter) or run commandcenter db upgrade to create it")
+    if args.command == "demo" and args.demo_command == "seed":
+        from .demo.names import DISTRICTS
+        if args.district not in DISTRICTS:           # refused before a cluster is created for it
+            raise CommandCenterError(f"no demo for district {args.district!r}; choose one of: {', '.join(DISTRICTS)}")
 
 
 def _db(args: argparse.Namespace, db) -> int:  # noqa: ANN001

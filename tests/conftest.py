@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -22,7 +22,7 @@ from commandcenter.store.embedded import EmbeddedServer
 TEMPLATE = "cc_template"
 # A small Dongcheng: every street, fewer communities and grids, a few hundred cases.
 SMALL_DEMO = dict(district="东城区", seed=7, cases=400, days=30, communities=34, grids=60,
-                  until=datetime(2026, 11, 20, 9, 30, tzinfo=timezone.utc))
+                  until=datetime(2026, 11, 20, 9, 30, tzinfo=UTC))
 
 
 @pytest.fixture(autouse=True)

@@ -75,7 +75,8 @@ def test_the_layer_contracts_hold() -> None:
     ("store/queries.py", "from ..ui import board_model", "commandcenter.store is not allowed to import commandcenter.ui"),
     ("demo/seed.py", "from ..sim import simulator", "commandcenter.demo is not allowed to import commandcenter.sim"),
     ("domain/cases.py", "import psycopg", "commandcenter.domain is not allowed to import psycopg"),
-    ("launch/sign_in.py", "def later():\n    from ..ui import app", "commandcenter.launch is not allowed to import commandcenter.ui"),
+    ("launch/sign_in.py", "def later():\n    from ..ui import app",
+     "commandcenter.launch is not allowed to import commandcenter.ui"),
 ], ids=["qt-in-domain", "store-imports-ui", "demo-imports-sim", "sql-in-domain", "import-inside-a-function"])
 def test_the_contracts_fail_when_a_forbidden_import_is_added(tmp_path: Path, module: str, line: str,
                                                              broken: str) -> None:

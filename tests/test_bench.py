@@ -28,6 +28,7 @@ def test_realtime_runs_end_to_end_and_prints_one_json_line(db) -> None:  # noqa:
     out = subprocess.run([sys.executable, "-m", "commandcenter", "--dsn", db.dsn, "bench", "realtime", "--json",
                           "--duration", "3", "--rate", "20", "--consoles", "2"],
                          capture_output=True, text=True, timeout=300, env=env)
+    assert out.stdout.strip(), out.stderr
     last = json.loads(out.stdout.strip().splitlines()[-1])
     assert last["name"] == "realtime"
     for key in ("p50_ms", "p95_ms", "p99_ms", "max_ms", "floor_p99_ms", "missed", "duplicated", "max_stall_ms"):

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import random
 from dataclasses import replace
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from commandcenter.domain.board import COLUMNS, BoardFilter, BoardIndex, RowHooks
 from commandcenter.domain.cases import BoardRow
 
-NOW = datetime(2026, 11, 20, 10, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
 STATES = ["reported", "filed", "dispatched", "in_progress", "handled", "closed"]
 
 

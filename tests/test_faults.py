@@ -4,7 +4,7 @@ applied exactly once. A cluster of its own, so stopping it disturbs no other tes
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import psycopg
 import pytest
@@ -31,7 +31,7 @@ def own_server(tmp_path):  # noqa: ANN001, ANN201
     migrate.upgrade(db)
     with db.connect() as conn:
         seed_demo(conn, district="东城区", seed=3, cases=120, days=7, communities=20, grids=30,
-                  until=datetime(2026, 11, 20, 9, 30, tzinfo=timezone.utc))
+                  until=datetime(2026, 11, 20, 9, 30, tzinfo=UTC))
     yield server
     server.stop()
 

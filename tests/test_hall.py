@@ -4,7 +4,7 @@ actions, layouts."""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import psycopg
 import pytest
@@ -383,5 +383,5 @@ def test_the_first_connection_says_connecting_not_reconnecting(hall) -> None:  #
         assert "Reconnect" not in hall.link.text() and "重新" not in hall.link.text()
     finally:
         live.loaded = True
-    hall._link_changed(FeedState(False, "gone", datetime.now(timezone.utc)))
+    hall._link_changed(FeedState(False, "gone", datetime.now(UTC)))
     assert hall.link.text() != "" and ("Reconnecting" in hall.link.text() or "重" in hall.link.text())

@@ -8,7 +8,7 @@ import json
 import re
 import threading
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import psycopg
 import pytest
@@ -19,7 +19,7 @@ from commandcenter.store.commands import Workflow
 from commandcenter.store.errors import ActionRefused, InvalidArgument, OutsideDistrict, PermissionRefused
 from commandcenter.store.guard import start_guard
 
-from .helpers import case_row, event_count, new_case_in, sign_in
+from .helpers import case_row, new_case_in, sign_in
 
 BIG = "字" * 10_000_000          # 10 million characters (30 MB of UTF-8)
 
@@ -321,7 +321,7 @@ def test_deadlines_must_lie_within_a_year_from_now(db) -> None:  # noqa: ANN001
                              "WHERE c.id = %s LIMIT 1", (case_id,)).fetchone()[0]
     with sign_in(db, "dc_supervisor") as c:
         before = case_row(c, case_id)
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         for deadline in ("infinity", now + timedelta(days=800), now - timedelta(hours=1)):
             with pytest.raises(InvalidArgument, match="not between now and one year") as err:
                 Workflow(c).dispatch(case_id, v, unit_id=unit, deadline=deadline)   # type: ignore[arg-type]

@@ -24,7 +24,7 @@ class Recorder:
     def _snap(self, _s) -> None:  # noqa: ANN001
         self.snapshots += 1
 
-    def __enter__(self) -> "Recorder":
+    def __enter__(self) -> Recorder:
         self.thread.start()
         self.wait(lambda: self.snapshots == 1 and self.states and self.states[-1].live)
         return self

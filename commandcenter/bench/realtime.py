@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 import psycopg
 
+from ..domain.reference import Reference
 from ..store import queries
 from ..store.database import Database
 from ..store.events import CHANNEL
@@ -73,55 +74,13 @@ def run(db: Database, duration: float = 30.0, rate: float = 200.0, consoles: int
     from PySide6.QtCore import QEventLoop, QTimer
     from PySide6.QtWidgets import QApplication
 
-    from ..ui.board_model import BoardModel
-    from ..ui.live import LiveData
-
     app = QApplication.instance() or QApplication([])
     result = BenchResult("realtime", targets=dict(TARGETS))
     with scratch_database(db) as sdb:
         with psycopg.connect(sdb.dsn) as c:
             ref = queries.reference(c)
 
-        class Console:
-            def __init__(self) -> None:
-                self.live = LiveData(sdb.dsn, ref)
-                self.applied: dict[int, list[tuple[int, float]]] = defaultdict(list)
-                self.duplicates = 0
-                self.gui_s = 0.0
-                self.rows = 0
-                self._t0 = 0.0
-                self.live.rows_changed.connect(self._before)       # connected before the model …
-                self.model = BoardModel(self.live)
-                self.live.rows_changed.connect(self._after)        # … and after it
-                self.fetch_ms: list[float] = []
-                self.handoff_ms: list[float] = []
-                self.live.batch_applied.connect(self._batch)
-
-            def _batch(self, b) -> None:  # noqa: ANN001
-                now = time.monotonic()
-                if b.woke_at:
-                    self.fetch_ms.append((b.fetched_at - b.woke_at) * 1000)
-                self.handoff_ms.append((now - b.fetched_at) * 1000)
-
-            def _before(self, rows: list, _old: list) -> None:
-                self._t0 = time.perf_counter()
-
-            def _after(self, rows: list, _old: list) -> None:
-                now = time.monotonic()
-                self.gui_s += time.perf_counter() - self._t0
-                self.rows += len(rows)
-                for r in rows:
-                    held = self.applied[r.id]
-                    if any(v == r.version for v, _ in held):
-                        self.duplicates += 1
-                    held.append((r.version, now))
-
-            def first_at_or_after(self, case_id: int, version: int) -> float | None:
-                held = sorted(self.applied.get(case_id, []))
-                i = bisect.bisect_left(held, (version, -1.0))
-                return held[i][1] if i < len(held) else None
-
-        fleet = [Console() for _ in range(consoles)]
+        fleet = [_Console(sdb.dsn, ref) for _ in range(consoles)]
         for c in fleet:
             c.live.start()
         _spin(app, lambda: all(c.live.loaded and c.live.live for c in fleet), 60)
@@ -167,6 +126,60 @@ def run(db: Database, duration: float = 30.0, rate: float = 200.0, consoles: int
         log = json.loads(Path(out).read_text())
         os.unlink(out)
 
+    result.figures.update(_figures(fleet, log, heard_cases, gaps, consoles, rate))
+    result.notes.append("latency = writer's commit returned → the row applied in each console's BoardModel; "
+                        "console capacity = rows applied per second of GUI-thread time in the model")
+    return result
+
+
+class _Console:
+    """One console's client stack up to the table model, with the times each row arrived."""
+
+    def __init__(self, dsn: str, ref: Reference) -> None:
+        from ..ui.board_model import BoardModel
+        from ..ui.live import LiveData
+
+        self.live = LiveData(dsn, ref)
+        self.applied: dict[int, list[tuple[int, float]]] = defaultdict(list)
+        self.duplicates = 0
+        self.gui_s = 0.0
+        self.rows = 0
+        self._t0 = 0.0
+        self.live.rows_changed.connect(self._before)       # connected before the model …
+        self.model = BoardModel(self.live)
+        self.live.rows_changed.connect(self._after)        # … and after it
+        self.fetch_ms: list[float] = []
+        self.handoff_ms: list[float] = []
+        self.live.batch_applied.connect(self._batch)
+
+    def _batch(self, b) -> None:  # noqa: ANN001
+        now = time.monotonic()
+        if b.woke_at:
+            self.fetch_ms.append((b.fetched_at - b.woke_at) * 1000)
+        self.handoff_ms.append((now - b.fetched_at) * 1000)
+
+    def _before(self, rows: list, _old: list) -> None:
+        self._t0 = time.perf_counter()
+
+    def _after(self, rows: list, _old: list) -> None:
+        now = time.monotonic()
+        self.gui_s += time.perf_counter() - self._t0
+        self.rows += len(rows)
+        for r in rows:
+            held = self.applied[r.id]
+            if any(v == r.version for v, _ in held):
+                self.duplicates += 1
+            held.append((r.version, now))
+
+    def first_at_or_after(self, case_id: int, version: int) -> float | None:
+        held = sorted(self.applied.get(case_id, []))
+        i = bisect.bisect_left(held, (version, -1.0))
+        return held[i][1] if i < len(held) else None
+
+
+def _figures(fleet: list[_Console], log: dict, heard_cases: list[tuple[int, float]], gaps: list[float],
+             consoles: int, rate: float) -> dict[str, float]:
+    """Latencies per console against the writer's commits, the NOTIFY floor, stalls, capacity."""
     commits = [(int(cid), int(v), float(t)) for cid, v, t in log["commits"]]
     latencies, missed = [], 0
     for c in fleet:
@@ -186,7 +199,7 @@ def run(db: Database, duration: float = 30.0, rate: float = 200.0, consoles: int
     floor_ms = [(h - t) * 1000 for cid, ts in by_case.items() for t, h in zip(ts, heard.get(cid, []))]
     span = (commits[-1][2] - commits[0][2]) if len(commits) > 1 else 1.0
     steady = gaps[20:] if len(gaps) > 40 else gaps
-    result.figures.update({
+    return {
         "consoles": consoles, "rate_target_per_s": rate, "commits": len(commits),
         "rate_achieved_per_s": round(len(commits) / span, 1), "refused_by_db": log["refused"],
         **percentiles(latencies),
@@ -199,10 +212,7 @@ def run(db: Database, duration: float = 30.0, rate: float = 200.0, consoles: int
         "console_capacity_events_per_s": round(min(c.rows / c.gui_s for c in fleet if c.gui_s) if any(
             c.gui_s for c in fleet) else 0.0, 0),
         "peak_rss_mb": peak_rss_mb(),
-    })
-    result.notes.append("latency = writer's commit returned → the row applied in each console's BoardModel; "
-                        "console capacity = rows applied per second of GUI-thread time in the model")
-    return result
+    }
 
 
 def _spin(app, predicate, timeout: float) -> None:  # noqa: ANN001

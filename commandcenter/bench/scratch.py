@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import psycopg
 from psycopg import sql
@@ -31,7 +31,7 @@ def scratch_database(db: Database, seeded: bool = True, **seed: object) -> Itera
         migrate.upgrade(scratch)
         if seeded:
             with scratch.connect() as conn:
-                seed_demo(conn, **{**SMALL, "until": datetime.now(timezone.utc), **seed})
+                seed_demo(conn, **{**SMALL, "until": datetime.now(UTC), **seed})
         yield scratch
     finally:
         with psycopg.connect(admin, autocommit=True) as conn:

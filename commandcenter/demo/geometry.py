@@ -18,7 +18,6 @@ from shapely.geometry.base import BaseGeometry
 from ..paths import boundaries_file
 
 
-
 def load_district_outline(name: str, path: Path | None = None) -> tuple[str, BaseGeometry]:
     """(administrative code, lon/lat geometry) of a Beijing district by its Chinese name."""
     data = json.loads((path or boundaries_file()).read_text(encoding="utf-8"))

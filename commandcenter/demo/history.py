@@ -237,76 +237,97 @@ class HistoryPlayer:
         return str(kind), bool(district)
 
     def _step(self, cur: psycopg.Cursor, step: _Step) -> None:
-        s, at, a = step.script, step.at, step.action
-        if a in ("report", "report_solved"):
-            place = f"{self.t.grids[s.grid_id - 1].name}"
-            s.case_id = int(self._call(cur, at, "cc.report(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)", (
-                s.source, s.item.code, f"{s.item.name}（{place}）", s.lon, s.lat,
-                f"{SOURCES_ZH[s.source]}反映：{place}附近{s.item.name}，请核实处置。", place, s.urgency,
-                s.grid_id, s.reporter,
-                "居民" if s.source == "hotline" else None,
-                "010-6" + str(1000000 + s.idx % 9000000)[-7:] if s.source == "hotline" else None,
-                a == "report_solved")))
-            s.version = 1
-            if a == "report_solved":
-                self._push(at + self._minutes(20, 120), s, "verify_pass")
-            elif s.cancel:
-                self._push(at + self._minutes(10, 90), s, "cancel")
-            elif s.reject:
-                self._push(at + self._minutes(5, 50), s, "reject")
-            else:
-                self._push(at + self._minutes(3, 45 if not s.late else 150), s, "file")
-        elif a == "file":
-            s.version = self._call(cur, at, "cc.file(%s, %s)", (s.case_id, s.version))
-            self._push(at + self._minutes(3, 40), s, "dispatch")
-        elif a == "reject":
-            s.version = self._call(cur, at, "cc.reject(%s, %s, %s)", (s.case_id, s.version, NOTES["reject"]))
-        elif a == "cancel":
-            s.version = self._call(cur, at, "cc.cancel(%s, %s, %s)", (s.case_id, s.version, NOTES["cancel"]))
-        elif a == "dispatch":
-            kind, district_unit = self._dispatch(cur, at, s)
-            s.big_loop = s.big_loop or district_unit
-            if s.return_first and not s.returned and kind == "unit" and not s.escalated:
-                self._push(at + self._minutes(15, 90), s, "return")
-            else:
-                self._push(at + self._minutes(5, 90), s, "accept")
-        elif a == "return":
-            s.version = self._call(cur, at, "cc.return_case(%s, %s, %s)", (s.case_id, s.version, NOTES["return"]))
-            s.returned = True
-            self._push(at + self._minutes(10, 60), s, "dispatch")
-        elif a == "accept":
-            s.version = self._call(cur, at, "cc.accept(%s, %s)", (s.case_id, s.version))
-            if s.escalate and not s.escalated and not s.big_loop:
-                self._push(at + self._minutes(30, 240), s, "escalate")
-                return
-            deadline = cur.execute("SELECT handle_deadline FROM cc.\"case\" WHERE id = %s", (s.case_id,)).fetchone()[0]
-            span = max(deadline - at, timedelta(minutes=20))
-            frac = self.rng.uniform(1.05, 1.8) if s.late else self.rng.uniform(0.1, 0.9)
-            when = at + span * frac
-            if when > deadline:
-                self._push(deadline + (when - deadline) * self.rng.uniform(0.2, 0.8), s, "urge")
-            self._push(when, s, "feedback")
-        elif a == "urge":
-            s.version = self._call(cur, at, "cc.urge(%s, %s, %s)", (s.case_id, s.version, NOTES["urge_overdue"]))
-        elif a == "escalate":
-            s.version = self._call(cur, at, "cc.escalate(%s, %s, %s)", (s.case_id, s.version, NOTES["escalate"]))
-            s.escalated = True
-            self._push(at + self._minutes(10, 60), s, "dispatch")
-        elif a == "feedback":
-            s.version = self._call(cur, at, "cc.feedback(%s, %s, %s)", (s.case_id, s.version, NOTES["feedback"]))
-            self._push(at + self._minutes(20, 180), s, "verify_fail" if s.rework and not s.reworked else "verify_pass")
-        elif a == "verify_fail":
-            s.version = self._call(cur, at, "cc.verify(%s, %s, false, %s)", (s.case_id, s.version, NOTES["verify_fail"]))
-            s.reworked = True
-            self._push(at + self._minutes(60, 600), s, "feedback")
-        elif a == "verify_pass":
-            s.version = self._call(cur, at, "cc.verify(%s, %s, true, %s)", (s.case_id, s.version, NOTES["verify_pass"]))
-            if s.evaluate:
-                self._push(at + self._minutes(60, 2880), s, "evaluate")
-        elif a == "evaluate":
-            s.version = self._call(cur, at, "cc.evaluate(%s, %s, %s)", (s.case_id, s.version, s.satisfaction))
-        else:  # pragma: no cover - a script bug, not user input
-            raise AssertionError(f"unknown step {a}")
+        """One step of a case's script: the call, then the script's next step."""
+        handler = getattr(self, "_on_" + step.action, None)
+        if handler is None:  # pragma: no cover - a script bug, not user input
+            raise AssertionError(f"unknown step {step.action}")
+        handler(cur, step.script, step.at)
+
+    def _on_report(self, cur: psycopg.Cursor, s: CaseScript, at: datetime) -> None:
+        self._report(cur, s, at, solved=False)
+
+    def _on_report_solved(self, cur: psycopg.Cursor, s: CaseScript, at: datetime) -> None:
+        self._report(cur, s, at, solved=True)
+
+    def _report(self, cur: psycopg.Cursor, s: CaseScript, at: datetime, solved: bool) -> None:
+        place = f"{self.t.grids[s.grid_id - 1].name}"
+        s.case_id = int(self._call(cur, at, "cc.report(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)", (
+            s.source, s.item.code, f"{s.item.name}（{place}）", s.lon, s.lat,
+            f"{SOURCES_ZH[s.source]}反映：{place}附近{s.item.name}，请核实处置。", place, s.urgency,
+            s.grid_id, s.reporter,
+            "居民" if s.source == "hotline" else None,
+            "010-6" + str(1000000 + s.idx % 9000000)[-7:] if s.source == "hotline" else None,
+            solved)))
+        s.version = 1
+        if solved:
+            self._push(at + self._minutes(20, 120), s, "verify_pass")
+        elif s.cancel:
+            self._push(at + self._minutes(10, 90), s, "cancel")
+        elif s.reject:
+            self._push(at + self._minutes(5, 50), s, "reject")
+        else:
+            self._push(at + self._minutes(3, 45 if not s.late else 150), s, "file")
+
+    def _on_file(self, cur: psycopg.Cursor, s: CaseScript, at: datetime) -> None:
+        s.version = self._call(cur, at, "cc.file(%s, %s)", (s.case_id, s.version))
+        self._push(at + self._minutes(3, 40), s, "dispatch")
+
+    def _on_reject(self, cur: psycopg.Cursor, s: CaseScript, at: datetime) -> None:
+        s.version = self._call(cur, at, "cc.reject(%s, %s, %s)", (s.case_id, s.version, NOTES["reject"]))
+
+    def _on_cancel(self, cur: psycopg.Cursor, s: CaseScript, at: datetime) -> None:
+        s.version = self._call(cur, at, "cc.cancel(%s, %s, %s)", (s.case_id, s.version, NOTES["cancel"]))
+
+    def _on_dispatch(self, cur: psycopg.Cursor, s: CaseScript, at: datetime) -> None:
+        kind, district_unit = self._dispatch(cur, at, s)
+        s.big_loop = s.big_loop or district_unit
+        if s.return_first and not s.returned and kind == "unit" and not s.escalated:
+            self._push(at + self._minutes(15, 90), s, "return")
+        else:
+            self._push(at + self._minutes(5, 90), s, "accept")
+
+    def _on_return(self, cur: psycopg.Cursor, s: CaseScript, at: datetime) -> None:
+        s.version = self._call(cur, at, "cc.return_case(%s, %s, %s)", (s.case_id, s.version, NOTES["return"]))
+        s.returned = True
+        self._push(at + self._minutes(10, 60), s, "dispatch")
+
+    def _on_accept(self, cur: psycopg.Cursor, s: CaseScript, at: datetime) -> None:
+        s.version = self._call(cur, at, "cc.accept(%s, %s)", (s.case_id, s.version))
+        if s.escalate and not s.escalated and not s.big_loop:
+            self._push(at + self._minutes(30, 240), s, "escalate")
+            return
+        deadline = cur.execute("SELECT handle_deadline FROM cc.\"case\" WHERE id = %s", (s.case_id,)).fetchone()[0]
+        span = max(deadline - at, timedelta(minutes=20))
+        frac = self.rng.uniform(1.05, 1.8) if s.late else self.rng.uniform(0.1, 0.9)
+        when = at + span * frac
+        if when > deadline:
+            self._push(deadline + (when - deadline) * self.rng.uniform(0.2, 0.8), s, "urge")
+        self._push(when, s, "feedback")
+
+    def _on_urge(self, cur: psycopg.Cursor, s: CaseScript, at: datetime) -> None:
+        s.version = self._call(cur, at, "cc.urge(%s, %s, %s)", (s.case_id, s.version, NOTES["urge_overdue"]))
+
+    def _on_escalate(self, cur: psycopg.Cursor, s: CaseScript, at: datetime) -> None:
+        s.version = self._call(cur, at, "cc.escalate(%s, %s, %s)", (s.case_id, s.version, NOTES["escalate"]))
+        s.escalated = True
+        self._push(at + self._minutes(10, 60), s, "dispatch")
+
+    def _on_feedback(self, cur: psycopg.Cursor, s: CaseScript, at: datetime) -> None:
+        s.version = self._call(cur, at, "cc.feedback(%s, %s, %s)", (s.case_id, s.version, NOTES["feedback"]))
+        self._push(at + self._minutes(20, 180), s, "verify_fail" if s.rework and not s.reworked else "verify_pass")
+
+    def _on_verify_fail(self, cur: psycopg.Cursor, s: CaseScript, at: datetime) -> None:
+        s.version = self._call(cur, at, "cc.verify(%s, %s, false, %s)", (s.case_id, s.version, NOTES["verify_fail"]))
+        s.reworked = True
+        self._push(at + self._minutes(60, 600), s, "feedback")
+
+    def _on_verify_pass(self, cur: psycopg.Cursor, s: CaseScript, at: datetime) -> None:
+        s.version = self._call(cur, at, "cc.verify(%s, %s, true, %s)", (s.case_id, s.version, NOTES["verify_pass"]))
+        if s.evaluate:
+            self._push(at + self._minutes(60, 2880), s, "evaluate")
+
+    def _on_evaluate(self, cur: psycopg.Cursor, s: CaseScript, at: datetime) -> None:
+        s.version = self._call(cur, at, "cc.evaluate(%s, %s, %s)", (s.case_id, s.version, s.satisfaction))
 
 
 COMMIT_EVERY = 200

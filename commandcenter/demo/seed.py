@@ -6,7 +6,7 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import numpy as np
 import psycopg
@@ -67,8 +67,9 @@ class DemoPlan:
                           len(self.scripts), self.player.actions, time.perf_counter() - self.started)
 
 
-#: The first start's history: two weeks at the full history's daily volume, played to the end before anyone signs in so that the hall never opens on a
-#: half-played history, within the 30 s the first start has on a 2-core machine (BENCHMARKS.md).
+#: The first start's history: two weeks at the full history's daily volume, played to the end
+#: before anyone signs in so that the hall never opens on a half-played history, within the
+#: 30 s the first start has on a 2-core machine (BENCHMARKS.md).
 FIRST_START_DAYS = 14
 FIRST_START_CASES = FULL_CASES * FIRST_START_DAYS // FULL_DAYS
 
@@ -88,7 +89,7 @@ def prepare_demo(conn: psycopg.Connection, district: str = DEFAULT_DISTRICT, see
             f"this database already holds the district {existing[0]}; demo data is seeded once. "
             "Use a fresh --data-dir (or an empty database) to seed another demo.")
     started = time.perf_counter()
-    end = (until or datetime.now(timezone.utc)).replace(second=0, microsecond=0)
+    end = (until or datetime.now(UTC)).replace(second=0, microsecond=0)
     say(f"building {district}: {len(spec.streets)} streets, {communities or spec.communities} communities, "
         f"{grids or spec.grids} grids")
     t = build_territory(spec, seed, communities, grids)

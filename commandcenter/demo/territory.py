@@ -221,7 +221,7 @@ def _staff(t: Territory, rng: np.random.Generator) -> None:
         cover(grids, "grid_firefighter", 5, sname.replace("街道", "") + "消防站")
         cover(grids, "judicial_worker", 8, sname.replace("街道", "") + "司法所")
     # A few people wear two hats: the grid manager is also the community's X-force contact.
-    for comm_id, grids in by_comm.items():
+    for grids in by_comm.values():
         if rng.random() < 0.25:
             manager = next(p for g_id, role, p in t.assignments if g_id == grids[0].id and role == "grid_manager")
             t.assignments.append((grids[0].id, "social_security", manager))

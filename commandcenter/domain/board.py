@@ -213,7 +213,7 @@ class BoardIndex:
         self.descending = descending
 
     # ------------------------------------------------------------ one row changes
-    def upsert(self, row: BoardRow, hooks: "RowHooks | None" = None) -> str:
+    def upsert(self, row: BoardRow, hooks: RowHooks | None = None) -> str:
         """Apply a new version of one case, telling `hooks` before and after each row removal
         and insertion (what a Qt model must signal). Returns what happened: 'same' (not newer
         than what is held: applying twice is harmless), 'changed' (stays at its row), 'moved',

@@ -23,7 +23,7 @@ class Outline:
     connect: np.ndarray
 
     @classmethod
-    def of(cls, geoms: Iterable[BaseGeometry]) -> "Outline":
+    def of(cls, geoms: Iterable[BaseGeometry]) -> Outline:
         parts = []
         for g in geoms:
             for poly in getattr(g, "geoms", [g]):

@@ -22,7 +22,7 @@ class LocalProjection:
     lat0: float
 
     @classmethod
-    def around(cls, geom: BaseGeometry) -> "LocalProjection":
+    def around(cls, geom: BaseGeometry) -> LocalProjection:
         c = geom.centroid
         return cls(c.x, c.y)
 

@@ -7,8 +7,8 @@ from collections.abc import Callable
 
 import psycopg
 
-from ..demo.background import MARKER, BackgroundHistory, interrupted
 from ..demo import DEFAULT_DISTRICT
+from ..demo.background import MARKER, BackgroundHistory, interrupted
 from ..demo.seed import FIRST_START_CASES, FIRST_START_DAYS, DemoPlan, prepare_demo
 from ..store import migrate
 from ..store.database import Database

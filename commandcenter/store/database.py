@@ -63,7 +63,7 @@ class Database:
     _closed: bool = field(default=False, repr=False)
 
     @classmethod
-    def open(cls, dsn: str | None = None, data_dir: Path | None = None) -> "Database":
+    def open(cls, dsn: str | None = None, data_dir: Path | None = None) -> Database:
         dsn = dsn or os.environ.get(DSN_ENV) or None
         if dsn:
             db = cls(with_keepalives(dsn))
@@ -98,7 +98,7 @@ class Database:
             self.embedded.stop()
         self._closed = True
 
-    def __enter__(self) -> "Database":
+    def __enter__(self) -> Database:
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -157,7 +157,7 @@ class EmbeddedServer:
             log.warning("restarting the embedded PostgreSQL failed: %s", exc)
         return self.reachable()
 
-    def watch(self, interval: float = 3.0, give_up_after: float = 60.0) -> "threading.Event":
+    def watch(self, interval: float = 3.0, give_up_after: float = 60.0) -> threading.Event:
         """Keep the embedded server alive and fair while the hall runs: check it every
         `interval` seconds, restart it when it has died, say exactly what to do if it will not
         come back, and run the guard that ends a console session holding up the others (the

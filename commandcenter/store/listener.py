@@ -15,12 +15,12 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import psycopg
 
-from .database import connect_console
 from ..domain.cases import BoardRow, Snapshot
+from .database import connect_console
 from .events import CHANNEL, CaseEvent, read_changes
 from .queries import board_snapshot
 
@@ -89,7 +89,7 @@ class ChangeFeed:
                 lost_at, backoff = None, 0.5
                 self._listen_loop()
             except psycopg.OperationalError as exc:
-                lost_at = lost_at or datetime.now(timezone.utc)
+                lost_at = lost_at or datetime.now(UTC)
                 first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
                 log.warning("change feed lost the database: %s", first_line)
                 self.on_state(FeedState(False, first_line, lost_at))
@@ -98,7 +98,7 @@ class ChangeFeed:
                 backoff = min(backoff * 2, 8.0)
             except Exception:   # a bug: say so, keep the console alive, retry slowly
                 log.exception("change feed failed")
-                lost_at = lost_at or datetime.now(timezone.utc)
+                lost_at = lost_at or datetime.now(UTC)
                 self.on_state(FeedState(False, "internal error, see log", lost_at))
                 self._close()
                 self._stop.wait(5.0)

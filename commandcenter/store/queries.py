@@ -3,8 +3,7 @@ thread and returns plain values. Row-level security decides what each console se
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import dataclass
 from typing import Any
 
 import psycopg

@@ -74,7 +74,8 @@ def _refusal_headline(sqlstate: str | None) -> str:
     if sqlstate == "CC006":
         return QCoreApplication.translate("Refusal", "The position lies outside the district or outside the chosen grid.")
     if sqlstate == "CC007":
-        return QCoreApplication.translate("Refusal", "The photo was not accepted (empty, larger than 5 MiB, or not JPEG, PNG or WebP).")
+        return QCoreApplication.translate("Refusal", "The photo was not accepted: it is empty, too large, "
+                                          "one too many, or not JPEG, PNG or WebP.")
     if sqlstate == "CC008":
         return QCoreApplication.translate("Refusal", "The case does not exist or lies outside your area.")
     if sqlstate == "CC009":

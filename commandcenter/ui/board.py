@@ -93,7 +93,7 @@ class BoardView(QWidget):
 
         self.chips = FlowLayout(spacing=4)
         self._chip: dict[str, QToolButton] = {}
-        for code, n in ref.states.items():
+        for code in ref.states:
             b = QToolButton()
             b.setCheckable(True)
             b.setObjectName(f"chip-{code}")

@@ -3,14 +3,16 @@ class only turns its row changes into Qt signals (no proxy, no reset for single 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from ..domain.board import COLUMNS, BoardFilter, BoardIndex, RowHooks
-from ..domain.cases import deadline_level, now_utc
-from ..domain.cases import BoardRow
+from ..domain.cases import BoardRow, deadline_level, now_utc
+from ..domain.reference import Reference
 from .fmt import local
 from .i18n import named, pick
 from .live import LiveData
@@ -44,7 +46,7 @@ _SERVED = frozenset({Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ForegroundRole
 
 
 class _Hooks(RowHooks):
-    def __init__(self, model: "BoardModel") -> None:
+    def __init__(self, model: BoardModel) -> None:
         self.m = model
 
     def changed(self, view_row: int) -> None:
@@ -80,6 +82,10 @@ class BoardModel(QAbstractTableModel):
                          self.tr("Tier"), self.tr("Assignee"), self.tr("Deadline"), self.tr("Urgency")]
         self._bold = QFont()
         self._bold.setBold(True)
+        self._style: dict[int, Callable[[BoardRow, str], Any]] = {
+            Qt.ItemDataRole.ForegroundRole: self._foreground, Qt.ItemDataRole.BackgroundRole: self._background,
+            Qt.ItemDataRole.FontRole: self._font, Qt.ItemDataRole.TextAlignmentRole: _alignment,
+            Qt.ItemDataRole.ToolTipRole: _tooltip}
         live.snapshot_loaded.connect(self._load)
         live.rows_changed.connect(self.apply)
         if live.loaded:
@@ -166,55 +172,57 @@ class BoardModel(QAbstractTableModel):
             return None
         row = self.index_.rows[order[len(order) - 1 - r if self.index_.descending else r]]
         col = COLUMNS[index.column()]
-        ref = self.live.reference
         if role == Qt.ItemDataRole.DisplayRole:
-            if col == "code":
-                return row.code
-            if col == "reported_at":
-                return local(row.reported_at).strftime("%m-%d %H:%M")
-            if col == "source":
-                return named(ref.sources.get(row.source))
-            if col == "category":
-                return pick(row.category_name, row.category_name_en)
-            if col == "grid":
-                return row.grid_name
-            if col == "community":
-                return row.community_name
-            if col == "street":
-                return pick(row.street_name, row.street_name_en)
-            if col == "state":
-                return named(ref.states.get(row.state))
-            if col == "tier":
-                return named(ref.tiers.get(row.tier))
-            if col == "assignee":
-                return row.assignee
-            if col == "deadline":
-                return countdown(row, now_utc())
-            if col == "urgency":
-                return named(ref.urgencies.get(row.urgency))
-        elif role == CASE_ID_ROLE:
+            return _DISPLAY[col](row, self.live.reference)
+        if role == CASE_ID_ROLE:
             return row.id
-        elif role == Qt.ItemDataRole.ForegroundRole:
-            if col == "state":
-                return QBrush(QColor(STATE_COLOURS.get(row.state, "#dbe4ee")))
-            if col == "urgency":
-                return QBrush(QColor(URGENCY_COLOURS.get(row.urgency, "#dbe4ee")))
-            if col == "deadline":
-                level = deadline_level(row, now_utc())
-                return QBrush(QColor("#0b1220" if level else "#6b7a8f"))
-        elif role == Qt.ItemDataRole.BackgroundRole:
-            if col == "deadline":
-                level = deadline_level(row, now_utc())
-                if level:
-                    return QBrush(QColor(DEADLINE_COLOURS[level]))
-            if row.id in self.highlight:
-                return QBrush(qcolor(URGENCY_COLOURS.get(row.urgency, "#ffb020"), 70))
-        elif role == Qt.ItemDataRole.FontRole:
-            if col in ("code", "deadline") or (col == "urgency" and row.urgency != "normal"):
-                return self._bold
-        elif role == Qt.ItemDataRole.TextAlignmentRole:
-            if col == "deadline":
-                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        elif role == Qt.ItemDataRole.ToolTipRole:
-            return f"{row.code} · {row.title}\n{row.address}"
+        return self._style[role](row, col)
+
+    # ------------------------------------------------------------ styles, one role each
+    def _foreground(self, row: BoardRow, col: str) -> QBrush | None:
+        if col == "state":
+            return QBrush(QColor(STATE_COLOURS.get(row.state, "#dbe4ee")))
+        if col == "urgency":
+            return QBrush(QColor(URGENCY_COLOURS.get(row.urgency, "#dbe4ee")))
+        if col == "deadline":
+            return QBrush(QColor("#0b1220" if deadline_level(row, now_utc()) else "#6b7a8f"))
         return None
+
+    def _background(self, row: BoardRow, col: str) -> QBrush | None:
+        if col == "deadline":
+            level = deadline_level(row, now_utc())
+            if level:
+                return QBrush(QColor(DEADLINE_COLOURS[level]))
+        if row.id in self.highlight:
+            return QBrush(qcolor(URGENCY_COLOURS.get(row.urgency, "#ffb020"), 70))
+        return None
+
+    def _font(self, row: BoardRow, col: str) -> QFont | None:
+        if col in ("code", "deadline") or (col == "urgency" and row.urgency != "normal"):
+            return self._bold
+        return None
+
+
+def _alignment(_row: BoardRow, col: str) -> int | None:
+    return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter) if col == "deadline" else None
+
+
+def _tooltip(row: BoardRow, _col: str) -> str:
+    return f"{row.code} · {row.title}\n{row.address}"
+
+
+#: what each column shows, in the interface language
+_DISPLAY: dict[str, Callable[[BoardRow, Reference], str]] = {
+    "code": lambda row, ref: row.code,
+    "reported_at": lambda row, ref: local(row.reported_at).strftime("%m-%d %H:%M"),
+    "source": lambda row, ref: named(ref.sources.get(row.source)),
+    "category": lambda row, ref: pick(row.category_name, row.category_name_en),
+    "grid": lambda row, ref: row.grid_name,
+    "community": lambda row, ref: row.community_name,
+    "street": lambda row, ref: pick(row.street_name, row.street_name_en),
+    "state": lambda row, ref: named(ref.states.get(row.state)),
+    "tier": lambda row, ref: named(ref.tiers.get(row.tier)),
+    "assignee": lambda row, ref: row.assignee,
+    "deadline": lambda row, ref: countdown(row, now_utc()),
+    "urgency": lambda row, ref: named(ref.urgencies.get(row.urgency)),
+}

@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import gc
 import threading
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from PySide6.QtCore import QObject, Signal
 
-from ..store.listener import Batch, ChangeFeed, FeedState
 from ..domain.cases import BoardRow, Snapshot
 from ..domain.reference import Reference
+from ..store.listener import Batch, ChangeFeed, FeedState
 
 
 class LiveData(QObject):
@@ -62,7 +62,7 @@ class LiveData(QObject):
 
     # ------------------------------------------------------------ GUI thread
     def _touch(self) -> None:
-        self.last_contact = datetime.now(timezone.utc)
+        self.last_contact = datetime.now(UTC)
 
     def _on_beat(self) -> None:
         self._touch()

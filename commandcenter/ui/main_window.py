@@ -4,7 +4,7 @@ the time of the last applied event."""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
@@ -223,7 +223,7 @@ class HallWindow(QMainWindow):
         if at is None:
             self.last_event.setText(self.tr("No events yet"))
             return
-        age = int((datetime.now(timezone.utc) - at).total_seconds())
+        age = int((datetime.now(UTC) - at).total_seconds())
         text = self.tr("Last event %1 (#%2)").replace("%1", local(at).strftime("%m-%d %H:%M:%S")).replace(
             "%2", str(self.session.live.last_event_id))
         if 0 <= age < 3600:

@@ -5,7 +5,7 @@ keeps the last data visible; it recovers by itself when the link returns."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QColor, QKeySequence, QShortcut
@@ -210,14 +210,14 @@ class WallWindow(QWidget):
 
     # ------------------------------------------------------------ freshness
     def _every_second(self) -> None:
-        self.clock.setText(local(datetime.now(timezone.utc)).strftime("%Y-%m-%d  %H:%M:%S"))
+        self.clock.setText(local(datetime.now(UTC)).strftime("%Y-%m-%d  %H:%M:%S"))
         self.check_fresh()
 
     def is_stale(self) -> bool:
         live = self.session.live
         if not live.state.live or live.last_contact is None:
             return True
-        return datetime.now(timezone.utc) - live.last_contact > STALE_AFTER
+        return datetime.now(UTC) - live.last_contact > STALE_AFTER
 
     def check_fresh(self) -> None:
         live = self.session.live

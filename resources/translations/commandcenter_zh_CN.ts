@@ -4,22 +4,22 @@
 <context>
     <name>ActionRunner</name>
     <message>
-        <location filename="../../commandcenter/ui/actions.py" line="147"/>
+        <location filename="../../commandcenter/ui/actions.py" line="151"/>
         <source>Attach a photo</source>
         <translation>添加照片</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/actions.py" line="148"/>
+        <location filename="../../commandcenter/ui/actions.py" line="152"/>
         <source>Images (*.jpg *.jpeg *.png *.webp)</source>
         <translation>图片 (*.jpg *.jpeg *.png *.webp)</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/actions.py" line="170"/>
+        <location filename="../../commandcenter/ui/actions.py" line="175"/>
         <source>This cannot be undone</source>
         <translation>此操作不可撤回</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/actions.py" line="171"/>
+        <location filename="../../commandcenter/ui/actions.py" line="176"/>
         <source>%1 for %2? This cannot be undone.</source>
         <translation>对 %2 执行“%1”？此操作不可撤回。</translation>
     </message>
@@ -27,62 +27,62 @@
 <context>
     <name>BoardModel</name>
     <message>
-        <location filename="../../commandcenter/ui/board_model.py" line="77"/>
+        <location filename="../../commandcenter/ui/board_model.py" line="80"/>
         <source>Code</source>
         <translation>编号</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board_model.py" line="77"/>
+        <location filename="../../commandcenter/ui/board_model.py" line="80"/>
         <source>Reported</source>
         <translation>上报时间</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board_model.py" line="77"/>
+        <location filename="../../commandcenter/ui/board_model.py" line="80"/>
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board_model.py" line="77"/>
+        <location filename="../../commandcenter/ui/board_model.py" line="80"/>
         <source>Category</source>
         <translation>类别</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board_model.py" line="78"/>
+        <location filename="../../commandcenter/ui/board_model.py" line="81"/>
         <source>Grid</source>
         <translation>网格</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board_model.py" line="78"/>
+        <location filename="../../commandcenter/ui/board_model.py" line="81"/>
         <source>Community</source>
         <translation>社区</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board_model.py" line="78"/>
+        <location filename="../../commandcenter/ui/board_model.py" line="81"/>
         <source>Street</source>
         <translation>街道</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board_model.py" line="78"/>
+        <location filename="../../commandcenter/ui/board_model.py" line="81"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board_model.py" line="79"/>
+        <location filename="../../commandcenter/ui/board_model.py" line="82"/>
         <source>Tier</source>
         <translation>层级</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board_model.py" line="79"/>
+        <location filename="../../commandcenter/ui/board_model.py" line="82"/>
         <source>Assignee</source>
         <translation>承办</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board_model.py" line="79"/>
+        <location filename="../../commandcenter/ui/board_model.py" line="82"/>
         <source>Deadline</source>
         <translation>时限</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board_model.py" line="79"/>
+        <location filename="../../commandcenter/ui/board_model.py" line="82"/>
         <source>Urgency</source>
         <translation>紧急程度</translation>
     </message>
@@ -126,7 +126,7 @@
     </message>
     <message>
         <location filename="../../commandcenter/ui/board.py" line="72"/>
-        <location filename="../../commandcenter/ui/board.py" line="189"/>
+        <location filename="../../commandcenter/ui/board.py" line="195"/>
         <source>Dispatch selected</source>
         <translation>派遣所选</translation>
     </message>
@@ -141,14 +141,14 @@
         <translation>新紧急案件到达时响铃</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../commandcenter/ui/board.py" line="178"/>
+        <location filename="../../commandcenter/ui/board.py" line="184"/>
         <source>%n case(s) shown</source>
         <translation>
             <numerusform>显示 %n 件</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board.py" line="188"/>
+        <location filename="../../commandcenter/ui/board.py" line="194"/>
         <source>Dispatch selected (%1)</source>
         <translation>派遣所选（%1）</translation>
     </message>
@@ -290,73 +290,73 @@
 <context>
     <name>DispatchDialog</name>
     <message>
-        <location filename="../../commandcenter/ui/dispatch.py" line="47"/>
-        <location filename="../../commandcenter/ui/dispatch.py" line="75"/>
+        <location filename="../../commandcenter/ui/dispatch.py" line="48"/>
+        <location filename="../../commandcenter/ui/dispatch.py" line="76"/>
         <source>Dispatch</source>
         <translation>派遣</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/dispatch.py" line="47"/>
+        <location filename="../../commandcenter/ui/dispatch.py" line="48"/>
         <source>Re-dispatch</source>
         <translation>改派</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/dispatch.py" line="50"/>
+        <location filename="../../commandcenter/ui/dispatch.py" line="51"/>
         <source>Loading candidates…</source>
         <translation>正在加载承办候选…</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/dispatch.py" line="53"/>
+        <location filename="../../commandcenter/ui/dispatch.py" line="54"/>
         <source>Assignee</source>
         <translation>承办</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/dispatch.py" line="53"/>
+        <location filename="../../commandcenter/ui/dispatch.py" line="54"/>
         <source>Role / department</source>
         <translation>岗位 / 部门</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/dispatch.py" line="53"/>
+        <location filename="../../commandcenter/ui/dispatch.py" line="54"/>
         <source>Phone</source>
         <translation>电话</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/dispatch.py" line="54"/>
+        <location filename="../../commandcenter/ui/dispatch.py" line="55"/>
         <source>Open cases</source>
         <translation>在办案件</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/dispatch.py" line="54"/>
+        <location filename="../../commandcenter/ui/dispatch.py" line="55"/>
         <source>Recommended</source>
         <translation>推荐</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/dispatch.py" line="58"/>
+        <location filename="../../commandcenter/ui/dispatch.py" line="59"/>
         <source>Each case to its own recommended assignee</source>
         <translation>每件派给各自的推荐承办</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/dispatch.py" line="70"/>
+        <location filename="../../commandcenter/ui/dispatch.py" line="71"/>
         <source>Instructions for the assignee (optional)</source>
         <translation>给承办的说明（可选）</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/dispatch.py" line="72"/>
+        <location filename="../../commandcenter/ui/dispatch.py" line="73"/>
         <source>Handling deadline</source>
         <translation>处置时限</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/dispatch.py" line="73"/>
+        <location filename="../../commandcenter/ui/dispatch.py" line="74"/>
         <source>Note</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/dispatch.py" line="102"/>
+        <location filename="../../commandcenter/ui/dispatch.py" line="103"/>
         <source>Could not load candidates: %1</source>
         <translation>无法加载承办候选：%1</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/dispatch.py" line="123"/>
+        <location filename="../../commandcenter/ui/dispatch.py" line="124"/>
         <source>Recommended first: the grid role or the routed unit the category calls for. Open cases show each candidate&apos;s current load.</source>
         <translation>推荐在前：该类别对应的网格岗位或分派单位。在办数为各候选当前的工作量。</translation>
     </message>
@@ -663,72 +663,72 @@
 <context>
     <name>LoginDialog</name>
     <message>
-        <location filename="../../commandcenter/ui/login.py" line="39"/>
+        <location filename="../../commandcenter/ui/login.py" line="38"/>
         <source>Sign in — command hall</source>
         <translation>登录 — 指挥大厅</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/login.py" line="55"/>
+        <location filename="../../commandcenter/ui/login.py" line="54"/>
         <source>User</source>
         <translation>用户名</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/login.py" line="56"/>
+        <location filename="../../commandcenter/ui/login.py" line="55"/>
         <source>Password</source>
         <translation>密码</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/login.py" line="58"/>
+        <location filename="../../commandcenter/ui/login.py" line="57"/>
         <source>Sign in</source>
         <translation>登录</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/login.py" line="62"/>
+        <location filename="../../commandcenter/ui/login.py" line="61"/>
         <source>Grid Service Management Command Hall</source>
         <translation>网格化服务管理指挥大厅</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/login.py" line="67"/>
+        <location filename="../../commandcenter/ui/login.py" line="66"/>
         <source>Demo district: the demo accounts and their passwords are listed by commandcenter demo accounts.</source>
         <translation>演示区：演示账号及密码可用 commandcenter demo accounts 查看。</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/login.py" line="98"/>
+        <location filename="../../commandcenter/ui/login.py" line="96"/>
         <source>Building the demo district failed: %1</source>
         <translation>生成演示区失败：%1</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/login.py" line="108"/>
+        <location filename="../../commandcenter/ui/login.py" line="106"/>
         <source>Building the demo district…</source>
         <translation>正在生成演示区…</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/login.py" line="113"/>
+        <location filename="../../commandcenter/ui/login.py" line="111"/>
         <source>Building the demo district: %p%</source>
         <translation>正在生成演示区：%p%</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/login.py" line="122"/>
+        <location filename="../../commandcenter/ui/login.py" line="120"/>
         <source>Enter your user name and password.</source>
         <translation>请输入用户名和密码。</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/login.py" line="149"/>
+        <location filename="../../commandcenter/ui/login.py" line="142"/>
         <source>Wrong user name or password.</source>
         <translation>用户名或密码错误。</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/login.py" line="151"/>
+        <location filename="../../commandcenter/ui/login.py" line="144"/>
         <source>This account is disabled. Ask an administrator to enable it.</source>
         <translation>该账号已停用，请联系管理员启用。</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/login.py" line="153"/>
+        <location filename="../../commandcenter/ui/login.py" line="146"/>
         <source>This login has no console account. Ask an administrator to register it.</source>
         <translation>该登录名没有控制台账号，请联系管理员登记。</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/login.py" line="155"/>
+        <location filename="../../commandcenter/ui/login.py" line="148"/>
         <source>Cannot sign in: %1</source>
         <translation>无法登录：%1</translation>
     </message>
@@ -845,17 +845,17 @@
 <context>
     <name>NoteDialog</name>
     <message>
-        <location filename="../../commandcenter/ui/actions.py" line="96"/>
+        <location filename="../../commandcenter/ui/actions.py" line="99"/>
         <source>Reason (required):</source>
         <translation>原因（必填）：</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/actions.py" line="96"/>
+        <location filename="../../commandcenter/ui/actions.py" line="99"/>
         <source>Note (optional):</source>
         <translation>备注（可选）：</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/actions.py" line="102"/>
+        <location filename="../../commandcenter/ui/actions.py" line="105"/>
         <source>Satisfaction (1 = very dissatisfied, 5 = very satisfied):</source>
         <translation>满意度（1 = 很不满意，5 = 很满意）：</translation>
     </message>
@@ -890,21 +890,25 @@
     </message>
     <message>
         <location filename="../../commandcenter/ui/actions.py" line="77"/>
-        <source>The photo was not accepted (empty, larger than 5 MiB, or not JPEG, PNG or WebP).</source>
-        <translation>照片未被接受（为空、超过 5 MiB，或不是 JPEG、PNG、WebP 格式）。</translation>
+        <source>The photo was not accepted: it is empty, too large, one too many, or not JPEG, PNG or WebP.</source>
+        <translation>照片未被接受：为空、过大、超出张数，或不是 JPEG、PNG、WebP 格式。</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/actions.py" line="79"/>
+        <source>The photo was not accepted (empty, larger than 5 MiB, or not JPEG, PNG or WebP).</source>
+        <translation type="vanished">照片未被接受（为空、超过 5 MiB，或不是 JPEG、PNG、WebP 格式）。</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/actions.py" line="80"/>
         <source>The case does not exist or lies outside your area.</source>
         <translation>案件不存在或不在您的管辖范围内。</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/actions.py" line="81"/>
+        <location filename="../../commandcenter/ui/actions.py" line="82"/>
         <source>An entry was not accepted.</source>
         <translation>有输入内容未被接受。</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/actions.py" line="83"/>
+        <location filename="../../commandcenter/ui/actions.py" line="84"/>
         <source>Your account may not do this.</source>
         <translation>您的账号无权执行此操作。</translation>
     </message>
