@@ -327,14 +327,12 @@ def test_the_status_bar_names_the_newest_event_the_same_before_and_after_a_resta
 
 
 def test_f1_and_the_buttons_name_actions_in_the_interface_language_with_their_keys(qtbot, hall, conn) -> None:  # noqa: ANN001
-    from commandcenter.ui import i18n
-
     lines = "\n".join(hall.shortcut_lines())
     for code in ("file", "verify_pass", "dispatch"):
         assert f"   {code}\n" not in lines + "\n"          # never a raw identifier
     dispatch = conn.execute("SELECT name, name_en FROM cc.workflow_action WHERE code = 'dispatch'").fetchone()
     conn.commit()
-    assert i18n.pick(*dispatch) in lines
+    assert hall.session.display.pick(*dispatch) in lines
     case_id, _ = new_case_in(conn, "filed")
     qtbot.waitUntil(lambda: case_id in hall.session.live.rows, timeout=5000)
     hall.session.selection.select_case(case_id)

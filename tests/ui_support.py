@@ -12,7 +12,7 @@ from commandcenter.ui.session import Session
 @contextmanager
 def hall_session(dsn: str, lang: str = "en") -> Iterator[Session]:
     application(lang)
-    session = open_blocking(dsn)
+    session = open_blocking(dsn, lang)
     try:
         yield session
     finally:

@@ -48,6 +48,7 @@ def run(db: Database, cases: int = CASES) -> BenchResult:
     from ..domain.board import COLUMNS, BoardFilter
     from ..ui.board import BoardView
     from ..ui.board_model import BoardModel
+    from ..ui.gc_policy import keep_snapshots_out_of_gc
     from ..ui.live import LiveData
     from ..ui.selection import Selection
 
@@ -59,6 +60,7 @@ def run(db: Database, cases: int = CASES) -> BenchResult:
             n = fill_cases(conn, cases)
             ref = queries.reference(conn)
         live = LiveData(sdb.dsn, ref)
+        keep_snapshots_out_of_gc(live)      # as the session does
         model = BoardModel(live)
         view = BoardView(model, Selection())
         view.resize(1400, 900)

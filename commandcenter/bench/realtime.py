@@ -137,9 +137,11 @@ class _Console:
 
     def __init__(self, dsn: str, ref: Reference) -> None:
         from ..ui.board_model import BoardModel
+        from ..ui.gc_policy import keep_snapshots_out_of_gc
         from ..ui.live import LiveData
 
         self.live = LiveData(dsn, ref)
+        keep_snapshots_out_of_gc(self.live)     # as the session does
         self.applied: dict[int, list[tuple[int, float]]] = defaultdict(list)
         self.duplicates = 0
         self.gui_s = 0.0

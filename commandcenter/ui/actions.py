@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..domain.display import Display
 from ..store.commands import Workflow
 from .worker import DbWorker
 
@@ -131,8 +132,10 @@ class ActionRunner(QObject):
     done = Signal(list)          # [Outcome]
     started = Signal(str)
 
-    def __init__(self, worker: DbWorker, parent_widget: QWidget, limits: Mapping[str, int]) -> None:
+    def __init__(self, worker: DbWorker, parent_widget: QWidget, limits: Mapping[str, int],
+                 display: Display) -> None:
         super().__init__(parent_widget)
+        self.display = display
         self.worker = worker
         self.note_chars = limits["note_chars"]      # the bound cc.input_limit sets for every note
         self.parent_widget = parent_widget
@@ -143,7 +146,8 @@ class ActionRunner(QObject):
         code = action["action"]
         from .dispatch import DispatchDialog
         if code in ("dispatch", "redispatch"):
-            dlg = DispatchDialog(self.worker, code, cases, self.parent_widget, note_chars=self.note_chars)
+            dlg = DispatchDialog(self.worker, code, cases, self.parent_widget, note_chars=self.note_chars,
+                                 display=self.display)
             dlg.submitted.connect(lambda params_per_case: self._run(code, cases, params_per_case))
             self._show(dlg)
             return

@@ -58,11 +58,11 @@ def wait_until(predicate: Callable[[], bool], timeout: float = 30.0) -> bool:
     return predicate()
 
 
-def open_blocking(dsn: str, timeout: float = 60.0) -> Session:
+def open_blocking(dsn: str, lang: str, timeout: float = 60.0) -> Session:
     """Open a session and wait for its first snapshot (screenshots and tests; the GUI is not
     shown yet, so nothing waits that a user could see)."""
     box: dict[str, object] = {}
-    open_session(dsn, lambda s: box.setdefault("session", s), lambda e: box.setdefault("error", e))
+    open_session(dsn, lang, lambda s: box.setdefault("session", s), lambda e: box.setdefault("error", e))
     wait_until(lambda: bool(box), timeout)
     if "error" in box:
         raise CommandCenterError(f"cannot open the hall: {box['error']}")
@@ -78,6 +78,7 @@ def run_hall(dsn: str, lang: str | None, ready_exit: bool = False, sign_in: Sign
     from .main_window import HallWindow
 
     app = application(lang)
+    chosen = i18n.choose_language(lang)
     settings.open_store()        # an older settings file is upgraded before any window reads it
     holder: dict[str, QWidget] = {}
 
@@ -115,12 +116,12 @@ def run_hall(dsn: str, lang: str | None, ready_exit: bool = False, sign_in: Sign
     # not end the application
     app.setQuitOnLastWindowClosed(False)
     if sign_in is None:
-        open_session(dsn, ready, failed)
+        open_session(dsn, chosen, ready, failed)
     else:
         from .login import LoginDialog
         dialog = LoginDialog(dsn, sign_in.user, sign_in.password, sign_in.demo, history)
         holder["login"] = dialog
-        dialog.signed_in.connect(lambda operator_dsn: open_session(operator_dsn, ready, failed))
+        dialog.signed_in.connect(lambda operator_dsn: open_session(operator_dsn, chosen, ready, failed))
         dialog.rejected.connect(lambda: app.exit(0))
         if ready_exit and sign_in.user and sign_in.password:
             QTimer.singleShot(0, dialog.submit)       # bench startup: sign in as a user would
@@ -151,7 +152,7 @@ def run_wall(dsn: str, lang: str | None, screen: int | None) -> int:
     def failed(exc: Exception) -> None:
         _report_failure(app, exc)
 
-    open_session(dsn, ready, failed)
+    open_session(dsn, i18n.choose_language(lang), ready, failed)
     return app.exec()
 
 
@@ -167,7 +168,7 @@ def screenshot(dsn: str, view: str, out: Path, lang: str | None, size: tuple[int
     """Render a view offscreen with the current data and save it as PNG."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     app = application(lang or "zh_CN", wall=view == "wall")
-    session = open_blocking(dsn)
+    session = open_blocking(dsn, lang or "zh_CN")
     try:
         widget = _screenshot_widget(session, view)
         widget.resize(*size)

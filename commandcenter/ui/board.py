@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
 from ..domain.board import COLUMNS, BoardFilter
 from .board_model import CASE_ID_ROLE, BoardModel
 from .flow_layout import FlowLayout
-from .i18n import named
 from .selection import Selection
 from .theme import STATE_COLOURS
 
@@ -40,6 +39,7 @@ class BoardView(QWidget):
         self.selection = selection
         self.sound = False
         ref = model.live.reference
+        named = model.live.display.named
 
         self.state_box = QComboBox()
         self.state_box.setObjectName("filter-state")
@@ -179,7 +179,7 @@ class BoardView(QWidget):
         ref = self.model.live.reference
         current = self.state_box.currentData()
         for code, b in self._chip.items():
-            b.setText(f"{named(ref.states[code])} {counts.get(code, 0)}")
+            b.setText(f"{self.model.live.display.named(ref.states[code])} {counts.get(code, 0)}")
             b.setChecked(code == current)
         self.total.setText(self.tr("%n case(s) shown", "", len(self.model.index_)))
 

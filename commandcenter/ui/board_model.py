@@ -12,9 +12,8 @@ from PySide6.QtGui import QBrush, QColor, QFont
 
 from ..domain.board import COLUMNS, BoardFilter, BoardIndex, RowHooks
 from ..domain.cases import BoardRow, deadline_level, now_utc
+from ..domain.display import Display
 from ..domain.reference import Reference
-from .fmt import local
-from .i18n import named, pick
 from .live import LiveData
 from .theme import DEADLINE_COLOURS, STATE_COLOURS, URGENCY_COLOURS, qcolor
 
@@ -173,7 +172,7 @@ class BoardModel(QAbstractTableModel):
         row = self.index_.rows[order[len(order) - 1 - r if self.index_.descending else r]]
         col = COLUMNS[index.column()]
         if role == Qt.ItemDataRole.DisplayRole:
-            return _DISPLAY[col](row, self.live.reference)
+            return _DISPLAY[col](row, self.live.reference, self.live.display)
         if role == CASE_ID_ROLE:
             return row.id
         return self._style[role](row, col)
@@ -212,17 +211,17 @@ def _tooltip(row: BoardRow, _col: str) -> str:
 
 
 #: what each column shows, in the interface language
-_DISPLAY: dict[str, Callable[[BoardRow, Reference], str]] = {
-    "code": lambda row, ref: row.code,
-    "reported_at": lambda row, ref: local(row.reported_at).strftime("%m-%d %H:%M"),
-    "source": lambda row, ref: named(ref.sources.get(row.source)),
-    "category": lambda row, ref: pick(row.category_name, row.category_name_en),
-    "grid": lambda row, ref: row.grid_name,
-    "community": lambda row, ref: row.community_name,
-    "street": lambda row, ref: pick(row.street_name, row.street_name_en),
-    "state": lambda row, ref: named(ref.states.get(row.state)),
-    "tier": lambda row, ref: named(ref.tiers.get(row.tier)),
-    "assignee": lambda row, ref: row.assignee,
-    "deadline": lambda row, ref: countdown(row, now_utc()),
-    "urgency": lambda row, ref: named(ref.urgencies.get(row.urgency)),
+_DISPLAY: dict[str, Callable[[BoardRow, Reference, Display], str]] = {
+    "code": lambda row, ref, d: row.code,
+    "reported_at": lambda row, ref, d: d.local(row.reported_at).strftime("%m-%d %H:%M"),
+    "source": lambda row, ref, d: d.named(ref.sources.get(row.source)),
+    "category": lambda row, ref, d: d.pick(row.category_name, row.category_name_en),
+    "grid": lambda row, ref, d: row.grid_name,
+    "community": lambda row, ref, d: row.community_name,
+    "street": lambda row, ref, d: d.pick(row.street_name, row.street_name_en),
+    "state": lambda row, ref, d: d.named(ref.states.get(row.state)),
+    "tier": lambda row, ref, d: d.named(ref.tiers.get(row.tier)),
+    "assignee": lambda row, ref, d: row.assignee,
+    "deadline": lambda row, ref, d: countdown(row, now_utc()),
+    "urgency": lambda row, ref, d: d.named(ref.urgencies.get(row.urgency)),
 }

@@ -27,17 +27,11 @@ from ..store import queries
 from .actions import SHORTCUTS, ActionRunner, Outcome
 from .board_model import countdown
 from .flow_layout import FlowLayout
-from .fmt import local
-from .i18n import named, pick
 from .live import LiveData
 from .plain import plain_label, plain_tooltip
 from .selection import Selection
 from .theme import DEADLINE_COLOURS, STATE_COLOURS, URGENCY_COLOURS
 from .worker import DbWorker
-
-
-def _fmt(ts) -> str:  # noqa: ANN001
-    return local(ts).strftime("%Y-%m-%d %H:%M") if ts else "—"
 
 
 class CaseDetailView(QWidget):
@@ -145,6 +139,7 @@ class CaseDetailView(QWidget):
         self.show_message(str(exc), error=True)
 
     def _loaded(self, detail: queries.CaseDetail | None) -> None:
+        d = self.live.display
         if detail is None:
             self.title.setText(self.tr("This case is not visible to you"))
             return
@@ -163,18 +158,18 @@ class CaseDetailView(QWidget):
                              f"&nbsp;{countdown(_RowLike(c), now_utc())}&nbsp;</span>")
         self.badges.setText(
             f"<span style='background:{state_colour}; color:#0b1220; padding:2px 6px;'>&nbsp;"
-            f"{named(ref.states.get(c['state']))}&nbsp;</span> "
+            f"{d.named(ref.states.get(c['state']))}&nbsp;</span> "
             f"<span style='color:{URGENCY_COLOURS.get(urg, '#ccc')}; font-weight:bold;'>"
-            f"{named(ref.urgencies.get(urg))}</span>{deadline_html}")
+            f"{d.named(ref.urgencies.get(urg))}</span>{deadline_html}")
         f = self.fields
-        f["category"].setText(pick(c["item_name"], c["item_name_en"]))
-        f["source"].setText(named(ref.sources.get(c["source"])))
-        f["place"].setText(f"{pick(c['street_name'], c['street_name_en'])} / {c['community_name']} / {c['grid_name']}")
+        f["category"].setText(d.pick(c["item_name"], c["item_name_en"]))
+        f["source"].setText(d.named(ref.sources.get(c["source"])))
+        f["place"].setText(f"{d.pick(c['street_name'], c['street_name_en'])} / {c['community_name']} / {c['grid_name']}")
         f["address"].setText(c["address"] or "—")
-        f["tier"].setText(named(ref.tiers.get(c["tier"])))
+        f["tier"].setText(d.named(ref.tiers.get(c["tier"])))
         f["assignee"].setText(c["assignee_person_name"] or c["assignee_unit_name"] or "—")
-        f["reported"].setText(_fmt(c["reported_at"]))
-        f["deadline"].setText(_fmt(c["deadline"]))
+        f["reported"].setText(d.stamp(c["reported_at"]))
+        f["deadline"].setText(d.stamp(c["deadline"]))
         reporter = c["reporter_person_name"] or c["reporter_name"] or "—"
         if c.get("reporter_phone"):
             reporter += f"  {c['reporter_phone']}"
@@ -187,6 +182,7 @@ class CaseDetailView(QWidget):
         self._show_actions(detail.actions)
 
     def _show_photos(self, attachments: list[dict[str, Any]]) -> None:
+        d = self.live.display
         while self.photos.count() > 2:
             w = self.photos.takeAt(1).widget()
             if w is not None:
@@ -196,7 +192,7 @@ class CaseDetailView(QWidget):
             pix = QPixmap()
             pix.loadFromData(bytes(a["content"]))
             lbl = plain_label(QLabel())
-            lbl.setToolTip(plain_tooltip(f"{a['filename']} · {a['uploaded_by']} · {_fmt(a['uploaded_at'])}"))
+            lbl.setToolTip(plain_tooltip(f"{a['filename']} · {a['uploaded_by']} · {d.stamp(a['uploaded_at'])}"))
             if not pix.isNull():
                 lbl.setPixmap(pix.scaled(96, 72, Qt.AspectRatioMode.KeepAspectRatio,
                                          Qt.TransformationMode.SmoothTransformation))
@@ -205,14 +201,15 @@ class CaseDetailView(QWidget):
             self.photos.insertWidget(1 + i, lbl)
 
     def _show_timeline(self, events: list[dict[str, Any]]) -> None:
+        d = self.live.display
         ref = self.live.reference
         self.timeline.clear()
         items = []
         for e in events:
-            frm = named(ref.states.get(e["from_state"])) if e["from_state"] else ""
-            to = named(ref.states.get(e["to_state"]))
-            item = QTreeWidgetItem([_fmt(e["at"]), e["actor_name"], pick(e["action_name"], e["action_name_en"]) or e["action"],
-                                    f"{frm} → {to}" if frm else to, e["note"]])
+            frm = d.named(ref.states.get(e["from_state"])) if e["from_state"] else ""
+            to = d.named(ref.states.get(e["to_state"]))
+            action = d.pick(e["action_name"], e["action_name_en"]) or e["action"]
+            item = QTreeWidgetItem([d.stamp(e["at"]), e["actor_name"], action, f"{frm} → {to}" if frm else to, e["note"]])
             item.setToolTip(4, plain_tooltip(e["note"]))
             items.append(item)
         self.timeline.addTopLevelItems(items)
@@ -220,6 +217,7 @@ class CaseDetailView(QWidget):
             self.timeline.scrollToItem(items[-1])
 
     def _show_actions(self, actions: list[dict[str, Any]]) -> None:
+        d = self.live.display
         while self.actions_box.count():
             item = self.actions_box.takeAt(0)
             w = item.widget() if item is not None else None
@@ -227,7 +225,7 @@ class CaseDetailView(QWidget):
                 w.deleteLater()
         self.action_buttons.clear()
         for a in actions:
-            label = pick(a["name"], a["name_en"])
+            label = d.pick(a["name"], a["name_en"])
             key = SHORTCUTS.get(a["action"])
             b = QPushButton(f"{label}  {key}" if key else label)     # the key is on the button
             b.setObjectName(f"action-{a['action']}")
@@ -255,11 +253,12 @@ class CaseDetailView(QWidget):
 
     # ------------------------------------------------------------ acting
     def trigger(self, action: dict[str, Any] | str) -> None:
+        d = self.live.display
         if isinstance(action, str):
             match = [a for a in (self.detail.actions if self.detail else []) if a["action"] == action]
             if not match:
                 return
-            action = dict(match[0], label=pick(match[0]["name"], match[0]["name_en"]))
+            action = dict(match[0], label=d.pick(match[0]["name"], match[0]["name_en"]))
         cases = [self._case_ref(self.detail.case)] if self.detail else []
         ids = self.selection.case_ids
         if action["action"] in ("dispatch", "redispatch") and len(ids) > 1 and self.case_id in ids:

@@ -26,9 +26,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..domain.display import Display
 from ..store import queries
-from .fmt import local, zone
-from .i18n import pick
 from .worker import DbWorker
 
 KIND_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -38,8 +37,9 @@ class DispatchDialog(QDialog):
     submitted = Signal(list)    # params per case, in the order of the cases given
 
     def __init__(self, worker: DbWorker, action: str, cases: list[dict[str, Any]], parent: QWidget | None = None,
-                 *, note_chars: int) -> None:
+                 *, note_chars: int, display: Display) -> None:
         super().__init__(parent)
+        self.display = display
         self.setObjectName("dispatch-dialog")
         self.worker = worker
         self.cases = cases
@@ -108,7 +108,7 @@ class DispatchDialog(QDialog):
         self.tree.clear()
         chosen = None
         for o in first:
-            item = QTreeWidgetItem([o["name"], pick(o["detail"], o["detail_en"]), o["phone"] or "",
+            item = QTreeWidgetItem([o["name"], self.display.pick(o["detail"], o["detail_en"]), o["phone"] or "",
                                     str(o["open_load"]), "★" if o["recommended"] else ""])
             item.setData(0, KIND_ROLE, (o["kind"], o["id"]))
             item.setTextAlignment(3, Qt.AlignmentFlag.AlignRight)
@@ -120,7 +120,7 @@ class DispatchDialog(QDialog):
         if chosen is not None:
             self.tree.setCurrentItem(chosen)
         if first:
-            self.deadline.setDateTime(QDateTime(local(first[0]["deadline"]).replace(tzinfo=None)))
+            self.deadline.setDateTime(QDateTime(self.display.local(first[0]["deadline"]).replace(tzinfo=None)))
         self.info.setText(self.tr("Recommended first: the grid role or the routed unit the category calls for. "
                                   "Open cases show each candidate's current load."))
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(bool(first))
@@ -148,7 +148,7 @@ class DispatchDialog(QDialog):
             return out
         item = self.tree.currentItem()
         kind, ident = item.data(0, KIND_ROLE)
-        deadline: datetime = self.deadline.dateTime().toPython().replace(tzinfo=zone())
+        deadline: datetime = self.deadline.dateTime().toPython().replace(tzinfo=self.display.zone)
         key = "person_id" if kind == "person" else "unit_id"
         return [{key: ident, "deadline": deadline, "note": note} for _ in self.cases]
 

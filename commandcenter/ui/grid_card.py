@@ -10,7 +10,6 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QHeaderView, QLabel, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
 from ..store import queries
-from .i18n import named, pick
 from .live import LiveData
 from .plain import plain_label
 from .selection import Selection
@@ -64,12 +63,13 @@ class GridCardView(QWidget):
                 self.show_grid(self.grid_id)
 
     def _loaded(self, g: dict[str, Any] | None) -> None:
+        d = self.live.display
         if g is None or g["id"] != self.grid_id:
             return
         self.title.setText(f"{g['name']}  ({g['code']})")
         self.facts.setText(
-            f"{pick(g['street_name'], g['street_name_en'])} / {g['community_name']} · "
-            f"{pick(g['type_name'], g['type_name_en'])} · {pick(g['level_name'], g['level_name_en'])}\n"
+            f"{d.pick(g['street_name'], g['street_name_en'])} / {g['community_name']} · "
+            f"{d.pick(g['type_name'], g['type_name_en'])} · {d.pick(g['level_name'], g['level_name_en'])}\n"
             + self.tr("Population %1 · households %2 · buildings %3 · area %4 km²")
             .replace("%1", f"{g['population']:,}").replace("%2", f"{g['households']:,}")
             .replace("%3", str(g["buildings"])).replace("%4", f"{g['area_m2'] / 1e6:.2f}"))
@@ -79,7 +79,7 @@ class GridCardView(QWidget):
             item.setFirstColumnSpanned(True)
             self.staff.addTopLevelItem(item)
         for s in (g["staff"] if g["in_scope"] else []):
-            role = pick(s["role_name"], s["role_name_en"])
+            role = d.pick(s["role_name"], s["role_name_en"])
             if s["person_id"] is None:
                 item = QTreeWidgetItem([role, self.tr("VACANT"), "", ""])
                 item.setForeground(1, Qt.GlobalColor.red)
@@ -90,7 +90,7 @@ class GridCardView(QWidget):
         self.cases.clear()
         ref = self.live.reference
         for c in g["open_cases"]:
-            item = QTreeWidgetItem([c["code"], named(ref.states.get(c["state"])), c["title"]])
+            item = QTreeWidgetItem([c["code"], d.named(ref.states.get(c["state"])), c["title"]])
             item.setData(0, Qt.ItemDataRole.UserRole, c["id"])
 
             item.setForeground(1, QColor(STATE_COLOURS.get(c["state"], "#ccc")))

@@ -1,5 +1,5 @@
-"""Interface language: Qt's translation system for our strings, the database's name / name_en
-pairs for its code tables. Chinese first; English where the operator asks for it."""
+"""Interface language: Qt's translation system for our strings. The database's name / name_en
+pairs are picked by the session's Display. Chinese first; English where the operator asks."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 from ..paths import resources_dir
 
 LANGUAGES = ("zh_CN", "en")
-_current = "zh_CN"
 _keep: list[QTranslator] = []   # translators must outlive their installation
 
 
@@ -22,8 +21,8 @@ def choose_language(requested: str | None) -> str:
 
 
 def install(app: QCoreApplication, lang: str) -> None:
-    global _current
-    _current = lang
+    """Qt's translators for our strings and Qt's own; the language of names and times is the
+    session's (domain.display.Display)."""
     for t in _keep:
         app.removeTranslator(t)
     _keep.clear()
@@ -40,18 +39,3 @@ def install(app: QCoreApplication, lang: str) -> None:
         _keep.append(qt)
     app.installTranslator(ours)
     _keep.append(ours)
-
-
-def language() -> str:
-    return _current
-
-
-def pick(zh: str | None, en: str | None) -> str:
-    """The database keeps both names of every code; show the one of the interface language."""
-    if _current == "en":
-        return en or zh or ""
-    return zh or en or ""
-
-
-def named(n) -> str:  # noqa: ANN001 - any object with name / name_en
-    return pick(n.name, n.name_en) if n is not None else ""

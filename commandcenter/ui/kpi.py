@@ -12,8 +12,8 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from ..domain.display import Display
 from ..store import queries
-from .i18n import pick
 from .live import LiveData
 from .theme import BG
 from .worker import DbWorker
@@ -84,8 +84,9 @@ def show_kpis(values: dict[str, QLabel], k: queries.Kpis) -> None:
 class RankingChart(pg.PlotWidget):
     """Streets ranked by open overdue cases (bars) — where the hall should look first."""
 
-    def __init__(self, parent: QWidget | None = None, font_px: int = 10) -> None:
+    def __init__(self, display: Display, parent: QWidget | None = None, font_px: int = 10) -> None:
         super().__init__(parent, background=BG)
+        self.display = display
         self.setMenuEnabled(False)
         self.setMouseEnabled(False, False)
         self.getPlotItem().hideButtons()
@@ -102,7 +103,7 @@ class RankingChart(pg.PlotWidget):
         x = np.arange(len(ranked))
         self.open_bars.setOpts(x=x, height=[s["open"] for s in ranked])
         self.bars.setOpts(x=x, height=[s["overdue"] for s in ranked])
-        self._labels = [short_street(pick(s["name"], s["name_en"])) for s in ranked]
+        self._labels = [short_street(self.display.pick(s["name"], s["name_en"])) for s in ranked]
         self._place_labels()
         self.setXRange(-0.6, max(len(ranked), 1) - 0.4, padding=0)
         self.setYRange(0, max([s["open"] for s in ranked] + [1]) * 1.1, padding=0)
@@ -141,7 +142,7 @@ class KpiStrip(QWidget):
             w, v = kpi_tile(label, f"kpi-{key}")
             self.values[key] = v
             tiles.addWidget(w)
-        self.chart = RankingChart()
+        self.chart = RankingChart(kpi.live.display)
         self.chart.setMinimumWidth(260)
         self.chart_title = QLabel(self.tr("Streets: open (blue) and overdue (red)"))
         self.chart_title.setProperty("role", "kpi-label")

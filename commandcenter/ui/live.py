@@ -5,13 +5,13 @@ thread, newest version wins (a batch applied twice changes nothing)."""
 
 from __future__ import annotations
 
-import gc
 import threading
 from datetime import UTC, datetime
 
 from PySide6.QtCore import QObject, Signal
 
 from ..domain.cases import BoardRow, Snapshot
+from ..domain.display import Display
 from ..domain.reference import Reference
 from ..store.listener import Batch, ChangeFeed, FeedState
 
@@ -28,10 +28,13 @@ class LiveData(QObject):
     _state = Signal(object)
     _beat = Signal()
 
-    def __init__(self, dsn: str, reference: Reference, parent: QObject | None = None) -> None:
+    def __init__(self, dsn: str, reference: Reference, parent: QObject | None = None,
+                 display: Display | None = None) -> None:
         super().__init__(parent)
         self.dsn = dsn
         self.reference = reference
+        #: the session's language and time zone, for every view of these rows
+        self.display = display or Display.of("zh_CN", reference.tz)
         self.rows: dict[int, BoardRow] = {}
         self.cursor = 0
         self.loaded = False
@@ -78,10 +81,6 @@ class LiveData(QObject):
         self.rows = {r.id: r for r in snap.rows}
         self.cursor = snap.cursor
         self.loaded = True
-        # The snapshot lives as long as the console: move it out of the cyclic collector's
-        # reach, whose full passes over it stalled the GUI loop for ~30 ms (measured).
-        gc.collect()
-        gc.freeze()
         if snap.last_event is not None:
             self.last_event_id, self.last_event_at = snap.last_event
         self.snapshot_loaded.emit()

@@ -16,9 +16,7 @@ from .actions import SHORTCUTS, ActionRunner
 from .board import BoardView
 from .board_model import BoardModel
 from .detail import CaseDetailView
-from .fmt import local
 from .grid_card import GridCardView
-from .i18n import named, pick
 from .kpi import KpiModel, KpiStrip
 from .map_view import MapView
 from .session import Session
@@ -31,13 +29,13 @@ class HallWindow(QMainWindow):
         self.setObjectName("hall")
         self.session = session
         ref = session.reference
-        self.base_title = self.tr("Command hall — %1").replace("%1", pick(ref.district, ref.district_en))
+        self.base_title = self.tr("Command hall — %1").replace("%1", self.session.display.pick(ref.district, ref.district_en))
         self.setWindowTitle(self.base_title)
         self.setDockNestingEnabled(True)
         self.setDockOptions(QMainWindow.DockOption.AllowNestedDocks | QMainWindow.DockOption.AllowTabbedDocks
                             | QMainWindow.DockOption.AnimatedDocks)
         live, worker, sel = session.live, session.worker, session.selection
-        self.runner = ActionRunner(worker, self, ref.limits)
+        self.runner = ActionRunner(worker, self, ref.limits, session.display)
         self.board_model = BoardModel(live, self)
         self.kpi_model = KpiModel(live, worker, self)
         self.board = BoardView(self.board_model, sel)
@@ -184,7 +182,7 @@ class HallWindow(QMainWindow):
     def shortcut_lines(self) -> list[str]:
         """The F1 list: action names from the database in the interface language, as on the buttons."""
         actions = self.session.reference.actions
-        lines = [f"{key:>16}   {named(actions.get(code)) or code}" for code, key in SHORTCUTS.items()]
+        lines = [f"{key:>16}   {self.session.display.named(actions.get(code)) or code}" for code, key in SHORTCUTS.items()]
         return lines + ["", "F11   " + self.tr("Full screen (active window)"), "Ctrl+F   " + self.tr("Search the board")]
 
     def _show_shortcuts(self) -> None:
@@ -213,7 +211,7 @@ class HallWindow(QMainWindow):
             self.link.setText("● " + self.tr("Connecting…"))
             self.link.setStyleSheet("color: #94a3b8; font-weight: bold;")
         else:
-            since = local(state.since).strftime("%H:%M:%S") if state.since else "—"
+            since = self.session.display.local(state.since).strftime("%H:%M:%S") if state.since else "—"
             self.link.setText("● " + self.tr("Reconnecting — data as of %1").replace("%1", since))
             self.link.setStyleSheet("color: #ef4444; font-weight: bold;")
             self.link.setToolTip(state.message)
@@ -224,7 +222,7 @@ class HallWindow(QMainWindow):
             self.last_event.setText(self.tr("No events yet"))
             return
         age = int((datetime.now(UTC) - at).total_seconds())
-        text = self.tr("Last event %1 (#%2)").replace("%1", local(at).strftime("%m-%d %H:%M:%S")).replace(
+        text = self.tr("Last event %1 (#%2)").replace("%1", self.session.display.local(at).strftime("%m-%d %H:%M:%S")).replace(
             "%2", str(self.session.live.last_event_id))
         if 0 <= age < 3600:
             text += " · " + self.tr("%1 s ago").replace("%1", str(age))

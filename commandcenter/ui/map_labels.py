@@ -7,16 +7,16 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtGui import QFont
 
+from ..domain.display import Display
 from ..domain.labels import declutter
 from ..domain.mapgeom import MapGeometry
 from ..domain.mapstate import LabelPlan, ViewRange
-from .i18n import pick
 
 
 class PlaceLabels:
     """Street and community labels are made once; grid labels when first wanted."""
 
-    def __init__(self, plot: pg.PlotItem, geo: MapGeometry) -> None:
+    def __init__(self, plot: pg.PlotItem, geo: MapGeometry, display: Display) -> None:
         self.plot = plot
         self.geo = geo
         self.streets: list[pg.TextItem] = []
@@ -24,7 +24,7 @@ class PlaceLabels:
         bold.setPointSize(11)
         bold.setBold(True)
         for a in geo.streets:
-            t = pg.TextItem(pick(a.attrs.get("name"), a.attrs.get("name_en")), color="#f8fafc", anchor=(0.5, 0.5))
+            t = pg.TextItem(display.pick(a.attrs.get("name"), a.attrs.get("name_en")), color="#f8fafc", anchor=(0.5, 0.5))
             t.setFont(bold)
             t.setPos(*a.anchor)
             t.setZValue(40)

@@ -6,9 +6,9 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QVBoxLayout, QWidget
 
+from ..domain.display import Display
 from ..domain.mapstate import FILL_MODES, LAYERS, MARKER_MODES, Legend, MapState, load_labels
 from ..domain.reference import Reference
-from .i18n import named
 from .map_style import fill_colour, marker_colour
 from .plain import plain_label
 from .theme import MUTED
@@ -23,21 +23,21 @@ class MapLegend(QLabel):
         self.setObjectName("map-legend")
         self.setTextFormat(Qt.TextFormat.RichText)
 
-    def show_legend(self, legend: Legend, ref: Reference) -> None:
+    def show_legend(self, legend: Legend, ref: Reference, display: Display) -> None:
         mode = legend.fill_mode
         if mode == "load":
             labels = load_labels()
             fills = [self.tr("%1 open cases").replace("%1", labels[int(k)]) for k in legend.fill_keys]
         else:
             names = ref.grid_types if mode == "type" else ref.levels
-            fills = [named(names.get(k)) for k in legend.fill_keys]
+            fills = [display.named(names.get(k)) for k in legend.fill_keys]
         marker_names = ref.states if legend.marker_mode == "state" else ref.urgencies
         html = "".join(f"<div><span style='color:{fill_colour(mode, k)}'>■</span> {t}</div>"
                        for k, t in zip(legend.fill_keys, fills))
         markers = self.tr("Markers")
         html += f"<div style='color:{MUTED}; margin-top:6px'>{markers}</div>"
         html += "".join(f"<div><span style='color:{marker_colour(legend.marker_mode, k)}'>●</span> "
-                        f"{named(marker_names.get(k))}</div>" for k in legend.marker_keys)
+                        f"{display.named(marker_names.get(k))}</div>" for k in legend.marker_keys)
         self.setText(html)
 
 

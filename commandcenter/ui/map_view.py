@@ -13,7 +13,6 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QGraphicsPathItem, QHBoxLayo
 from ..domain.cases import now_utc
 from ..domain.mapgeom import MapGeometry
 from ..domain.mapstate import Detail, MapState
-from .i18n import named
 from .live import LiveData
 from .map_items import DensityImage, GridFills, LayerGroup, outline_layers
 from .map_labels import PlaceLabels
@@ -65,7 +64,7 @@ class MapView(QWidget):
         self.cases = CaseMarkers(self.plot)
         self.staff = staff_item(self.plot)
         self.marks = Selected(self.plot)
-        self.labels = PlaceLabels(self.plot, geometry)
+        self.labels = PlaceLabels(self.plot, geometry, live.display)
         self.state.set_staff(staff or [])
         if self.state.staff_rows:
             self.staff.setData(pos=self.state.staff_xy, brush=role_brushes(self.state.staff_rows))
@@ -212,7 +211,7 @@ class MapView(QWidget):
             self.layers[key].show(visible, fine)
 
     def _update_legend(self) -> None:
-        self.legend.show_legend(self.state.legend(self.live.reference), self.live.reference)
+        self.legend.show_legend(self.state.legend(self.live.reference), self.live.reference, self.live.display)
 
     # ------------------------------------------------------------ cases
     def refresh_cases(self) -> None:
@@ -259,18 +258,19 @@ class MapView(QWidget):
     # ------------------------------------------------------------ hover, click, selection
     def describe(self, x: float, y: float) -> tuple[str, int | None, int | None]:
         """What is under a map point: tooltip text, case id, grid id."""
+        d = self.live.display
         ref = self.live.reference
         i = self.state.case_at(x, y, self._pixel())
         if i is not None:
             r = self.state.rows[i]
-            return (f"{r.code}  {named(ref.states.get(r.state))} · {named(ref.urgencies.get(r.urgency))}\n"
+            return (f"{r.code}  {d.named(ref.states.get(r.state))} · {d.named(ref.urgencies.get(r.urgency))}\n"
                     f"{r.title}\n{r.grid_name} · {r.assignee or '—'}"), r.id, r.grid_id
         g = self.state.grid_at(x, y)
         if g is None:
             return "", None, None
         a = g.attrs
         text = (f"{a['name']} ({a['code']})\n"
-                f"{named(ref.grid_types.get(a['grid_type']))} · {named(ref.levels.get(a['mgmt_level']))}\n"
+                f"{d.named(ref.grid_types.get(a['grid_type']))} · {d.named(ref.levels.get(a['mgmt_level']))}\n"
                 + self.tr("Population %1 · open cases %2").replace("%1", str(a["population"]))
                 .replace("%2", str(self.state.open_cases(g.id))))
         return text, None, g.id

@@ -9,12 +9,12 @@ from dataclasses import dataclass
 import psycopg
 from PySide6.QtCore import QObject
 
+from ..domain.display import Display
 from ..domain.mapgeom import MapGeometry
 from ..domain.reference import Reference
 from ..store import queries
-from .fmt import set_zone
+from .gc_policy import keep_snapshots_out_of_gc
 from .handoff import run_task
-from .i18n import pick
 from .live import LiveData
 from .selection import Selection
 from .worker import DbWorker
@@ -27,18 +27,20 @@ class Basics:
     geometry: MapGeometry
     account: str
     account_street: int | None     # the sub-centre's street; None: district-wide
+    display: Display               # the interface language and the district's time zone
 
 
-def load_basics(dsn: str) -> Basics:
+def load_basics(dsn: str, lang: str) -> Basics:
     """Reference data and geometry: read once, projected once (worker thread)."""
     with psycopg.connect(dsn, connect_timeout=5) as conn:
         ref = queries.reference(conn)
         terr = queries.territory(conn)
         name, name_en, account_street = conn.execute(
             "SELECT display_name, display_name_en, street_id FROM cc.whoami()").fetchone()
-        account = pick(name, name_en)          # in the interface language where the account has both
+    display = Display.of(lang, ref.tz)
+    account = display.pick(name, name_en)      # in the interface language where the account has both
     geo = MapGeometry(terr.district_outline, terr.streets, terr.communities, terr.grids)
-    return Basics(ref, terr, geo, account, account_street)
+    return Basics(ref, terr, geo, account, account_street, display)
 
 
 class Session(QObject):
@@ -47,11 +49,12 @@ class Session(QObject):
         self.dsn = dsn
         self.basics = basics
         self.reference = basics.reference
-        set_zone(basics.reference.tz)
+        self.display = basics.display
         self.geometry = basics.geometry
         self.selection = Selection(self)
         self.worker = DbWorker(dsn, self)
-        self.live = LiveData(dsn, basics.reference, self)
+        self.live = LiveData(dsn, basics.reference, self, display=basics.display)
+        keep_snapshots_out_of_gc(self.live)
         self.live.start()
 
     def close(self) -> None:
@@ -59,7 +62,9 @@ class Session(QObject):
         self.worker.stop()
 
 
-def open_session(dsn: str, on_ready: Callable[[Session], None], on_error: Callable[[Exception], None]) -> None:
-    """Load the basics on a thread; call back on the GUI thread (the GUI never waits)."""
-    run_task(lambda: load_basics(dsn), lambda basics: on_ready(Session(dsn, basics)), on_error,
+def open_session(dsn: str, lang: str, on_ready: Callable[[Session], None],
+                 on_error: Callable[[Exception], None]) -> None:
+    """Load the basics on a thread; call back on the GUI thread (the GUI never waits). `lang`
+    is the interface language the application was started in."""
+    run_task(lambda: load_basics(dsn, lang), lambda basics: on_ready(Session(dsn, basics)), on_error,
              name="cc-session-loader")

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
 )
 
 from ..store import queries
-from .i18n import language, named
 from .live import LiveData
 from .selection import Selection
 from .worker import DbWorker
@@ -42,7 +41,7 @@ class StaffingView(QWidget):
         for sid, n in ref.streets.items():
             # a sub-centre's staff list is its own street (the database shows it no one else)
             if street_scope is None or sid == street_scope:
-                self.street_box.addItem(named(n), sid)
+                self.street_box.addItem(self.live.display.named(n), sid)
         self.community_box = QComboBox()
         self.community_box.setObjectName("staffing-community")
         self.summary = QLabel()
@@ -103,7 +102,7 @@ class StaffingView(QWidget):
         t.clear()
         t.setColumnCount(len(roles) + 2)
         t.setRowCount(len(s.grids) + 1)
-        t.setHorizontalHeaderLabels([self.tr("Grid")] + [named(r) for r in roles] + [self.tr("X forces")])
+        t.setHorizontalHeaderLabels([self.tr("Grid")] + [self.live.display.named(r) for r in roles] + [self.tr("X forces")])
         bold = QFont()
         bold.setBold(True)
         filled_per_role = {r.code: 0 for r in roles}
@@ -154,7 +153,7 @@ class StaffingView(QWidget):
         p.setHorizontalHeaderLabels([self.tr("Name"), self.tr("Phone"), self.tr("Roles"), self.tr("Grids"),
                                      self.tr("Grid codes")])
         for i, person in enumerate(s.people):
-            roles_text = "、".join(person["roles"]) if language() != "en" else ", ".join(person["roles_en"])
+            roles_text = "、".join(person["roles"]) if not self.live.display.english else ", ".join(person["roles_en"])
             for j, v in enumerate((person["name"], person["phone"] or "", roles_text, str(person["grids"]),
                                    ", ".join(person["grid_codes"]))):
                 p.setItem(i, j, QTableWidgetItem(v))

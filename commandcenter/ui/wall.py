@@ -25,8 +25,6 @@ from PySide6.QtWidgets import (
 from ..domain.cases import is_overdue, now_utc
 from ..store.listener import FeedState
 from .board_model import countdown
-from .fmt import local
-from .i18n import named, pick
 from .kpi import KpiModel, RankingChart, kpi_tile, show_kpis
 from .map_view import MapView
 from .session import Session
@@ -42,11 +40,12 @@ class WallWindow(QWidget):
         super().__init__(parent)
         self.setObjectName("wall")
         self.session = session
+        self.display = session.display
         live = session.live
         ref = session.reference
-        self.setWindowTitle(self.tr("Wall display — %1").replace("%1", pick(ref.district, ref.district_en)))
+        self.setWindowTitle(self.tr("Wall display — %1").replace("%1", self.display.pick(ref.district, ref.district_en)))
         self.title = QLabel(self.tr("%1 Grid Service Management Command Centre").replace(
-            "%1", pick(ref.district, ref.district_en)))
+            "%1", self.display.pick(ref.district, ref.district_en)))
         self.title.setProperty("role", "wall-title")
         self.title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)   # shrinks on small walls
         self.clock = QLabel()
@@ -87,7 +86,7 @@ class WallWindow(QWidget):
             self.kpi_values[key] = v
         self.newest = self._table("wall-newest")
         self.overdue = self._table("wall-overdue")
-        self.chart = RankingChart()
+        self.chart = RankingChart(self.display)
         self.chart.setMinimumHeight(200)
 
         right = QVBoxLayout()
@@ -179,9 +178,9 @@ class WallWindow(QWidget):
         for table, items, last in ((self.newest, newest, "time"), (self.overdue, late, "late")):
             table.setRowCount(len(items))
             for i, r in enumerate(items):
-                street = pick(r.street_name, r.street_name_en).replace("街道", "")
-                cells = [local(r.reported_at).strftime("%H:%M") if last == "time" else countdown(r, now),
-                         named(ref.states.get(r.state)), f"{street} · {r.title}", r.code]
+                street = self.display.pick(r.street_name, r.street_name_en).replace("街道", "")
+                cells = [self.display.local(r.reported_at).strftime("%H:%M") if last == "time" else countdown(r, now),
+                         self.display.named(ref.states.get(r.state)), f"{street} · {r.title}", r.code]
                 for j, text in enumerate(cells):
                     item = QTableWidgetItem(text)
                     if j == 1:
@@ -198,19 +197,19 @@ class WallWindow(QWidget):
         self._focus_i = (self._focus_i + 1) % (len(streets) + 1)
         if self._focus_i == len(streets):
             self.map.show_all()
-            self.focus_label.setText(pick(self.session.reference.district, self.session.reference.district_en))
+            self.focus_label.setText(self.display.pick(self.session.reference.district, self.session.reference.district_en))
             return
         a = streets[self._focus_i]
         self.map.focus_area(a.geom)
         rows = [r for r in self.session.live.rows.values() if r.street_id == a.id and r.is_open]
         late = sum(1 for r in rows if is_overdue(r, now_utc()))
         self.focus_label.setText(self.tr("Focus: %1 — %2 open, %3 overdue")
-                                 .replace("%1", pick(a.attrs["name"], a.attrs["name_en"]))
+                                 .replace("%1", self.display.pick(a.attrs["name"], a.attrs["name_en"]))
                                  .replace("%2", str(len(rows))).replace("%3", str(late)))
 
     # ------------------------------------------------------------ freshness
     def _every_second(self) -> None:
-        self.clock.setText(local(datetime.now(UTC)).strftime("%Y-%m-%d  %H:%M:%S"))
+        self.clock.setText(self.display.local(datetime.now(UTC)).strftime("%Y-%m-%d  %H:%M:%S"))
         self.check_fresh()
 
     def is_stale(self) -> bool:
@@ -228,7 +227,7 @@ class WallWindow(QWidget):
             self.link.setProperty("role", "live")
             self.link.setStyleSheet("color: #22c55e; font-size: 22px; font-weight: bold;")
             return
-        as_of = local(live.last_contact).strftime("%H:%M:%S") if live.last_contact else "—"
+        as_of = self.display.local(live.last_contact).strftime("%H:%M:%S") if live.last_contact else "—"
         if not state.live and state.message != "connecting":
             text = self.tr("DATABASE UNREACHABLE — showing data as of %1, reconnecting…").replace("%1", as_of)
         elif not live.loaded:

@@ -1,0 +1,44 @@
+"""How one session shows names and times: the interface language it was opened in and the
+district's time zone (cc.local_tz(), read at sign-in). Carried by the session and handed to
+the views; no module keeps either as a global."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, tzinfo
+from typing import Protocol
+from zoneinfo import ZoneInfo
+
+
+class Bilingual(Protocol):
+    name: str
+    name_en: str
+
+
+@dataclass(frozen=True)
+class Display:
+    lang: str = "zh_CN"
+    zone: tzinfo = field(default_factory=lambda: ZoneInfo("Asia/Shanghai"))
+
+    @classmethod
+    def of(cls, lang: str, zone_name: str) -> Display:
+        return cls(lang, ZoneInfo(zone_name))
+
+    @property
+    def english(self) -> bool:
+        return self.lang == "en"
+
+    def pick(self, zh: str | None, en: str | None) -> str:
+        """The database keeps both names of every code; show the one of the interface language."""
+        if self.english:
+            return en or zh or ""
+        return zh or en or ""
+
+    def named(self, n: Bilingual | None) -> str:
+        return self.pick(n.name, n.name_en) if n is not None else ""
+
+    def local(self, ts: datetime) -> datetime:
+        return ts.astimezone(self.zone)
+
+    def stamp(self, ts: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+        return self.local(ts).strftime(fmt) if ts else "—"
