@@ -4,6 +4,7 @@ closure rate of the last 30 days, and a per-street ranking chart. Refreshed afte
 
 from __future__ import annotations
 
+import logging
 import math
 
 import numpy as np
@@ -18,6 +19,7 @@ from .live import LiveData
 from .theme import BG
 from .worker import DbWorker
 
+log = logging.getLogger(__name__)
 
 class KpiModel(QObject):
     """Holds the latest KPIs and refreshes them after changes; shared by the hall and the wall."""
@@ -41,7 +43,11 @@ class KpiModel(QObject):
             self.refresh()
 
     def refresh(self) -> None:
-        self.worker.submit(queries.kpis, self._loaded, lambda _e: None, key="kpis")
+        self.worker.submit(queries.kpis, self._loaded, self._failed, key="kpis")
+
+    def _failed(self, exc: Exception) -> None:
+        # the figures keep their last values (or "—"); the log says why they are not current
+        log.warning("key figures not read: %s", str(exc).strip().splitlines()[0] if str(exc).strip() else exc)
 
     def _loaded(self, k: queries.Kpis) -> None:
         self.kpis = k
