@@ -9,9 +9,15 @@ import os
 import signal
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .demo import DEFAULT_DISTRICT, FULL_CASES, FULL_DAYS
 from .store.errors import CommandCenterError
+
+if TYPE_CHECKING:
+    from .bench.harness import BenchResult
+    from .demo.background import BackgroundHistory
+    from .store.database import Database
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -194,7 +200,7 @@ def _refuse_early(args: argparse.Namespace) -> None:
             raise CommandCenterError(f"no demo for district {args.district!r}; choose one of: {', '.join(DISTRICTS)}")
 
 
-def _db(args: argparse.Namespace, db) -> int:  # noqa: ANN001
+def _db(args: argparse.Namespace, db: Database) -> int:
     from .store import migrate
     from .store.status import database_status
 
@@ -216,7 +222,7 @@ def _db(args: argparse.Namespace, db) -> int:  # noqa: ANN001
     return 0
 
 
-def _db_check(db) -> int:  # noqa: ANN001
+def _db_check(db: Database) -> int:
     from .store import migrate
     from .store.checks import GUARD_CHECK, security_checks
 
@@ -235,7 +241,7 @@ def _db_check(db) -> int:  # noqa: ANN001
     return 1 if failed else 0
 
 
-def _db_guard(db, interval: float) -> int:  # noqa: ANN001
+def _db_guard(db: Database, interval: float) -> int:
     import signal
     import threading
 
@@ -251,7 +257,7 @@ def _db_guard(db, interval: float) -> int:  # noqa: ANN001
     return 0
 
 
-def _accounts(args: argparse.Namespace, db) -> int:  # noqa: ANN001
+def _accounts(args: argparse.Namespace, db: Database) -> int:
     import getpass
 
     from .store import accounts
@@ -274,8 +280,9 @@ def _accounts(args: argparse.Namespace, db) -> int:  # noqa: ANN001
         elif args.accounts_command == "list":
             from zoneinfo import ZoneInfo
 
+            from .store.rows import scalar
             from .termtext import pad
-            zone = ZoneInfo(conn.execute("SELECT cc.local_tz()").fetchone()[0])   # the hall's time zone
+            zone = ZoneInfo(scalar(conn, "SELECT cc.local_tz()"))   # the hall's time zone
             conn.commit()
             for a in accounts.listing(conn):
                 last = a.last_sign_in.astimezone(zone).strftime("%Y-%m-%d %H:%M") if a.last_sign_in else "never"
@@ -287,7 +294,7 @@ def _accounts(args: argparse.Namespace, db) -> int:  # noqa: ANN001
     return 0
 
 
-def _demo(args: argparse.Namespace, db) -> int:  # noqa: ANN001
+def _demo(args: argparse.Namespace, db: Database) -> int:
     from .demo.seed import seed_demo
     from .store import migrate
 
@@ -309,7 +316,7 @@ def _demo(args: argparse.Namespace, db) -> int:  # noqa: ANN001
     return 0
 
 
-def _bench(args: argparse.Namespace, db) -> int:  # noqa: ANN001
+def _bench(args: argparse.Namespace, db: Database) -> int:
     if args.name == "realtime":
         from .bench import realtime
         result = realtime.run(db, duration=args.duration, rate=args.rate, consoles=args.consoles)
@@ -325,12 +332,12 @@ def _bench(args: argparse.Namespace, db) -> int:  # noqa: ANN001
     return _bench_done(result, args.json)
 
 
-def _bench_done(result, as_json: bool) -> int:  # noqa: ANN001
+def _bench_done(result: BenchResult, as_json: bool) -> int:
     result.print(as_json)
     return 0 if result.met else 1
 
 
-def _simulate(args: argparse.Namespace, db) -> int:  # noqa: ANN001
+def _simulate(args: argparse.Namespace, db: Database) -> int:
     from .sim.simulator import Simulator
 
     if args.rate <= 0 or args.rate > 2000:
@@ -354,7 +361,7 @@ def _simulate(args: argparse.Namespace, db) -> int:  # noqa: ANN001
     return 0
 
 
-def _hall(args: argparse.Namespace, db, history=None) -> int:  # noqa: ANN001
+def _hall(args: argparse.Namespace, db: Database, history: BackgroundHistory | None = None) -> int:
     from .launch.sign_in import hall_sign_in
     from .ui.app import run_hall
 

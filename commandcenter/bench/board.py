@@ -8,14 +8,21 @@ import os
 import random
 import time
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 import psycopg
 
 from ..store import queries
 from ..store.database import Database, connect_console
 from ..store.listener import Batch
+from ..store.rows import scalar
 from .harness import BenchResult, peak_rss_mb
 from .scratch import scratch_database
+
+if TYPE_CHECKING:
+    from PySide6.QtCore import QCoreApplication, Qt
+
+    from ..ui.board import BoardView
 
 TARGETS = {"load_ms": 1500.0, "burst_1000_ms": 100.0, "filter_ms": 100.0, "sort_ms": 100.0}
 CASES = 100_000
@@ -24,7 +31,7 @@ CASES = 100_000
 def fill_cases(conn: psycopg.Connection, total: int) -> int:
     """Copy the demo's cases (their states, deadlines and places) until `total` exist. A bench
     fixture: the rows are written directly, not through the workflow functions."""
-    have = conn.execute('SELECT count(*) FROM cc."case"').fetchone()[0]
+    have = int(scalar(conn, 'SELECT count(*) FROM cc."case"'))
     copies = max(0, -(-(total - have) // max(have, 1)))
     conn.execute(
         'INSERT INTO cc."case" (code, source, category_id, title, description, address, lon, lat, grid_id, '
@@ -38,7 +45,7 @@ def fill_cases(conn: psycopg.Connection, total: int) -> int:
         '  FROM cc."case" c, generate_series(1, %s) n '
         ' LIMIT %s', (copies, total - have))
     conn.commit()
-    return conn.execute('SELECT count(*) FROM cc."case"').fetchone()[0]
+    return int(scalar(conn, 'SELECT count(*) FROM cc."case"'))
 
 
 def run(db: Database, cases: int = CASES) -> BenchResult:
@@ -119,13 +126,13 @@ def run(db: Database, cases: int = CASES) -> BenchResult:
     return result
 
 
-def _paint(app, view) -> None:  # noqa: ANN001
+def _paint(app: QCoreApplication, view: BoardView) -> None:
     """Deliver the posted events, then paint the table once (the offscreen platform would paint
     on a later loop iteration; repainting now times exactly one paint)."""
     app.processEvents()
     view.table.viewport().repaint()
 
 
-def _order(descending: bool):  # noqa: ANN202
+def _order(descending: bool) -> Qt.SortOrder:
     from PySide6.QtCore import Qt
     return Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder

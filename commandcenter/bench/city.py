@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import shapely
@@ -20,10 +21,10 @@ LEVELS = ("daily", "prevention", "key", "comprehensive")
 
 @dataclass
 class City:
-    outline: dict
-    streets: list[dict]       # the 16 districts, in the map's street layer
-    communities: list[dict]
-    grids: list[dict]
+    outline: dict[str, Any]
+    streets: list[dict[str, Any]]       # the 16 districts, in the map's street layer
+    communities: list[dict[str, Any]]
+    grids: list[dict[str, Any]]
 
 
 def build(total_grids: int = 30_000, seed: int = 3) -> City:

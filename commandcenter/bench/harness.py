@@ -6,7 +6,7 @@ import json
 import resource
 import sys
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TextIO
 
 import numpy as np
 
@@ -34,7 +34,7 @@ class BenchResult:
         return json.dumps({"name": self.name, "figures": self.figures, "targets": self.targets, "met": self.met},
                           ensure_ascii=False, default=float)
 
-    def print(self, as_json: bool = False, out=sys.stdout) -> None:  # noqa: ANN001
+    def print(self, as_json: bool = False, out: TextIO = sys.stdout) -> None:
         print(f"bench {self.name}", file=out)
         missed = set(self.missed_targets())
         width = max((len(k) for k in self.figures), default=10)

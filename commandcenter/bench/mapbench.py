@@ -7,7 +7,10 @@ from __future__ import annotations
 import os
 import random
 import time
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -17,20 +20,28 @@ from ..domain.reference import Named, Reference
 from .city import LEVELS, build
 from .harness import BenchResult, peak_rss_mb, percentiles
 
+if TYPE_CHECKING:
+    from PySide6.QtCore import QObject
+
 TARGETS = {"first_draw_ms": 1000.0, "frame_p95_ms": 16.0, "hover_p95_ms": 5.0, "peak_rss_mb": 600.0}
 MARKERS = 50_000
 STATES = ("reported", "filed", "returned", "dispatched", "in_progress", "rework", "handled")
 
 
-def _PaintCounter():  # noqa: N802, ANN202 - a QObject class made when Qt is loaded
+@dataclass
+class _Paints:
+    count: int = 0
+
+
+def _paint_counter(paints: _Paints) -> QObject:
+    """An event filter that counts the paints it sees in `paints` (its QObject class is made
+    when Qt is loaded)."""
     from PySide6.QtCore import QEvent, QObject
 
     class Counter(QObject):
-        count = 0
-
-        def eventFilter(self, obj, event) -> bool:  # noqa: ANN001, N802
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
             if event.type() == QEvent.Type.Paint:
-                self.count += 1
+                paints.count += 1
             return False
 
     return Counter()
@@ -38,7 +49,9 @@ def _PaintCounter():  # noqa: N802, ANN202 - a QObject class made when Qt is loa
 
 def city_reference() -> Reference:
     """Code tables for the synthetic city: codes as names, every state of STATES open."""
-    named = lambda codes: {c: Named(c, c, c) for c in codes}  # noqa: E731
+    def named(codes: Iterable[str]) -> dict[str, Named]:
+        return {c: Named(c, c, c) for c in codes}
+
     return Reference(district="北京市", district_en="Beijing", tz="Asia/Shanghai",
                      states=named(STATES + ("closed",)), open_states=list(STATES),
                      urgencies=named(("normal", "urgent", "critical")), sources=named(("patrol", "hotline")),
@@ -96,7 +109,8 @@ def run() -> BenchResult:
     first_draw = time.perf_counter() - t
 
     vb = view.vb
-    painter = _PaintCounter()
+    paints = _Paints()
+    painter = _paint_counter(paints)
     view.canvas.viewport().installEventFilter(painter)
     (x0, x1), (y0, y1) = vb.viewRange()
     cx, cy, w, h = (x0 + x1) / 2, (y0 + y1) / 2, x1 - x0, y1 - y0
@@ -110,9 +124,9 @@ def run() -> BenchResult:
             w, h = w * f, h * f
         t = time.perf_counter()
         vb.setRange(xRange=(cx - w / 2, cx + w / 2), yRange=(cy - h / 2, cy + h / 2), padding=0)
-        painter.count = 0
+        paints.count = 0
         app.processEvents()
-        if painter.count == 0:          # the loop did not paint yet: paint now, once
+        if paints.count == 0:          # the loop did not paint yet: paint now, once
             view.canvas.viewport().repaint()
         frames.append((time.perf_counter() - t) * 1000)
     settles = []

@@ -17,17 +17,24 @@ import tempfile
 import threading
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import psycopg
 
+from ..domain.cases import BoardRow
 from ..domain.reference import Reference
 from ..store import queries
 from ..store.database import Database
 from ..store.events import CHANNEL
+from ..store.listener import Batch
 from .harness import BenchResult, peak_rss_mb, percentiles
 from .scratch import scratch_database
+
+if TYPE_CHECKING:
+    from PySide6.QtCore import QCoreApplication
 
 TARGETS = {"p99_ms": 33.0, "missed": 0, "duplicated": 0, "max_stall_ms": 50.0}
 
@@ -64,8 +71,8 @@ class _Floor(threading.Thread):
     def cases(self, dsn: str) -> list[tuple[int, float]]:
         """(case id, heard at) of every doorbell, looked up by its event id."""
         with psycopg.connect(dsn) as conn:
-            case_of = dict(conn.execute("SELECT id, case_id FROM cc.case_event WHERE id = ANY(%s)",
-                                        ([e for e, _ in self.seen],)).fetchall())
+            case_of: dict[int, int] = dict(conn.execute(
+                "SELECT id, case_id FROM cc.case_event WHERE id = ANY(%s)", ([e for e, _ in self.seen],)).fetchall())
         return [(case_of[e], t) for e, t in self.seen if e in case_of]
 
 
@@ -77,8 +84,8 @@ def run(db: Database, duration: float = 30.0, rate: float = 200.0, consoles: int
     app = QApplication.instance() or QApplication([])
     result = BenchResult("realtime", targets=dict(TARGETS))
     with scratch_database(db) as sdb:
-        with psycopg.connect(sdb.dsn) as c:
-            ref = queries.reference(c)
+        with psycopg.connect(sdb.dsn) as conn:
+            ref = queries.reference(conn)
 
         fleet = [_Console(sdb.dsn, ref) for _ in range(consoles)]
         for c in fleet:
@@ -154,16 +161,16 @@ class _Console:
         self.handoff_ms: list[float] = []
         self.live.batch_applied.connect(self._batch)
 
-    def _batch(self, b) -> None:  # noqa: ANN001
+    def _batch(self, b: Batch) -> None:
         now = time.monotonic()
         if b.woke_at:
             self.fetch_ms.append((b.fetched_at - b.woke_at) * 1000)
         self.handoff_ms.append((now - b.fetched_at) * 1000)
 
-    def _before(self, rows: list, _old: list) -> None:
+    def _before(self, rows: list[BoardRow], _old: list[BoardRow | None]) -> None:
         self._t0 = time.perf_counter()
 
-    def _after(self, rows: list, _old: list) -> None:
+    def _after(self, rows: list[BoardRow], _old: list[BoardRow | None]) -> None:
         now = time.monotonic()
         self.gui_s += time.perf_counter() - self._t0
         self.rows += len(rows)
@@ -179,7 +186,7 @@ class _Console:
         return held[i][1] if i < len(held) else None
 
 
-def _figures(fleet: list[_Console], log: dict, heard_cases: list[tuple[int, float]], gaps: list[float],
+def _figures(fleet: list[_Console], log: dict[str, Any], heard_cases: list[tuple[int, float]], gaps: list[float],
              consoles: int, rate: float) -> dict[str, float]:
     """Latencies per console against the writer's commits, the NOTIFY floor, stalls, capacity."""
     commits = [(int(cid), int(v), float(t)) for cid, v, t in log["commits"]]
@@ -217,7 +224,7 @@ def _figures(fleet: list[_Console], log: dict, heard_cases: list[tuple[int, floa
     }
 
 
-def _spin(app, predicate, timeout: float) -> None:  # noqa: ANN001
+def _spin(app: QCoreApplication, predicate: Callable[[], bool], timeout: float) -> None:
     end = time.monotonic() + timeout
     while time.monotonic() < end and not predicate():
         app.processEvents()

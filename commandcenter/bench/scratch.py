@@ -7,6 +7,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from typing import TypedDict, Unpack
 
 import psycopg
 from psycopg import sql
@@ -17,11 +18,23 @@ from ..demo.seed import seed_demo
 from ..store import migrate
 from ..store.database import Database
 
-SMALL = dict(district=DEFAULT_DISTRICT, seed=7, cases=400, days=30, communities=34, grids=60)
+
+class SeedArgs(TypedDict, total=False):
+    """seed_demo's keyword arguments that a bench may set."""
+    district: str
+    seed: int
+    cases: int
+    days: int
+    communities: int | None
+    grids: int | None
+    until: datetime | None
+
+
+SMALL = SeedArgs(district=DEFAULT_DISTRICT, seed=7, cases=400, days=30, communities=34, grids=60)
 
 
 @contextmanager
-def scratch_database(db: Database, seeded: bool = True, **seed: object) -> Iterator[Database]:
+def scratch_database(db: Database, seeded: bool = True, **seed: Unpack[SeedArgs]) -> Iterator[Database]:
     name = f"cc_bench_{uuid.uuid4().hex[:8]}"
     admin = make_conninfo(db.dsn, dbname="postgres")
     with psycopg.connect(admin, autocommit=True) as conn:
@@ -31,7 +44,8 @@ def scratch_database(db: Database, seeded: bool = True, **seed: object) -> Itera
         migrate.upgrade(scratch)
         if seeded:
             with scratch.connect() as conn:
-                seed_demo(conn, **{**SMALL, "until": datetime.now(UTC), **seed})
+                args: SeedArgs = {**SMALL, "until": datetime.now(UTC), **seed}
+                seed_demo(conn, **args)
         yield scratch
     finally:
         with psycopg.connect(admin, autocommit=True) as conn:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import shapely
@@ -83,9 +84,10 @@ def partition(geom: BaseGeometry, n: int, rng: np.random.Generator, iterations: 
     return result
 
 
-def to_geojson(geom_lonlat: BaseGeometry, digits: int = 6) -> dict:
+def to_geojson(geom_lonlat: BaseGeometry, digits: int = 6) -> dict[str, Any]:
     """GeoJSON geometry rounded to ~0.1 m."""
-    return mapping(shapely.set_precision(geom_lonlat, 10 ** -digits))
+    geojson: dict[str, Any] = mapping(shapely.set_precision(geom_lonlat, 10 ** -digits))
+    return geojson
 
 
 def outer_rings(geom_lonlat: BaseGeometry, digits: int = 6) -> list[str]:

@@ -16,10 +16,12 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 import numpy as np
 import psycopg
 
+from ..store.rows import one
 from .geometry import random_points_in
 from .territory import Territory
 
@@ -130,8 +132,8 @@ class HistoryPlayer:
             xy = random_points_in(area, int((grids == gi).sum()), rng)
             points[int(gi)] = self.t.projection.points_to_lonlat(xy)
         used: dict[int, int] = {}
-        src_names, src_p = zip(*SOURCES)
-        urg_names, urg_p = zip(*URGENCIES)
+        src_names, src_p = [n for n, _ in SOURCES], [p for _, p in SOURCES]
+        urg_names, urg_p = [n for n, _ in URGENCIES], [p for _, p in URGENCIES]
         scripts = []
         for k in range(n_cases):
             gi = int(grids[k])
@@ -204,15 +206,16 @@ class HistoryPlayer:
     def _minutes(self, lo: float, hi: float) -> timedelta:
         return timedelta(minutes=float(self.rng.uniform(lo, hi)))
 
-    def _call(self, cur: psycopg.Cursor, at: datetime, sql: str, params: tuple) -> object:
+    def _call(self, cur: psycopg.Cursor, at: datetime, sql: str, params: tuple[Any, ...]) -> int:
+        """One workflow function at the step's time: its integer result (a case id or version)."""
         cur.execute(f"SELECT {sql} FROM (SELECT set_config('cc.clock', %s::text, true)) AS clock",
                     (*params, at.isoformat()))
         row = cur.fetchone()
         assert row is not None
         self.actions += 1
-        return row[0]
+        return int(row[0])
 
-    def _call3(self, cur: psycopg.Cursor, at: datetime, sql: str, params: tuple) -> tuple:
+    def _call3(self, cur: psycopg.Cursor, at: datetime, sql: str, params: tuple[Any, ...]) -> tuple[Any, ...]:
         """A whole statement (not one function call) at the step's time."""
         cur.execute("SELECT set_config('cc.clock', %s::text, true)", (at.isoformat(),))
         cur.execute(sql, params)
@@ -251,13 +254,13 @@ class HistoryPlayer:
 
     def _report(self, cur: psycopg.Cursor, s: CaseScript, at: datetime, solved: bool) -> None:
         place = f"{self.t.grids[s.grid_id - 1].name}"
-        s.case_id = int(self._call(cur, at, "cc.report(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)", (
+        s.case_id = self._call(cur, at, "cc.report(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)", (
             s.source, s.item.code, f"{s.item.name}（{place}）", s.lon, s.lat,
             f"{SOURCES_ZH[s.source]}反映：{place}附近{s.item.name}，请核实处置。", place, s.urgency,
             s.grid_id, s.reporter,
             "居民" if s.source == "hotline" else None,
             "010-6" + str(1000000 + s.idx % 9000000)[-7:] if s.source == "hotline" else None,
-            solved)))
+            solved))
         s.version = 1
         if solved:
             self._push(at + self._minutes(20, 120), s, "verify_pass")
@@ -296,7 +299,7 @@ class HistoryPlayer:
         if s.escalate and not s.escalated and not s.big_loop:
             self._push(at + self._minutes(30, 240), s, "escalate")
             return
-        deadline = cur.execute("SELECT handle_deadline FROM cc.\"case\" WHERE id = %s", (s.case_id,)).fetchone()[0]
+        deadline = one(cur.execute("SELECT handle_deadline FROM cc.\"case\" WHERE id = %s", (s.case_id,)))[0]
         span = max(deadline - at, timedelta(minutes=20))
         frac = self.rng.uniform(1.05, 1.8) if s.late else self.rng.uniform(0.1, 0.9)
         when = at + span * frac

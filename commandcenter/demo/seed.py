@@ -11,12 +11,13 @@ from datetime import UTC, datetime, timedelta
 import numpy as np
 import psycopg
 from psycopg.types.json import Jsonb
+from shapely.geometry.base import BaseGeometry
 
 from ..store.errors import CommandCenterError
 from . import DEFAULT_DISTRICT, FULL_CASES, FULL_DAYS
 from . import accounts as demo_accounts
 from .geometry import bbox, outer_rings, to_geojson
-from .history import HistoryPlayer
+from .history import CaseScript, HistoryPlayer
 from .names import DISTRICTS
 from .territory import Territory, build_territory
 
@@ -46,7 +47,7 @@ class DemoPlan:
     district: str
     territory: Territory
     player: HistoryPlayer
-    scripts: list
+    scripts: list[CaseScript]
     days: int
     started: float
 
@@ -119,7 +120,7 @@ def seed_demo(conn: psycopg.Connection, district: str = DEFAULT_DISTRICT, seed: 
 def _write_territory(conn: psycopg.Connection, t: Territory) -> None:
     proj = t.projection
 
-    def geo(shape_m):  # noqa: ANN001, ANN202
+    def geo(shape_m: BaseGeometry) -> tuple[BaseGeometry, Jsonb, list[float]]:
         ll = proj.to_lonlat(shape_m)
         return ll, Jsonb(to_geojson(ll)), bbox(ll)
 
@@ -135,7 +136,7 @@ def _write_territory(conn: psycopg.Connection, t: Territory) -> None:
             for c in t.communities:
                 _, outline, box = geo(c.shape_m)
                 cp.write_row((c.id, c.parent_id, c.code, c.name, c.kind, outline, box))
-        parts = []
+        parts: list[tuple[int, int, str]] = []
         with cur.copy("COPY cc.grid (id, community_id, street_id, code, name, grid_class, grid_type, mgmt_level, "
                       "area_m2, buildings, households, population, outline, bbox) FROM STDIN") as cp:
             for g in t.grids:
@@ -145,8 +146,8 @@ def _write_territory(conn: psycopg.Connection, t: Territory) -> None:
                               outline, box))
                 parts.extend((g.id, k, ring) for k, ring in enumerate(outer_rings(ll)))
         with cur.copy("COPY cc.grid_part (grid_id, part, shape) FROM STDIN") as cp:
-            for row in parts:
-                cp.write_row(row)
+            for part in parts:
+                cp.write_row(part)
         with cur.copy("COPY cc.person (id, name, phone, employer, on_duty, home_lon, home_lat) FROM STDIN") as cp:
             homes = proj.points_to_lonlat(np.array([p.home_xy for p in t.persons]))
             for p, (lon, lat) in zip(t.persons, homes):
@@ -154,13 +155,13 @@ def _write_territory(conn: psycopg.Connection, t: Territory) -> None:
         with cur.copy("COPY cc.grid_assignment (grid_id, role_code, person_id) FROM STDIN") as cp:
             for row in t.assignments:
                 cp.write_row(row)
-        dept_ids = dict(cur.execute("SELECT code, id FROM cc.department").fetchall())
+        dept_ids: dict[str, int] = dict(cur.execute("SELECT code, id FROM cc.department").fetchall())
         with cur.copy("COPY cc.unit (id, department_id, street_id, code, name, name_en) FROM STDIN") as cp:
             for u in t.units:
                 cp.write_row((u.id, dept_ids[u.department], u.street_id, u.code, u.name, u.name_en))
         with cur.copy("COPY cc.unit_staff (unit_id, person_id, title) FROM STDIN") as cp:
-            for row in t.unit_staff:
-                cp.write_row(row)
+            for member in t.unit_staff:
+                cp.write_row(member)
     # Routing: an item goes to its department's station in the case's street, else to the
     # department's district-level unit.
     conn.execute("""

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import bisect
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from operator import attrgetter, itemgetter
-from typing import Any
+from typing import Any, TypeAlias
 
 import numpy as np
 
@@ -46,6 +46,10 @@ def _ranks(column: str, state_rank: dict[str, int]) -> tuple[dict[str, int], int
     return (state_rank, 99) if column == "state" else _RANKED[column]
 
 
+# A row's place in the order: missing values last, then the value, then the id (unique).
+SortKey: TypeAlias = tuple[bool, Any, int]
+
+
 def _value(row: BoardRow, column: str, state_rank: dict[str, int]) -> Any:
     """The sort value of one cell (None sorts last)."""
     if column in _TEXT_ATTR:
@@ -76,15 +80,15 @@ class BoardIndex:
     descending: bool = True
     now: Callable[[], datetime] = now_utc
     order: list[int] = field(default_factory=list)     # visible ids, ascending by key
-    state_counts: Counter = field(default_factory=Counter)
+    state_counts: Counter[str] = field(default_factory=Counter)
 
     # ------------------------------------------------------------ keys and matching
-    def key(self, row: BoardRow) -> tuple:
+    def key(self, row: BoardRow) -> SortKey:
         v = _value(row, self.column, self.state_rank)
         # None sorts last in ascending order; the id makes every key unique
         return (v is None, v if v is not None else 0, row.id)
 
-    def _key_of(self, case_id: int) -> tuple:
+    def _key_of(self, case_id: int) -> SortKey:
         return self.key(self.rows[case_id])
 
     def _passes_all_but_state(self, row: BoardRow, now: datetime, needle: str | None = None) -> bool:
@@ -152,6 +156,7 @@ class BoardIndex:
         now, needle = self.now(), self._needle()
         f = self.filter
         rows = self.rows.values()
+        candidates: Collection[BoardRow]
         if f.street_id is None and f.category_class is None and f.urgency is None and not f.overdue_only \
                 and not needle:
             candidates = rows
@@ -196,7 +201,8 @@ class BoardIndex:
             by_id.sort(key=attrgetter("assignee") if col == "assignee" else attrgetter(_TEXT_ATTR[col]))
             return list(map(attrgetter("id"), by_id))
         perm = np.lexsort((ids, primary, missing))
-        return ids[perm].tolist()
+        ordered: list[int] = ids[perm].tolist()
+        return ordered
 
     def set_filter(self, f: BoardFilter) -> None:
         self.filter = f
@@ -230,7 +236,7 @@ class BoardIndex:
         if self._passes_all_but_state(row, now):
             self.state_counts[row.state] += 1
         visible = self.matches(row, now)
-        if old_pos is not None and visible and self.key(old) == self.key(row):
+        if old is not None and old_pos is not None and visible and self.key(old) == self.key(row):
             h.changed(self.view_row(old_pos))
             return "changed"
         if old_pos is not None:

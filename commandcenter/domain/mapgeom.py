@@ -4,8 +4,9 @@ index for hover picking. One graphics item per polygon would cost seconds at cit
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import shapely
@@ -45,7 +46,7 @@ class Area:
     name: str
     geom: BaseGeometry          # metres
     anchor: tuple[float, float]
-    attrs: dict
+    attrs: dict[str, Any]
 
 
 DISPLAY_TOLERANCE_M = 2.0
@@ -56,7 +57,8 @@ GRIDS_PER_TILE = 400
 class MapGeometry:
     """The territory in metres: areas per level, outlines per level, a grid picker."""
 
-    def __init__(self, district_outline: dict, streets: list[dict], communities: list[dict], grids: list[dict]) -> None:
+    def __init__(self, district_outline: dict[str, Any], streets: list[dict[str, Any]],
+                 communities: list[dict[str, Any]], grids: list[dict[str, Any]]) -> None:
         district = shape(district_outline) if district_outline else None
         all_grids = [shape(g["outline"]) for g in grids]
         ref = district if district is not None else shapely.union_all(all_grids)
@@ -110,7 +112,7 @@ class MapGeometry:
         self.typical_grid_m = float(np.sqrt(np.median(areas))) if areas else 1.0
 
     @staticmethod
-    def _area(row: dict, to_m) -> Area:  # noqa: ANN001
+    def _area(row: dict[str, Any], to_m: Callable[[BaseGeometry], BaseGeometry]) -> Area:
         geom = to_m(shape(row["outline"]))
         p = geom.representative_point()
         return Area(row["id"], row["name"], geom, (p.x, p.y), row)

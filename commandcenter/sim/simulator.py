@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -23,6 +24,7 @@ from ..demo.geometry import random_points_in
 from ..demo.history import HOURLY, ITEM_WEIGHTS, NOTES, SOURCES, SOURCES_ZH, URGENCIES
 from ..store.commands import Workflow
 from ..store.errors import ActionRefused
+from ..store.rows import scalar
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +62,7 @@ class Simulator:
         self.report_share = report_share
         self.on_commit = on_commit or (lambda action, case_id, version: None)
         self.stats = SimStats()
-        self.tz = ZoneInfo(conn.execute("SELECT cc.local_tz()").fetchone()[0])
+        self.tz = ZoneInfo(scalar(conn, "SELECT cc.local_tz()"))
         self.items = [r for r in conn.execute(
             "SELECT code, name FROM cc.category WHERE level = 3 ORDER BY code").fetchall()]
         self.item_weights = [ITEM_WEIGHTS.get(code, 1.0) for code, _ in self.items]
@@ -72,7 +74,7 @@ class Simulator:
                 names, weights = self.next_actions.setdefault(state, ([], []))
                 names.append(action)
                 weights.append(ACTION_WEIGHTS[action])
-        self.patrollers = dict(conn.execute(
+        self.patrollers: dict[int, int] = dict(conn.execute(
             "SELECT grid_id, min(person_id) FROM cc.grid_assignment WHERE role_code = 'grid_manager' GROUP BY grid_id"))
         conn.commit()
         self._points: dict[int, list[tuple[float, float]]] = {}
@@ -117,7 +119,7 @@ class Simulator:
     def _act(self, action: str, case_id: int, version: int, assignee_unit: int | None) -> int:
         """What the field and the centre decide (whom to dispatch to, a rating); the call
         itself is Workflow.perform, the same path the hall takes."""
-        params: dict = {"note": NOTES.get(action)}
+        params: dict[str, Any] = {"note": NOTES.get(action)}
         if action == "dispatch":
             options = self.conn.execute("SELECT kind, id, recommended FROM cc.dispatch_options(%s)", (case_id,)).fetchall()
             self.conn.commit()

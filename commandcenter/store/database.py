@@ -10,6 +10,7 @@ import logging
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import psycopg
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
@@ -17,6 +18,9 @@ from psycopg.conninfo import conninfo_to_dict, make_conninfo
 from ..paths import default_data_dir
 from .embedded import EmbeddedServer
 from .errors import DatabaseUnavailable
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +55,7 @@ def with_keepalives(dsn: str) -> str:
         extra = dict(KEEPALIVE)
     for key, value in extra.items():
         params.setdefault(key, value)
-    return make_conninfo(**params)
+    return make_conninfo("", **params)
 
 
 @dataclass
@@ -85,10 +89,11 @@ class Database:
                 "or omit --dsn to use the embedded database."
             ) from exc
 
-    def connect(self, **kwargs: object) -> psycopg.Connection:
-        return psycopg.connect(self.dsn, **kwargs)  # type: ignore[arg-type]
+    def connect(self, **kwargs: Any) -> psycopg.Connection:
+        """A connection to this database; `kwargs` are psycopg.connect's (autocommit=True, …)."""
+        return psycopg.connect(self.dsn, **kwargs)
 
-    def engine(self):  # noqa: ANN201 - sqlalchemy.Engine
+    def engine(self) -> Engine:
         from sqlalchemy import create_engine
 
         return create_engine("postgresql+psycopg://", creator=lambda: psycopg.connect(self.dsn))

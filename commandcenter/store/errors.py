@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import psycopg
 
 
@@ -84,7 +86,7 @@ def from_psycopg(exc: psycopg.Error) -> ActionRefused | None:
     return cls(diag.sqlstate or "", diag.message_primary or str(exc), diag.message_hint)
 
 
-def run_one(conn: psycopg.Connection, sql: str, args: tuple = ()) -> list[tuple]:
+def run_one(conn: psycopg.Connection, sql: str, args: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
     """One statement in its own transaction: its rows; a refusal rolls back and becomes its
     typed error (any other database error is raised as it is)."""
     try:

@@ -23,6 +23,7 @@ from ..domain.cases import BoardRow, Snapshot
 from .database import connect_console
 from .events import CHANNEL, CaseEvent, read_changes
 from .queries import board_snapshot
+from .rows import scalar
 
 log = logging.getLogger(__name__)
 
@@ -121,7 +122,7 @@ class ChangeFeed:
         conn = self._conn
         assert conn is not None
         if self.cursor is not None:
-            horizon = conn.execute("SELECT cc.event_horizon()").fetchone()[0]
+            horizon = scalar(conn, "SELECT cc.event_horizon()")
             if horizon - self.cursor <= self.replay_limit:
                 self._read()
                 return
@@ -146,7 +147,7 @@ class ChangeFeed:
                 self._read()
                 last_beat = time.monotonic()
             elif time.monotonic() - last_beat >= self.heartbeat_s:
-                horizon = conn.execute("SELECT cc.event_horizon()").fetchone()[0]
+                horizon = scalar(conn, "SELECT cc.event_horizon()")
                 if horizon > (self.cursor or 0):
                     self._read()    # a change we were not told of (or a lost doorbell)
                 last_beat = time.monotonic()

@@ -11,6 +11,7 @@ from psycopg.rows import args_row, dict_row
 
 from ..domain.cases import BoardRow, Snapshot
 from ..domain.reference import Named, Reference
+from .rows import one, scalar
 
 BOARD_COLUMNS = (
     "id, code, source, category_id, category_name, category_name_en, title, address, lon, lat, "
@@ -28,7 +29,7 @@ def board_snapshot(conn: psycopg.Connection) -> Snapshot:
         # positional rows in binary: 2.4× faster than class_row over text at 100k rows (measured)
         with conn.cursor(row_factory=args_row(BoardRow), binary=True) as cur:
             rows = cur.execute(f"SELECT {BOARD_COLUMNS} FROM cc.case_board").fetchall()
-        cursor = conn.execute("SELECT cc.event_horizon()").fetchone()[0]
+        cursor = scalar(conn, "SELECT cc.event_horizon()")
         last = conn.execute("SELECT id, at FROM cc.case_event ORDER BY id DESC LIMIT 1").fetchone()
     return Snapshot(rows, int(cursor), (int(last[0]), last[1]) if last else None)
 
@@ -43,7 +44,7 @@ def _named(conn: psycopg.Connection, table: str, order: str = "sort") -> dict[st
 def reference(conn: psycopg.Connection) -> Reference:
     district = conn.execute("SELECT name, name_en FROM cc.district ORDER BY id LIMIT 1").fetchone() or ("", "")
     ref = Reference(
-        district=district[0], district_en=district[1], tz=conn.execute("SELECT cc.local_tz()").fetchone()[0],
+        district=district[0], district_en=district[1], tz=scalar(conn, "SELECT cc.local_tz()"),
         states=_named(conn, "case_state"),
         open_states=[r[0] for r in conn.execute("SELECT code FROM cc.case_state WHERE is_open ORDER BY sort")],
         urgencies=_named(conn, "urgency"), sources=_named(conn, "case_source"), tiers=_named(conn, "tier", "rank"),
@@ -71,7 +72,7 @@ def reference(conn: psycopg.Connection) -> Reference:
 @dataclass
 class Territory:
     """Outlines (GeoJSON lon/lat) and attributes of the district's units for the map."""
-    district_outline: dict
+    district_outline: dict[str, Any]
     streets: list[dict[str, Any]]
     communities: list[dict[str, Any]]
     grids: list[dict[str, Any]]
@@ -87,7 +88,7 @@ def territory(conn: psycopg.Connection) -> Territory:
             "SELECT id, code, name, community_id, street_id, grid_class, grid_type, mgmt_level, population, "
             "households, outline FROM cc.grid ORDER BY id").fetchall()
         # where staff are is for the consoles that dispatch them (column grants), not the wall
-        placed = cur.execute("SELECT has_column_privilege('cc.person', 'home_lon', 'SELECT') AS ok").fetchone()
+        placed = one(cur.execute("SELECT has_column_privilege('cc.person', 'home_lon', 'SELECT') AS ok"))
         staff = [] if not placed["ok"] else cur.execute(
             "SELECT p.id, p.name, p.on_duty, p.home_lon AS lon, p.home_lat AS lat, "
             "       min(r.sort) AS role_sort, (array_agg(ga.role_code ORDER BY r.sort))[1] AS role "
@@ -110,8 +111,8 @@ class CaseDetail:
 def case_detail(conn: psycopg.Connection, case_id: int) -> CaseDetail | None:
     with conn.cursor(row_factory=dict_row) as cur:
         # a resident's name and phone only for roles granted them (the wall and handlers are not)
-        private = cur.execute("SELECT has_column_privilege('cc.\"case\"', 'reporter_phone', 'SELECT') AS ok"
-                              ).fetchone()["ok"]
+        private = one(cur.execute(
+            "SELECT has_column_privilege('cc.\"case\"', 'reporter_phone', 'SELECT') AS ok"))["ok"]
         reporter = "c.reporter_name, c.reporter_phone" if private else \
             "NULL::text AS reporter_name, NULL::text AS reporter_phone"
         case = cur.execute(

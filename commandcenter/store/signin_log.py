@@ -24,7 +24,7 @@ class FailedSignIn:
 
 
 def failed_sign_ins(log_file: Path) -> list[FailedSignIn]:
-    out = []
+    out: list[FailedSignIn] = []
     try:
         lines = log_file.read_text(encoding="utf-8", errors="replace").splitlines()
     except OSError:

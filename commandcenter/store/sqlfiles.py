@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+import psycopg
 from sqlalchemy.engine import Connection
 
 from ..paths import db_dir
@@ -16,6 +17,8 @@ def run_sql_files(connection: Connection, names: Iterable[str]) -> None:
     the SQL are never taken for placeholders. They run in the migration's transaction.
     """
     raw = connection.connection.driver_connection
+    if not isinstance(raw, psycopg.Connection):
+        raise TypeError(f"migrations need a psycopg connection, not {type(raw).__name__}")
     for name in names:
         text = (db_dir() / "sql" / name).read_text(encoding="utf-8")
         raw.execute(text)

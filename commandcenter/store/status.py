@@ -8,6 +8,7 @@ import psycopg
 
 from .database import Database
 from .migrate import current_revision, head_revision
+from .rows import scalar
 
 
 def database_status(db: Database) -> dict[str, Any]:
@@ -21,7 +22,9 @@ def database_status(db: Database) -> dict[str, Any]:
 
 
 def _counts(conn: psycopg.Connection) -> dict[str, Any]:
-    one = lambda sql: conn.execute(sql).fetchone()[0]  # noqa: E731
+    def one(sql: str) -> Any:
+        return scalar(conn, sql)
+
     return {
         "district": one("SELECT min(name) FROM cc.district"),
         "streets": one("SELECT count(*) FROM cc.street"),
