@@ -26,10 +26,19 @@ INSERT INTO cc.input_limit (code, value, unit, description) VALUES
     ('deadline_warn_minutes', 120, 'minutes', 'a running deadline shows as due soon this long before it');
 GRANT SELECT ON cc.input_limit TO cc_reader, cc_exec;
 
+-- Fails closed: a missing row must not lift a bound (length(p) > NULL refuses nothing).
 CREATE FUNCTION cc._limit_of(p_code text) RETURNS integer
-LANGUAGE sql STABLE PARALLEL SAFE AS $$
-    SELECT value FROM cc.input_limit WHERE code = p_code
-$$;
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+    v integer;
+BEGIN
+    SELECT value INTO v FROM cc.input_limit WHERE code = p_code;
+    IF v IS NULL THEN
+        RAISE EXCEPTION 'no limit % in cc.input_limit', cc._quote(p_code)
+            USING ERRCODE = 'CC009', HINT = 'Restore the row (db/sql/0005_rules.sql lists every limit).';
+    END IF;
+    RETURN v;
+END $$;
 GRANT EXECUTE ON FUNCTION cc._limit_of(text) TO cc_exec, cc_reader;
 
 -- ---------------------------------------------------------------- the board view
@@ -78,16 +87,41 @@ UPDATE cc.workflow_action SET also_capability = 'handler' WHERE code = 'attach';
 INSERT INTO cc.state_action (from_state, action, to_state)
 SELECT code, 'attach', code FROM cc.case_state WHERE is_open;
 
+-- Never NULL (an unknown action, a missing capability): callers test NOT cc._may(…).
 CREATE FUNCTION cc._may(p_action cc.workflow_action) RETURNS boolean
 LANGUAGE sql STABLE AS $$
-    SELECT cc._has_capability(p_action.capability)
-        OR (p_action.also_capability IS NOT NULL AND cc._has_capability(p_action.also_capability))
+    SELECT coalesce(cc._has_capability(p_action.capability)
+        OR (p_action.also_capability IS NOT NULL AND cc._has_capability(p_action.also_capability)), false)
 $$;
 CREATE FUNCTION cc._roles_of(p_action cc.workflow_action) RETURNS text
 LANGUAGE sql IMMUTABLE AS $$
     SELECT p_action.capability || coalesce(' or ' || p_action.also_capability, '')
 $$;
-GRANT EXECUTE ON FUNCTION cc._may(cc.workflow_action), cc._roles_of(cc.workflow_action) TO cc_exec;
+-- A handler acts on what is assigned to its unit or to its person; a supervisor on every case
+-- it sees. (The rule of 0004 compared with IS DISTINCT FROM, so a unit's handler, whose
+-- person_id is NULL, matched every case assigned to some other unit: NULL = NULL.) A handler
+-- account tied to neither a unit nor a person keeps 0004's street-wide reach.
+CREATE FUNCTION cc._handles(c cc."case", p_acct cc.console_account) RETURNS boolean
+LANGUAGE sql STABLE AS $$
+    SELECT cc._has_capability('supervisor')
+        OR (p_acct.unit_id IS NULL AND p_acct.person_id IS NULL)
+        OR coalesce(c.assignee_unit_id = p_acct.unit_id, false)
+        OR coalesce(c.assignee_person_id = p_acct.person_id, false)
+$$;
+-- May the caller do this action on this case: the capability (or the second one), the tier
+-- ladder, and through the handler capability only on a case it handles. One rule for
+-- _begin, add_attachment and allowed_actions; never NULL.
+CREATE FUNCTION cc._may_on(p_action cc.workflow_action, c cc."case", p_acct cc.console_account) RETURNS boolean
+LANGUAGE sql STABLE AS $$
+    SELECT coalesce(cc._tier_allows(c.tier, p_acct, p_action.code)
+        AND ((cc._has_capability(p_action.capability)
+              AND (p_action.capability <> 'handler' OR cc._handles(c, p_acct)))
+          OR (p_action.also_capability IS NOT NULL AND cc._has_capability(p_action.also_capability)
+              AND (p_action.also_capability <> 'handler' OR cc._handles(c, p_acct)))), false)
+$$;
+GRANT EXECUTE ON FUNCTION cc._may(cc.workflow_action), cc._roles_of(cc.workflow_action),
+    cc._handles(cc."case", cc.console_account),
+    cc._may_on(cc.workflow_action, cc."case", cc.console_account) TO cc_exec;
 
 -- ---------------------------------------------------------------- key figures
 -- The measures behind the key-figure strip, the wall and `report`, written once here and in
@@ -402,6 +436,15 @@ BEGIN
         RAISE EXCEPTION 'case % is finished (%); photos are added while it is open', c.code, c.state
             USING ERRCODE = 'CC001', HINT = 'Attach photos before the case is closed.';
     END IF;
+    IF NOT cc._may_on(act, c, acct) THEN
+        RAISE EXCEPTION 'case % is not assigned to you; a handler adds photos to the cases it handles', c.code
+            USING ERRCODE = '42501', HINT = 'Only the assigned unit or person, a field terminal or an operator may add them.';
+    END IF;
+    -- The counts below must see every photo committed before this one: take the event counter
+    -- (the lock cc._log takes anyway, held to commit) first. Without it, each connection of a
+    -- login passed the daily count before the others committed (connection limit − 1 over);
+    -- under REPEATABLE READ a counter moved since the snapshot refuses (serialisation failure).
+    PERFORM 1 FROM cc.event_counter FOR UPDATE;
     IF (SELECT count(*) FROM cc.attachment WHERE case_id = c.id) >= v_per_case THEN
         RAISE EXCEPTION 'case % has % photos already, the most one case keeps', c.code, v_per_case
             USING ERRCODE = 'CC007', HINT = 'Choose the photos that show the problem best.';
@@ -470,10 +513,8 @@ BEGIN
         RAISE EXCEPTION 'case % is in the district loop; the district command centre handles it', c.code
             USING ERRCODE = '42501', HINT = 'Urge it, or ask the district command centre.';
     END IF;
-    IF act.capability = 'handler' AND NOT cc._has_capability('supervisor')
-       AND (acct.unit_id IS NOT NULL OR acct.person_id IS NOT NULL)
-       AND c.assignee_unit_id IS DISTINCT FROM acct.unit_id
-       AND c.assignee_person_id IS DISTINCT FROM acct.person_id THEN
+    -- What is left of cc._may_on: a handler acts only on a case it handles.
+    IF NOT cc._may_on(act, c, acct) THEN
         RAISE EXCEPTION 'case % is not assigned to you', c.code
             USING ERRCODE = '42501', HINT = 'Only the assigned unit or person, or a supervisor, may do this.';
     END IF;
@@ -501,7 +542,7 @@ RETURNS TABLE (action text, name text, name_en text, to_state text, irreversible
                needs_note boolean, permitted boolean)
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, cc, pg_temp AS $$
     SELECT a.code, a.name, a.name_en, sa.to_state, a.irreversible, a.needs_note,
-           cc._may(a) AND cc._tier_allows(c.tier, cc._account(), a.code)
+           cc._may_on(a, c, cc._account())
       FROM cc."case" c
       JOIN cc.state_action sa ON sa.from_state = c.state
       JOIN cc.workflow_action a ON a.code = sa.action
@@ -545,7 +586,7 @@ END $$;
 
 CREATE OR REPLACE FUNCTION cc.reject(p_case bigint, p_version integer, p_reason text)
 RETURNS integer
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, cc AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, cc, pg_temp AS $$
 DECLARE
     b record;
     c cc."case";
@@ -561,7 +602,7 @@ END $$;
 
 CREATE OR REPLACE FUNCTION cc.accept(p_case bigint, p_version integer, p_note text DEFAULT NULL)
 RETURNS integer
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, cc AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, cc, pg_temp AS $$
 DECLARE
     b record;
     c cc."case";
@@ -577,7 +618,7 @@ END $$;
 
 CREATE OR REPLACE FUNCTION cc.return_case(p_case bigint, p_version integer, p_reason text)
 RETURNS integer
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, cc AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, cc, pg_temp AS $$
 DECLARE
     b record;
     c cc."case";
