@@ -11,8 +11,11 @@ from zoneinfo import ZoneInfo
 
 
 class Bilingual(Protocol):
-    name: str
-    name_en: str
+    """Anything with both names: code tables (Named), account rows."""
+    @property
+    def name(self) -> str: ...
+    @property
+    def name_en(self) -> str: ...
 
 
 @dataclass(frozen=True)
