@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Protocol
 
 
 def now_utc() -> datetime:
@@ -75,7 +76,15 @@ class Snapshot:
     last_event: tuple[int, datetime] | None = None
 
 
-def deadline_level(row: BoardRow, now: datetime) -> str | None:
+class Timed(Protocol):
+    """What reading a deadline needs: a board row, or a case's detail."""
+    @property
+    def deadline(self) -> datetime | None: ...
+    @property
+    def warn_at(self) -> datetime | None: ...
+
+
+def deadline_level(row: Timed, now: datetime) -> str | None:
     """'red' overdue, 'yellow' due soon, 'green' in time, None when no deadline runs."""
     if row.deadline is None:
         return None
@@ -84,6 +93,6 @@ def deadline_level(row: BoardRow, now: datetime) -> str | None:
     return "yellow" if row.warn_at is not None and row.warn_at <= now else "green"
 
 
-def is_overdue(row: BoardRow, now: datetime) -> bool:
+def is_overdue(row: Timed, now: datetime) -> bool:
     """The view's `overdue` (deadline < now()), read against the client's clock."""
     return row.deadline is not None and row.deadline < now

@@ -159,10 +159,10 @@ class ActionRunner(QObject):
             return
         if action.get("needs_note") or code in ("evaluate", "urge", "accept", "verify_pass", "file"):
             title = f"{action.get('label') or code} — {', '.join(c['code'] for c in cases)}"
-            dlg = NoteDialog(title, bool(action.get("needs_note")), self.parent_widget, with_rating=code == "evaluate",
-                             max_chars=self.note_chars)
-            dlg.accepted.connect(lambda: self._confirm_then_run(action, cases, [dlg.params()] * len(cases)))
-            self._show(dlg)
+            note = NoteDialog(title, bool(action.get("needs_note")), self.parent_widget, with_rating=code == "evaluate",
+                              max_chars=self.note_chars)
+            note.accepted.connect(lambda: self._confirm_then_run(action, cases, [note.params()] * len(cases)))
+            self._show(note)
             return
         self._confirm_then_run(action, cases, [{}] * len(cases))
 

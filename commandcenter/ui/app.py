@@ -22,7 +22,8 @@ from .theme import HALL_QSS, WALL_QSS, apply_base_font
 
 
 def application(lang: str | None, wall: bool = False) -> QApplication:
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     app.setApplicationName("commandcenter")
     app.setOrganizationName("commandcenter")
     chosen = i18n.choose_language(lang)
@@ -62,7 +63,14 @@ def open_blocking(dsn: str, lang: str, timeout: float = 60.0) -> Session:
     """Open a session and wait for its first snapshot (screenshots and tests; the GUI is not
     shown yet, so nothing waits that a user could see)."""
     box: dict[str, object] = {}
-    open_session(dsn, lang, lambda s: box.setdefault("session", s), lambda e: box.setdefault("error", e))
+
+    def opened(session: Session) -> None:
+        box["session"] = session
+
+    def failed(exc: Exception) -> None:
+        box["error"] = exc
+
+    open_session(dsn, lang, opened, failed)
     wait_until(lambda: bool(box), timeout)
     if "error" in box:
         raise CommandCenterError(f"cannot open the hall: {box['error']}")
@@ -220,7 +228,7 @@ def _settle(session: Session, widget: QWidget, view: str) -> None:
         counts: dict[int, int] = {}
         for g in session.geometry.grids:
             counts[g.attrs["street_id"]] = counts.get(g.attrs["street_id"], 0) + 1
-        session.selection.street_selected.emit(max(counts, key=counts.get))
+        session.selection.street_selected.emit(max(counts, key=lambda street: counts[street]))
     wait_until(lambda: session.worker.pending == 0, 30)
     wait_until(lambda: False, 0.6)      # let deferred timers (labels, markers) fire
     wait_until(lambda: session.worker.pending == 0, 30)

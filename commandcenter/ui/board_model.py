@@ -11,7 +11,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from ..domain.board import COLUMNS, BoardFilter, BoardIndex, RowHooks
-from ..domain.cases import BoardRow, deadline_level, now_utc
+from ..domain.cases import BoardRow, Timed, deadline_level, now_utc
 from ..domain.display import Display
 from ..domain.reference import Reference
 from .live import LiveData
@@ -22,7 +22,7 @@ HIGHLIGHT_FOR = timedelta(seconds=90)
 NEW_FOR = timedelta(minutes=10)
 
 
-def countdown(row: BoardRow, now: datetime) -> str:
+def countdown(row: Timed, now: datetime) -> str:
     """Time left in the current phase, '-' prefixed once overdue: 2d 03h, 1h 20m, 12m."""
     if row.deadline is None:
         return "—"

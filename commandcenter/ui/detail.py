@@ -184,7 +184,8 @@ class CaseDetailView(QWidget):
     def _show_photos(self, attachments: list[dict[str, Any]]) -> None:
         d = self.live.display
         while self.photos.count() > 2:
-            w = self.photos.takeAt(1).widget()
+            item = self.photos.takeAt(1)
+            w = item.widget() if item is not None else None
             if w is not None:
                 w.deleteLater()
         self.photos_label.setText(self.tr("No photos") if not attachments else self.tr("Photos:"))

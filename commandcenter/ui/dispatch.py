@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 import psycopg
-from PySide6.QtCore import QDateTime, Qt, Signal
+from PySide6.QtCore import QDate, QDateTime, Qt, QTime, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -120,7 +120,8 @@ class DispatchDialog(QDialog):
         if chosen is not None:
             self.tree.setCurrentItem(chosen)
         if first:
-            self.deadline.setDateTime(QDateTime(self.display.local(first[0]["deadline"]).replace(tzinfo=None)))
+            due = self.display.local(first[0]["deadline"])
+            self.deadline.setDateTime(QDateTime(QDate(due.year, due.month, due.day), QTime(due.hour, due.minute)))
         self.info.setText(self.tr("Recommended first: the grid role or the routed unit the category calls for. "
                                   "Open cases show each candidate's current load."))
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(bool(first))
@@ -129,7 +130,7 @@ class DispatchDialog(QDialog):
         """Select a candidate (keyboard, tests)."""
         for i in range(self.tree.topLevelItemCount()):
             item = self.tree.topLevelItem(i)
-            if item.data(0, KIND_ROLE) == (kind, ident):
+            if item is not None and item.data(0, KIND_ROLE) == (kind, ident):
                 self.tree.setCurrentItem(item)
                 return True
         return False
@@ -147,8 +148,12 @@ class DispatchDialog(QDialog):
                     out.append({key: rec["id"], "note": note})
             return out
         item = self.tree.currentItem()
+        if item is None:                      # OK is enabled only with a candidate chosen
+            return []
         kind, ident = item.data(0, KIND_ROLE)
-        deadline: datetime = self.deadline.dateTime().toPython().replace(tzinfo=self.display.zone)
+        chosen = self.deadline.dateTime()
+        day, clock = chosen.date(), chosen.time()
+        deadline = datetime(day.year(), day.month(), day.day(), clock.hour(), clock.minute(), tzinfo=self.display.zone)
         key = "person_id" if kind == "person" else "unit_id"
         return [{key: ident, "deadline": deadline, "note": note} for _ in self.cases]
 

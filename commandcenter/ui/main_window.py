@@ -45,7 +45,6 @@ class HallWindow(QMainWindow):
         self.grid_card = GridCardView(live, worker, sel)
         self.kpis = KpiStrip(self.kpi_model)
         self.board.dispatch_requested.connect(self._dispatch_selected)
-        sel.grid_selected.connect(lambda _g: self.dock_grid.raise_())
 
         self.docks: dict[str, QDockWidget] = {}
         self.dock_kpi = self._dock("kpi", self.tr("Key figures"), self.kpis, Qt.DockWidgetArea.TopDockWidgetArea)
@@ -55,6 +54,7 @@ class HallWindow(QMainWindow):
         self.dock_map = self._dock("map", self.tr("Grid map"), self.map, Qt.DockWidgetArea.RightDockWidgetArea)
         self.dock_detail = self._dock("detail", self.tr("Case detail"), self.detail, Qt.DockWidgetArea.RightDockWidgetArea)
         self.dock_grid = self._dock("grid", self.tr("Grid card"), self.grid_card, Qt.DockWidgetArea.RightDockWidgetArea)
+        sel.grid_selected.connect(lambda _g: self.dock_grid.raise_())
         self.dock_staffing = self._dock("staffing", self.tr("Staffing"), self.staffing,
                                         Qt.DockWidgetArea.LeftDockWidgetArea)
         self.splitDockWidget(self.dock_board, self.dock_staffing, Qt.Orientation.Vertical)
@@ -98,6 +98,11 @@ class HallWindow(QMainWindow):
         self.first_start = not (restore_last and layouts.restore(self, layouts.LAST))
 
     # ------------------------------------------------------------ docks and menus
+    def _search_board(self) -> None:
+        self.dock_board.raise_()
+        self.board.search.setFocus()
+        self.board.search.selectAll()
+
     def _dock(self, name: str, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
         d = QDockWidget(title, self)
         d.setObjectName(f"dock-{name}")
@@ -122,7 +127,7 @@ class HallWindow(QMainWindow):
         view.addSeparator()
         find = QAction(self.tr("Search the board"), self)
         find.setShortcut(QKeySequence.StandardKey.Find)
-        find.triggered.connect(lambda: (self.dock_board.raise_(), self.board.search.setFocus(), self.board.search.selectAll()))
+        find.triggered.connect(self._search_board)
         view.addAction(find)
         full = QAction(self.tr("Full screen (active window)"), self)
         full.setShortcut(QKeySequence("F11"))

@@ -13,6 +13,7 @@ from ..domain.display import Display
 from ..domain.mapgeom import MapGeometry
 from ..domain.reference import Reference
 from ..store import queries
+from ..store.errors import CommandCenterError
 from .gc_policy import keep_snapshots_out_of_gc
 from .handoff import run_task
 from .live import LiveData
@@ -35,8 +36,11 @@ def load_basics(dsn: str, lang: str) -> Basics:
     with psycopg.connect(dsn, connect_timeout=5) as conn:
         ref = queries.reference(conn)
         terr = queries.territory(conn)
-        name, name_en, account_street = conn.execute(
-            "SELECT display_name, display_name_en, street_id FROM cc.whoami()").fetchone()
+        me = conn.execute("SELECT display_name, display_name_en, street_id FROM cc.whoami()").fetchone()
+    if me is None:      # whoami() answers for every signed-in console; a login without an account gets nothing
+        raise CommandCenterError("this login has no console account: ask the administrator to create one "
+                                 "(commandcenter accounts add)")
+    name, name_en, account_street = me
     display = Display.of(lang, ref.tz)
     account = display.pick(name, name_en)      # in the interface language where the account has both
     geo = MapGeometry(terr.district_outline, terr.streets, terr.communities, terr.grids)

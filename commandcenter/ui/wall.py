@@ -65,9 +65,10 @@ class WallWindow(QWidget):
 
         # The wall runs unattended: leaving it asks first, so a stray key cannot blank the hall.
         self.leave_box: QMessageBox | None = None
-        for key in (QKeySequence(Qt.Key.Key_Escape), QKeySequence("Ctrl+Q")):
-            QShortcut(key, self, activated=self._on_leave_requested,
-                      context=Qt.ShortcutContext.ApplicationShortcut)
+        for seq in (QKeySequence(Qt.Key.Key_Escape), QKeySequence("Ctrl+Q")):
+            leave = QShortcut(seq, self)
+            leave.setContext(Qt.ShortcutContext.ApplicationShortcut)
+            leave.activated.connect(self._on_leave_requested)
 
         self.map = MapView(live, session.selection, session.geometry, panel=False)
         self.map.canvas.setMouseEnabled(False, False)
@@ -118,8 +119,8 @@ class WallWindow(QWidget):
         self.kpi_model.updated.connect(self._kpis)
         live.state_changed.connect(lambda _s: self.check_fresh())
         live.snapshot_loaded.connect(self._lists)
-        live.rows_changed.connect(lambda *_: self._lists_timer.start())
         self._lists_timer = QTimer(self)
+        live.rows_changed.connect(lambda *_: self._lists_timer.start())
         self._lists_timer.setSingleShot(True)
         self._lists_timer.setInterval(500)
         self._lists_timer.timeout.connect(self._lists)
@@ -174,7 +175,7 @@ class WallWindow(QWidget):
         ref = self.session.reference
         rows = [r for r in self.session.live.rows.values() if r.is_open]
         newest = sorted(rows, key=lambda r: r.reported_at, reverse=True)[:LIST_ROWS]
-        late = sorted((r for r in rows if is_overdue(r, now)), key=lambda r: r.deadline)[:LIST_ROWS]
+        late = sorted((r for r in rows if is_overdue(r, now)), key=lambda r: r.deadline or now)[:LIST_ROWS]
         for table, items, last in ((self.newest, newest, "time"), (self.overdue, late, "late")):
             table.setRowCount(len(items))
             for i, r in enumerate(items):
