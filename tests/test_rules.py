@@ -214,3 +214,25 @@ def test_the_district_loop_recommends_the_district_unit_of_the_item(conn: psycop
         "WHERE u.id = %s AND c.id = %s", (unit, case_id)).fetchone()
     conn.commit()
     assert kind == "unit" and street is None and dept == want
+
+
+def test_a_handler_tied_to_no_unit_or_person_handles_nothing(db, login_role, conn) -> None:  # noqa: ANN001
+    case_id, version = new_case_in(conn, "dispatched")
+    street = conn.execute('SELECT street_id FROM cc."case" WHERE id = %s', (case_id,)).fetchone()[0]
+    conn.commit()
+    with psycopg.connect(login_role(["cc_handler"], street_id=street)) as h:
+        allowed = dict(h.execute("SELECT action, permitted FROM cc.allowed_actions(%s)", (case_id,)).fetchall())
+        h.commit()
+        assert allowed.get("accept") is False
+        with pytest.raises(ActionRefused):
+            Workflow(h).accept(case_id, version)
+
+
+def test_the_callers_name_bound_comes_from_the_table(conn: psycopg.Connection, limit) -> None:  # noqa: ANN001
+    case_id, _ = a_case_in(conn, "filed")
+    lon, lat = conn.execute('SELECT lon, lat FROM cc."case" WHERE id = %s', (case_id,)).fetchone()
+    conn.commit()
+    limit("caller_name_chars", 4)
+    with pytest.raises(CommandCenterError) as refused:
+        Workflow(conn).report("hotline", "010201", "测试 caller", lon, lat, reporter_name="欧阳修远先生")
+    assert "at most 4" in str(refused.value)

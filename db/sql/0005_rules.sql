@@ -18,6 +18,8 @@ INSERT INTO cc.input_limit (code, value, unit, description) VALUES
     ('title_chars', 200, 'characters', 'a case title'),
     ('description_chars', 4000, 'characters', 'a case description'),
     ('address_chars', 300, 'characters', 'a case address'),
+    ('caller_name_chars', 50, 'characters', 'a hotline caller''s name'),
+    ('caller_phone_chars', 30, 'characters', 'a hotline caller''s phone number'),
     ('filename_chars', 200, 'characters', 'the file name of a photo'),
     ('photo_bytes', 5242880, 'bytes', 'one photo'),
     ('photos_per_case', 20, 'count', 'photos one case keeps'),
@@ -100,11 +102,11 @@ $$;
 -- A handler acts on what is assigned to its unit or to its person; a supervisor on every case
 -- it sees. (The rule of 0004 compared with IS DISTINCT FROM, so a unit's handler, whose
 -- person_id is NULL, matched every case assigned to some other unit: NULL = NULL.) A handler
--- account tied to neither a unit nor a person keeps 0004's street-wide reach.
+-- account tied to neither a unit nor a person handles nothing (fail closed; `accounts add`
+-- makes no such account, and 0004 let one act street-wide).
 CREATE FUNCTION cc._handles(c cc."case", p_acct cc.console_account) RETURNS boolean
 LANGUAGE sql STABLE AS $$
     SELECT cc._has_capability('supervisor')
-        OR (p_acct.unit_id IS NULL AND p_acct.person_id IS NULL)
         OR coalesce(c.assignee_unit_id = p_acct.unit_id, false)
         OR coalesce(c.assignee_person_id = p_acct.person_id, false)
 $$;
@@ -124,6 +126,10 @@ GRANT EXECUTE ON FUNCTION cc._may(cc.workflow_action), cc._roles_of(cc.workflow_
     cc._may_on(cc.workflow_action, cc."case", cc.console_account) TO cc_exec;
 
 -- ---------------------------------------------------------------- key figures
+-- Periods are scanned by time: today's figures read today's events, not the whole log.
+CREATE INDEX case_event_at_idx ON cc.case_event (at);
+CREATE INDEX case_closed_at_idx ON cc."case" (closed_at) WHERE closed_at IS NOT NULL;
+
 -- The measures behind the key-figure strip, the wall and `report`, written once here and in
 -- db/README.md ("Key figures"). SECURITY INVOKER: a console counts what its row-level
 -- security lets it see, so a street sub-centre gets its street's figures.
@@ -365,8 +371,9 @@ BEGIN
                             session_user
                 USING ERRCODE = '42501', HINT = 'Leave the caller''s name and phone empty.';
         END IF;
-        v_name := nullif(cc._text_arg(p_reporter_name, 'the caller''s name', 50), '');
-        v_phone := nullif(cc._text_arg(p_reporter_phone, 'the caller''s phone number', 30), '');
+        v_name := nullif(cc._text_arg(p_reporter_name, 'the caller''s name', cc._limit_of('caller_name_chars')), '');
+        v_phone := nullif(cc._text_arg(p_reporter_phone, 'the caller''s phone number',
+                                       cc._limit_of('caller_phone_chars')), '');
         IF v_phone !~ '^\+?[0-9][0-9 ()-]{2,28}$' THEN
             RAISE EXCEPTION 'the caller''s phone number % is not a phone number', cc._quote(v_phone)
                 USING ERRCODE = 'CC009', HINT = 'Digits, spaces, brackets and dashes, optionally after a +.';
