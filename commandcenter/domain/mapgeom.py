@@ -41,7 +41,7 @@ class Outline:
 
 
 @dataclass
-class Area:
+class MapArea:
     id: int
     name: str
     geom: BaseGeometry          # metres
@@ -67,7 +67,7 @@ class MapGeometry:
         self.district = to_m(district) if district is not None else None
         self.streets = [self._area(s, to_m) for s in streets]
         self.communities = [self._area(c, to_m) for c in communities]
-        self.grids = [Area(g["id"], g["name"], to_m(geom), (0.0, 0.0), g) for g, geom in zip(grids, all_grids)]
+        self.grids = [MapArea(g["id"], g["name"], to_m(geom), (0.0, 0.0), g) for g, geom in zip(grids, all_grids)]
         for a in self.grids:
             p = a.geom.representative_point()
             a.anchor = (p.x, p.y)
@@ -112,12 +112,12 @@ class MapGeometry:
         self.typical_grid_m = float(np.sqrt(np.median(areas))) if areas else 1.0
 
     @staticmethod
-    def _area(row: dict[str, Any], to_m: Callable[[BaseGeometry], BaseGeometry]) -> Area:
+    def _area(row: dict[str, Any], to_m: Callable[[BaseGeometry], BaseGeometry]) -> MapArea:
         geom = to_m(shape(row["outline"]))
         p = geom.representative_point()
-        return Area(row["id"], row["name"], geom, (p.x, p.y), row)
+        return MapArea(row["id"], row["name"], geom, (p.x, p.y), row)
 
-    def grid_at(self, x: float, y: float) -> Area | None:
+    def grid_at(self, x: float, y: float) -> MapArea | None:
         hits = self._grid_tree.query(shapely.Point(x, y), predicate="intersects")
         return self.grids[int(hits[0])] if len(hits) else None
 

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from .cases import BoardRow, is_overdue
-from .mapgeom import Area, MapGeometry, cluster, nearest
+from .mapgeom import MapArea, MapGeometry, cluster, nearest
 from .reference import Reference
 
 #: a view's range as the plot gives it: ((x0, x1), (y0, y1)) in metres
@@ -292,7 +292,7 @@ class MapState:
             return None
         return nearest(self.xy, x, y, PICK_PX * m_per_px)
 
-    def grid_at(self, x: float, y: float) -> Area | None:
+    def grid_at(self, x: float, y: float) -> MapArea | None:
         return self.geo.grid_at(x, y)
 
     def position_of(self, case_id: int) -> tuple[float, float] | None:

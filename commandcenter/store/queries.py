@@ -70,7 +70,7 @@ def reference(conn: psycopg.Connection) -> Reference:
 # ---------------------------------------------------------------- territory for the map
 
 @dataclass
-class Territory:
+class TerritoryOutlines:
     """Outlines (GeoJSON lon/lat) and attributes of the district's units for the map."""
     district_outline: dict[str, Any]
     streets: list[dict[str, Any]]
@@ -79,7 +79,7 @@ class Territory:
     staff: list[dict[str, Any]]
 
 
-def territory(conn: psycopg.Connection) -> Territory:
+def territory(conn: psycopg.Connection) -> TerritoryOutlines:
     with conn.cursor(row_factory=dict_row) as cur:
         outline = cur.execute("SELECT outline FROM cc.district ORDER BY id LIMIT 1").fetchone()
         streets = cur.execute("SELECT id, name, name_en, outline FROM cc.street ORDER BY id").fetchall()
@@ -95,7 +95,7 @@ def territory(conn: psycopg.Connection) -> Territory:
             "  FROM cc.person p JOIN cc.grid_assignment ga ON ga.person_id = p.id "
             "  JOIN cc.force_role r ON r.code = ga.role_code "
             " WHERE p.home_lon IS NOT NULL GROUP BY p.id").fetchall()
-    return Territory(outline["outline"] if outline else {}, streets, communities, grids, staff)
+    return TerritoryOutlines(outline["outline"] if outline else {}, streets, communities, grids, staff)
 
 
 # ---------------------------------------------------------------- case detail

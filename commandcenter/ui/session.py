@@ -24,7 +24,7 @@ from .worker import DbWorker
 @dataclass
 class Basics:
     reference: Reference
-    territory: queries.Territory
+    territory: queries.TerritoryOutlines
     geometry: MapGeometry
     account: str
     account_street: int | None     # the sub-centre's street; None: district-wide
