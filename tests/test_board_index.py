@@ -29,7 +29,7 @@ def row(i: int, rng: random.Random, version: int = 1) -> BoardRow:
         assignee_person_name=None, reported_at=NOW - timedelta(minutes=rng.randint(0, 5000)),
         deadline=d,
         urge_count=0, escalation_count=0, rework_count=0, version=version,
-        warn_at=d - timedelta(hours=2) if d is not None else None)
+        warn_at=d - timedelta(hours=2) if d is not None else None, repeat_count=0)
 
 
 class Mirror(RowHooks):

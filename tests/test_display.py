@@ -29,7 +29,7 @@ def _row() -> BoardRow:
         street_id=1, street_name="东华门街道", street_name_en="Donghuamen", urgency="normal", state="filed",
         is_open=True, tier="street", assignee_unit_name=None, assignee_person_name=None, reported_at=REPORTED,
         deadline=deadline, urge_count=0, escalation_count=0, rework_count=0, version=1,
-        warn_at=deadline - timedelta(hours=2))
+        warn_at=deadline - timedelta(hours=2), repeat_count=0)
 
 
 def test_display_picks_the_language_and_zone_it_was_made_with() -> None:

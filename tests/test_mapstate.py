@@ -80,7 +80,7 @@ def _row(i: int, geo: MapGeometry, xy: tuple[float, float], *, grid_id: int = 1,
         urgency=urgency, state=state, is_open=state != "closed", tier="grid", assignee_unit_name=None,
         assignee_person_name=None, reported_at=NOW - timedelta(hours=1), deadline=deadline, urge_count=0,
         escalation_count=0, rework_count=0, version=1,
-        warn_at=deadline - timedelta(hours=2) if deadline is not None else None)
+        warn_at=deadline - timedelta(hours=2) if deadline is not None else None, repeat_count=0)
 
 
 @pytest.fixture(scope="module")

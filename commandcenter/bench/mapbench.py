@@ -76,7 +76,7 @@ def city_cases(geo: MapGeometry, n: int, rng: random.Random) -> list[BoardRow]:
             urgency=rng.choice(("normal", "normal", "urgent")), state=rng.choice(STATES), is_open=True,
             tier="grid", assignee_unit_name=None, assignee_person_name=None, reported_at=now,
             deadline=(d := now + timedelta(hours=rng.uniform(-5, 20))), urge_count=0, escalation_count=0,
-            rework_count=0, version=1, warn_at=d - timedelta(hours=2)))
+            rework_count=0, version=1, warn_at=d - timedelta(hours=2), repeat_count=0))
     return rows
 
 

@@ -49,6 +49,7 @@ class BoardRow:
     rework_count: int
     version: int
     warn_at: datetime | None
+    repeat_count: int
     # Derived once, where the row is built (the feed's thread, not the GUI thread): what the
     # board's free-text search looks in, and the times as epoch seconds for numpy sorting.
     search: str = field(default="", repr=False, compare=False)

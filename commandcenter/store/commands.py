@@ -84,6 +84,11 @@ class Workflow:
     def add_attachment(self, case_id: int, filename: str, content: bytes) -> int:
         return int(self._call("add_attachment", case_id, filename, content))
 
+    def add_repeat_report(self, case_id: int, source: str, note: str | None = None, *,
+                          reporter_name: str | None = None, reporter_phone: str | None = None) -> int:
+        """A further report of an open case's problem; returns how many repeats it now has."""
+        return int(self._call("add_repeat_report", case_id, source, note, reporter_name, reporter_phone))
+
     def perform(self, action: str, case_id: int, version: int, params: Mapping[str, Any] | None = None) -> int:
         """Run an action by its code in cc.workflow_action (what cc.allowed_actions offers),
         with what it needs in `params`: note, unit_id / person_id / deadline, satisfaction,

@@ -17,7 +17,7 @@ BOARD_COLUMNS = (
     "id, code, source, category_id, category_name, category_name_en, title, address, lon, lat, "
     "grid_id, grid_name, community_id, community_name, street_id, street_name, street_name_en, "
     "urgency, state, is_open, tier, assignee_unit_name, assignee_person_name, reported_at, deadline, "
-    "urge_count, escalation_count, rework_count, version, warn_at"
+    "urge_count, escalation_count, rework_count, version, warn_at, repeat_count"
 )
 
 
@@ -141,6 +141,13 @@ def dispatch_options(conn: psycopg.Connection, case_id: int) -> list[dict[str, A
     """Who may take the case, recommended first (rule and loads from cc.dispatch_options)."""
     with conn.cursor(row_factory=dict_row) as cur:
         return cur.execute("SELECT * FROM cc.dispatch_options(%s)", (case_id,)).fetchall()
+
+
+def nearby_open_cases(conn: psycopg.Connection, lon: float, lat: float, category: str) -> list[dict[str, Any]]:
+    """Possible duplicates of a report about to be opened: open cases of the same item near
+    the point and recent, nearest first (radius, period and count from cc.input_limit)."""
+    with conn.cursor(row_factory=dict_row) as cur:
+        return cur.execute("SELECT * FROM cc.nearby_open_cases(%s, %s, %s)", (lon, lat, category)).fetchall()
 
 
 # ---------------------------------------------------------------- grid card and staffing

@@ -125,6 +125,29 @@ GRANT EXECUTE ON FUNCTION cc._may(cc.workflow_action), cc._roles_of(cc.workflow_
     cc._handles(cc."case", cc.console_account),
     cc._may_on(cc.workflow_action, cc."case", cc.console_account) TO cc_exec;
 
+-- ---------------------------------------------------------------- a caller's name and phone
+-- A resident's name and phone: recorded by operators (who call back), not by terminals; bounded
+-- and checked once here for a new report and for a repeat of one.
+CREATE FUNCTION cc._caller(p_name text, p_phone text, OUT name text, OUT phone text)
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    IF p_name IS NULL AND p_phone IS NULL THEN
+        RETURN;
+    END IF;
+    IF NOT cc._has_capability('operator') THEN
+        RAISE EXCEPTION 'recording a caller''s name and phone needs the operator role; login "%" does not have it',
+                        session_user
+            USING ERRCODE = '42501', HINT = 'Leave the caller''s name and phone empty.';
+    END IF;
+    name := nullif(cc._text_arg(p_name, 'the caller''s name', cc._limit_of('caller_name_chars')), '');
+    phone := nullif(cc._text_arg(p_phone, 'the caller''s phone number', cc._limit_of('caller_phone_chars')), '');
+    IF phone !~ '^\+?[0-9][0-9 ()-]{2,28}$' THEN
+        RAISE EXCEPTION 'the caller''s phone number % is not a phone number', cc._quote(phone)
+            USING ERRCODE = 'CC009', HINT = 'Digits, spaces, brackets and dashes, optionally after a +.';
+    END IF;
+END $$;
+GRANT EXECUTE ON FUNCTION cc._caller(text, text) TO cc_exec;
+
 -- ---------------------------------------------------------------- key figures
 -- Periods are scanned by time: today's figures read today's events, not the whole log.
 CREATE INDEX case_event_at_idx ON cc.case_event (at);
@@ -364,21 +387,7 @@ BEGIN
         END IF;
         v_reporter := p_reporter_person_id;
     END IF;
-    -- A resident's name and phone: recorded by operators (who call back), not by terminals.
-    IF p_reporter_name IS NOT NULL OR p_reporter_phone IS NOT NULL THEN
-        IF NOT cc._has_capability('operator') THEN
-            RAISE EXCEPTION 'recording a caller''s name and phone needs the operator role; login "%" does not have it',
-                            session_user
-                USING ERRCODE = '42501', HINT = 'Leave the caller''s name and phone empty.';
-        END IF;
-        v_name := nullif(cc._text_arg(p_reporter_name, 'the caller''s name', cc._limit_of('caller_name_chars')), '');
-        v_phone := nullif(cc._text_arg(p_reporter_phone, 'the caller''s phone number',
-                                       cc._limit_of('caller_phone_chars')), '');
-        IF v_phone !~ '^\+?[0-9][0-9 ()-]{2,28}$' THEN
-            RAISE EXCEPTION 'the caller''s phone number % is not a phone number', cc._quote(v_phone)
-                USING ERRCODE = 'CC009', HINT = 'Digits, spaces, brackets and dashes, optionally after a +.';
-        END IF;
-    END IF;
+    SELECT * INTO v_name, v_phone FROM cc._caller(p_reporter_name, p_reporter_phone);
     -- The grid micro-loop: only the grid's own staff may close a problem on the spot.
     IF p_solved_on_spot THEN
         PERFORM 1 FROM cc.grid_assignment WHERE grid_id = g.id AND person_id = v_reporter;

@@ -1,2 +1,155 @@
 -- Revision 0006, part 1: call-taking and repeat reports (issue 12).
+--
+-- The operator on the hotline types where and what; before a new case is opened the open cases
+-- of the same item nearby are offered (cc.nearby_open_cases), and the call can be added to one
+-- of them as a repeat report (cc.add_repeat_report) instead: the case counts it, its timeline
+-- shows it, the board raises it.
 SET LOCAL ROLE cc_owner;
+
+-- ---------------------------------------------------------------- how near is the same problem
+ALTER TABLE cc.input_limit DROP CONSTRAINT input_limit_unit_check;
+ALTER TABLE cc.input_limit ADD CONSTRAINT input_limit_unit_check
+    CHECK (unit IN ('characters', 'bytes', 'count', 'minutes', 'hours', 'days', 'metres'));
+INSERT INTO cc.input_limit (code, value, unit, description) VALUES
+    ('duplicate_radius_m', 50, 'metres', 'an open case of the same item this near is offered as the same problem'),
+    ('duplicate_hours', 24, 'hours', '… when it was reported within this long'),
+    ('duplicate_rows', 20, 'count', 'possible duplicates listed at most');
+
+-- ---------------------------------------------------------------- repeat reports
+ALTER TABLE cc."case" ADD COLUMN repeat_count integer NOT NULL DEFAULT 0 CHECK (repeat_count >= 0);
+COMMENT ON COLUMN cc."case".repeat_count IS 'Further reports of the same problem added to this case (cc.add_repeat_report).';
+GRANT SELECT (repeat_count) ON cc."case" TO cc_reader;
+
+CREATE TABLE cc.repeat_report (
+    id             bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    case_id        bigint NOT NULL REFERENCES cc."case",
+    street_id      integer NOT NULL REFERENCES cc.street,
+    source         text NOT NULL REFERENCES cc.case_source,
+    reporter_name  text,              -- private, as on the case: operators only
+    reporter_phone text,
+    note           text NOT NULL DEFAULT '',
+    taken_by       text NOT NULL,
+    taken_at       timestamptz NOT NULL
+);
+CREATE INDEX repeat_report_case_idx ON cc.repeat_report (case_id, id);
+COMMENT ON TABLE cc.repeat_report IS 'Each further report of a case''s problem: who called, by which channel, what they said.';
+ALTER TABLE cc.repeat_report ENABLE ROW LEVEL SECURITY;
+CREATE POLICY repeat_by_street ON cc.repeat_report FOR SELECT TO cc_reader USING (cc.sees_street(street_id));
+CREATE POLICY exec_all ON cc.repeat_report FOR ALL TO cc_exec USING (true) WITH CHECK (true);
+GRANT SELECT (id, case_id, street_id, source, note, taken_by, taken_at) ON cc.repeat_report TO cc_reader;
+GRANT SELECT (reporter_name, reporter_phone) ON cc.repeat_report TO cc_operator;
+GRANT SELECT, INSERT ON cc.repeat_report TO cc_exec;
+
+-- Named like every action, so the timeline can say it; not in cc.state_action: a repeat report
+-- moves no case anywhere, it is accepted while the case is open.
+INSERT INTO cc.workflow_action (code, name, name_en, capability, irreversible, needs_note, sort)
+VALUES ('repeat', '重复上报', 'Repeat report', 'reporter', false, false, 17);
+
+-- The board shows how often a problem was reported.
+CREATE OR REPLACE VIEW cc.case_board WITH (security_invoker = true) AS
+SELECT c.id, c.code, c.source, c.category_id, cat.code AS category_code, cat.name AS category_name,
+       cat.name_en AS category_name_en, c.title, c.address, c.lon, c.lat,
+       c.grid_id, g.code AS grid_code, g.name AS grid_name,
+       c.community_id, cm.name AS community_name, c.street_id, st.name AS street_name,
+       st.name_en AS street_name_en, c.urgency, c.state, s.is_open, c.tier,
+       c.assignee_unit_id, u.name AS assignee_unit_name, c.assignee_person_id, p.name AS assignee_person_name,
+       c.reported_at, c.filed_at, c.dispatched_at, c.handled_at, c.closed_at,
+       d.deadline,
+       d.deadline < now() AS overdue,
+       c.rework_count, c.urge_count, c.escalation_count, c.return_count, c.handled_late,
+       c.satisfaction, c.version, c.updated_at,
+       d.deadline - interval '1 minute' * (SELECT value FROM cc.input_limit WHERE code = 'deadline_warn_minutes')
+           AS warn_at,
+       c.repeat_count
+  FROM cc."case" c
+  JOIN cc.case_state s ON s.code = c.state
+  CROSS JOIN LATERAL (SELECT CASE s.phase WHEN 'file' THEN c.file_deadline
+                                          WHEN 'dispatch' THEN c.dispatch_deadline
+                                          WHEN 'handle' THEN c.handle_deadline
+                                          WHEN 'verify' THEN c.verify_deadline END AS deadline) d
+  JOIN cc.category cat ON cat.id = c.category_id
+  JOIN cc.grid g ON g.id = c.grid_id
+  JOIN cc.community cm ON cm.id = c.community_id
+  JOIN cc.street st ON st.id = c.street_id
+  LEFT JOIN cc.unit u ON u.id = c.assignee_unit_id
+  LEFT JOIN cc.person p ON p.id = c.assignee_person_id;
+
+
+-- ---------------------------------------------------------------- possible duplicates
+-- Open cases of the same category item within duplicate_radius_m of the point, reported within
+-- duplicate_hours, nearest first. SECURITY INVOKER: a console sees only what its row-level
+-- security shows it. Distances in metres on the local plane (exact enough at 50 m).
+CREATE FUNCTION cc.nearby_open_cases(p_lon float8, p_lat float8, p_category text,
+                                     p_radius_m integer DEFAULT NULL, p_hours integer DEFAULT NULL)
+RETURNS TABLE (id bigint, code text, title text, state text, address text, grid_name text,
+               reported_at timestamptz, repeat_count integer, distance_m integer)
+LANGUAGE sql STABLE AS $$
+    WITH p AS (
+        SELECT least(greatest(coalesce(p_radius_m, cc._limit_of('duplicate_radius_m')), 1), 5000) AS r,
+               least(greatest(coalesce(p_hours, cc._limit_of('duplicate_hours')), 1), 24 * 31) AS h,
+               111320.0 * cos(radians(p_lat)) AS kx, 110574.0 AS ky),
+    near AS (
+        SELECT b.id, b.code, b.title, b.state, b.address, b.grid_name, b.reported_at, b.repeat_count,
+               sqrt(((b.lon - p_lon) * p.kx) ^ 2 + ((b.lat - p_lat) * p.ky) ^ 2) AS d, p.r
+          FROM cc.case_board b, p
+         WHERE b.is_open AND b.category_code = p_category
+           AND b.reported_at > cc.clock() - p.h * interval '1 hour'
+           AND b.lon BETWEEN p_lon - p.r / p.kx AND p_lon + p.r / p.kx
+           AND b.lat BETWEEN p_lat - p.r / p.ky AND p_lat + p.r / p.ky)
+    SELECT id, code, title, state, address, grid_name, reported_at, repeat_count, round(d)::integer
+      FROM near
+     WHERE d <= r
+     ORDER BY d, id
+     LIMIT (SELECT cc._limit_of('duplicate_rows'))
+$$;
+COMMENT ON FUNCTION cc.nearby_open_cases(float8, float8, text, integer, integer) IS
+    'Possible duplicates of a report: open cases of the same item nearby and recent, nearest first (cc.input_limit duplicate_*).';
+GRANT EXECUTE ON FUNCTION cc.nearby_open_cases(float8, float8, text, integer, integer) TO cc_reader;
+
+-- ---------------------------------------------------------------- a call added to a case
+CREATE FUNCTION cc.add_repeat_report(p_case bigint, p_source text, p_note text DEFAULT NULL,
+                                     p_reporter_name text DEFAULT NULL, p_reporter_phone text DEFAULT NULL)
+RETURNS integer
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, cc, pg_temp AS $$
+DECLARE
+    c     cc."case";
+    acct  cc.console_account;
+    act   cc.workflow_action;
+    v_now timestamptz := cc.clock();
+    v_name text;
+    v_phone text;
+    v_note text;
+BEGIN
+    acct := cc._account();
+    SELECT * INTO act FROM cc.workflow_action WHERE code = 'repeat';
+    IF NOT cc._may(act) THEN
+        RAISE EXCEPTION 'adding a repeat report needs the % role; login "%" does not have it', cc._roles_of(act), session_user
+            USING ERRCODE = '42501', HINT = 'Sign in with a field terminal, operator or supervisor account.';
+    END IF;
+    PERFORM 1 FROM cc.case_source WHERE code = p_source;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'unknown source %', cc._quote(p_source) USING ERRCODE = 'CC009',
+            HINT = 'Use one of: ' || (SELECT string_agg(code, ', ' ORDER BY sort) FROM cc.case_source);
+    END IF;
+    SELECT * INTO c FROM cc."case" WHERE id = p_case FOR UPDATE;
+    IF NOT FOUND OR NOT cc.sees_street(c.street_id) THEN
+        RAISE EXCEPTION 'case % does not exist or is outside your area', p_case
+            USING ERRCODE = 'CC008', HINT = 'Check the case number; a street sub-centre sees only its own street.';
+    END IF;
+    IF NOT (SELECT is_open FROM cc.case_state WHERE code = c.state) THEN
+        RAISE EXCEPTION 'case % is finished (%); a new report of the problem opens a new case', c.code, c.state
+            USING ERRCODE = 'CC001', HINT = 'Take the call as a new report.';
+    END IF;
+    SELECT * INTO v_name, v_phone FROM cc._caller(p_reporter_name, p_reporter_phone);
+    v_note := cc._clean_note(p_note);
+    INSERT INTO cc.repeat_report (case_id, street_id, source, reporter_name, reporter_phone, note, taken_by, taken_at)
+    VALUES (c.id, c.street_id, p_source, v_name, v_phone, v_note, session_user, v_now);
+    UPDATE cc."case" SET repeat_count = repeat_count + 1, version = version + 1, updated_at = v_now
+     WHERE id = c.id RETURNING * INTO c;
+    PERFORM cc._log(c, 'repeat', c.state, v_note, acct,
+                    jsonb_build_object('source', p_source, 'repeat_count', c.repeat_count));
+    RETURN c.repeat_count;
+END $$;
+COMMENT ON FUNCTION cc.add_repeat_report(bigint, text, text, text, text) IS
+    'A further report of an open case''s problem: counted on the case, logged, the caller kept privately. Returns the new count.';
+GRANT EXECUTE ON FUNCTION cc.add_repeat_report(bigint, text, text, text, text) TO cc_reader;
