@@ -35,3 +35,5 @@ class Reference:
     streets: dict[int, Named] = field(default_factory=dict)
     communities: dict[int, tuple[int, str]] = field(default_factory=dict)  # id -> (street, name)
     limits: dict[str, int] = field(default_factory=dict)            # cc.input_limit: what dialogs allow
+    #: category items (level 3) by code, with the names of their classes: (level 2 zh, en, level 1 zh, en)
+    items: dict[str, tuple[Named, tuple[str, ...]]] = field(default_factory=dict)

@@ -64,6 +64,11 @@ def reference(conn: psycopg.Connection) -> Reference:
     for cid, sid, name in conn.execute("SELECT id, street_id, name FROM cc.community ORDER BY code"):
         ref.communities[cid] = (sid, name)
     ref.limits = dict(conn.execute("SELECT code, value FROM cc.input_limit"))
+    for code, name, name_en, *parents in conn.execute(
+            "SELECT i.code, i.name, i.name_en, g.name, g.name_en, c.name, c.name_en FROM cc.category i "
+            "JOIN cc.category g ON g.id = i.parent_id JOIN cc.category c ON c.id = g.parent_id "
+            "WHERE i.level = 3 ORDER BY i.code"):
+        ref.items[code] = (Named(code, name, name_en), tuple(p or "" for p in parents))   # class zh, en; group zh, en
     return ref
 
 
@@ -141,6 +146,12 @@ def dispatch_options(conn: psycopg.Connection, case_id: int) -> list[dict[str, A
     """Who may take the case, recommended first (rule and loads from cc.dispatch_options)."""
     with conn.cursor(row_factory=dict_row) as cur:
         return cur.execute("SELECT * FROM cc.dispatch_options(%s)", (case_id,)).fetchall()
+
+
+def can_see_callers(conn: psycopg.Connection) -> bool:
+    """Whether this login may read and write a caller's name and phone (operators and above)."""
+    row = conn.execute("SELECT has_column_privilege('cc.\"case\"', 'reporter_phone', 'SELECT')").fetchone()
+    return bool(row and row[0])
 
 
 def nearby_open_cases(conn: psycopg.Connection, lon: float, lat: float, category: str) -> list[dict[str, Any]]:

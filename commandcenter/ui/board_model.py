@@ -15,7 +15,7 @@ from ..domain.cases import BoardRow, Timed, deadline_level, now_utc
 from ..domain.display import Display
 from ..domain.reference import Reference
 from .live import LiveData
-from .theme import DEADLINE_COLOURS, STATE_COLOURS, URGENCY_COLOURS, qcolor
+from .theme import DEADLINE_COLOURS, REPEAT_COLOUR, STATE_COLOURS, URGENCY_COLOURS, qcolor
 
 CASE_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 HIGHLIGHT_FOR = timedelta(seconds=90)
@@ -179,6 +179,8 @@ class BoardModel(QAbstractTableModel):
 
     # ------------------------------------------------------------ styles, one role each
     def _foreground(self, row: BoardRow, col: str) -> QBrush | None:
+        if col == "code" and row.repeat_count:
+            return QBrush(QColor(REPEAT_COLOUR))
         if col == "state":
             return QBrush(QColor(STATE_COLOURS.get(row.state, "#dbe4ee")))
         if col == "urgency":
@@ -207,12 +209,14 @@ def _alignment(_row: BoardRow, col: str) -> int | None:
 
 
 def _tooltip(row: BoardRow, _col: str) -> str:
-    return f"{row.code} · {row.title}\n{row.address}"
+    repeats = f"\n×{row.repeat_count + 1}" if row.repeat_count else ""
+    return f"{row.code} · {row.title}\n{row.address}{repeats}"
 
 
 #: what each column shows, in the interface language
 _DISPLAY: dict[str, Callable[[BoardRow, Reference, Display], str]] = {
-    "code": lambda row, ref, d: row.code,
+    # reported again and again: the same problem, more people waiting — the code says how often
+    "code": lambda row, ref, d: f"{row.code}  ×{row.repeat_count + 1}" if row.repeat_count else row.code,
     "reported_at": lambda row, ref, d: d.local(row.reported_at).strftime("%m-%d %H:%M"),
     "source": lambda row, ref, d: d.named(ref.sources.get(row.source)),
     "category": lambda row, ref, d: d.pick(row.category_name, row.category_name_en),

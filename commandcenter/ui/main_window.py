@@ -8,7 +8,16 @@ from datetime import UTC, datetime
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
-from PySide6.QtWidgets import QApplication, QDockWidget, QInputDialog, QLabel, QMainWindow, QMessageBox, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QDockWidget,
+    QInputDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QWidget,
+)
 
 from ..store.listener import FeedState
 from . import layouts
@@ -36,6 +45,7 @@ class HallWindow(QMainWindow):
                             | QMainWindow.DockOption.AnimatedDocks)
         live, worker, sel = session.live, session.worker, session.selection
         self.runner = ActionRunner(worker, self, ref.limits, session.display)
+        self.intake: QDialog | None = None     # the call being taken (ui/intake.py)
         self.board_model = BoardModel(live, self)
         self.kpi_model = KpiModel(live, worker, self)
         self.board = BoardView(self.board_model, sel)
@@ -98,6 +108,21 @@ class HallWindow(QMainWindow):
         self.first_start = not (restore_last and layouts.restore(self, layouts.LAST))
 
     # ------------------------------------------------------------ docks and menus
+    def take_call(self) -> None:
+        """The intake dialog (one at a time; a second Ctrl+N brings it back to the front)."""
+        from .intake import IntakeDialog
+
+        if self.intake is not None and self.intake.isVisible():
+            self.intake.raise_()
+            self.intake.activateWindow()
+            return
+        dialog = IntakeDialog(self.session, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.destroyed.connect(lambda: setattr(self, "intake", None))
+        self.intake = dialog
+        dialog.show()
+        dialog.activateWindow()
+
     def _search_board(self) -> None:
         self.dock_board.raise_()
         self.board.search.setFocus()
@@ -116,6 +141,11 @@ class HallWindow(QMainWindow):
     def _build_menus(self) -> None:
         mb = self.menuBar()
         file_menu = mb.addMenu(self.tr("&File"))
+        take_call = QAction(self.tr("Take a call…"), self)
+        take_call.setObjectName("action-take-call")
+        take_call.setShortcut(QKeySequence("Ctrl+N"))
+        take_call.triggered.connect(self.take_call)
+        file_menu.addAction(take_call)
         quit_action = QAction(self.tr("Quit"), self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)

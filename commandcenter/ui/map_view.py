@@ -294,6 +294,8 @@ class MapView(QWidget):
             return
         p = self.vb.mapSceneToView(ev.scenePos())
         self.click_at(p.x(), p.y())
+        lon, lat = self.geo.projection.points_to_lonlat(np.array([[p.x(), p.y()]]))[0]
+        self.selection.pick_point(float(lon), float(lat))
 
     def click_at(self, x: float, y: float) -> None:
         _text, case_id, grid_id = self.describe(x, y)

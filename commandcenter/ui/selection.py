@@ -11,6 +11,7 @@ class Selection(QObject):
     cases_selected = Signal(list)     # multi-select on the board (for batch dispatch)
     grid_selected = Signal(int)
     street_selected = Signal(int)
+    point_picked = Signal(float, float)   # lon, lat (GCJ-02) of a click on a map: where a call is about
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -26,6 +27,9 @@ class Selection(QObject):
     def select_cases(self, ids: list[int]) -> None:
         self.case_ids = list(ids)
         self.cases_selected.emit(self.case_ids)
+
+    def pick_point(self, lon: float, lat: float) -> None:
+        self.point_picked.emit(lon, lat)
 
     def select_grid(self, grid_id: int) -> None:
         self.grid_id = grid_id

@@ -29,6 +29,7 @@ class Basics:
     account: str
     account_street: int | None     # the sub-centre's street; None: district-wide
     display: Display               # the interface language and the district's time zone
+    callers_visible: bool = False  # may this login read a caller's name and phone (column grants)
 
 
 def load_basics(dsn: str, lang: str) -> Basics:
@@ -37,6 +38,7 @@ def load_basics(dsn: str, lang: str) -> Basics:
         ref = queries.reference(conn)
         terr = queries.territory(conn)
         me = conn.execute("SELECT display_name, display_name_en, street_id FROM cc.whoami()").fetchone()
+        callers_visible = queries.can_see_callers(conn)
     if me is None:      # whoami() answers for every signed-in console; a login without an account gets nothing
         raise CommandCenterError("this login has no console account: ask the administrator to create one "
                                  "(commandcenter accounts add)")
@@ -44,7 +46,7 @@ def load_basics(dsn: str, lang: str) -> Basics:
     display = Display.of(lang, ref.tz)
     account = display.pick(name, name_en)      # in the interface language where the account has both
     geo = MapGeometry(terr.district_outline, terr.streets, terr.communities, terr.grids)
-    return Basics(ref, terr, geo, account, account_street, display)
+    return Basics(ref, terr, geo, account, account_street, display, callers_visible)
 
 
 class Session(QObject):

@@ -13,6 +13,7 @@ STATE_COLOURS = {
     "evaluated": "#55657a", "rejected": "#4b5563", "cancelled": "#4b5563",
 }
 URGENCY_COLOURS = {"normal": "#8fa3b8", "urgent": "#ffb020", "critical": "#ff4d4f"}
+REPEAT_COLOUR = "#fb923c"          # a case reported more than once
 DEADLINE_COLOURS = {"green": "#22c55e", "yellow": "#facc15", "red": "#ef4444"}
 GRID_TYPE_COLOURS = {"residential": "#3b82f6", "commercial": "#f59e0b", "enterprise": "#10b981",
                      "crowded": "#ef4444"}

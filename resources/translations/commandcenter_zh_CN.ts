@@ -4,22 +4,22 @@
 <context>
     <name>ActionRunner</name>
     <message>
-        <location filename="../../commandcenter/ui/actions.py" line="151"/>
+        <location filename="../../commandcenter/ui/actions.py" line="155"/>
         <source>Attach a photo</source>
         <translation>添加照片</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/actions.py" line="152"/>
+        <location filename="../../commandcenter/ui/actions.py" line="156"/>
         <source>Images (*.jpg *.jpeg *.png *.webp)</source>
         <translation>图片 (*.jpg *.jpeg *.png *.webp)</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/actions.py" line="175"/>
+        <location filename="../../commandcenter/ui/actions.py" line="179"/>
         <source>This cannot be undone</source>
         <translation>此操作不可撤回</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/actions.py" line="176"/>
+        <location filename="../../commandcenter/ui/actions.py" line="180"/>
         <source>%1 for %2? This cannot be undone.</source>
         <translation>对 %2 执行“%1”？此操作不可撤回。</translation>
     </message>
@@ -27,62 +27,62 @@
 <context>
     <name>BoardModel</name>
     <message>
-        <location filename="../../commandcenter/ui/board_model.py" line="80"/>
+        <location filename="../../commandcenter/ui/board_model.py" line="79"/>
         <source>Code</source>
         <translation>编号</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board_model.py" line="80"/>
+        <location filename="../../commandcenter/ui/board_model.py" line="79"/>
         <source>Reported</source>
         <translation>上报时间</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board_model.py" line="80"/>
+        <location filename="../../commandcenter/ui/board_model.py" line="79"/>
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board_model.py" line="80"/>
+        <location filename="../../commandcenter/ui/board_model.py" line="79"/>
         <source>Category</source>
         <translation>类别</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board_model.py" line="81"/>
+        <location filename="../../commandcenter/ui/board_model.py" line="80"/>
         <source>Grid</source>
         <translation>网格</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board_model.py" line="81"/>
+        <location filename="../../commandcenter/ui/board_model.py" line="80"/>
         <source>Community</source>
         <translation>社区</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board_model.py" line="81"/>
+        <location filename="../../commandcenter/ui/board_model.py" line="80"/>
         <source>Street</source>
         <translation>街道</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board_model.py" line="81"/>
+        <location filename="../../commandcenter/ui/board_model.py" line="80"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board_model.py" line="82"/>
+        <location filename="../../commandcenter/ui/board_model.py" line="81"/>
         <source>Tier</source>
         <translation>层级</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board_model.py" line="82"/>
+        <location filename="../../commandcenter/ui/board_model.py" line="81"/>
         <source>Assignee</source>
         <translation>承办</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board_model.py" line="82"/>
+        <location filename="../../commandcenter/ui/board_model.py" line="81"/>
         <source>Deadline</source>
         <translation>时限</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board_model.py" line="82"/>
+        <location filename="../../commandcenter/ui/board_model.py" line="81"/>
         <source>Urgency</source>
         <translation>紧急程度</translation>
     </message>
@@ -156,118 +156,118 @@
 <context>
     <name>CaseDetailView</name>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="55"/>
+        <location filename="../../commandcenter/ui/detail.py" line="49"/>
         <source>Select a case on the board or the map</source>
         <translation>请在案件台或地图上选择案件</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="70"/>
+        <location filename="../../commandcenter/ui/detail.py" line="64"/>
         <source>Category</source>
         <translation>类别</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="70"/>
+        <location filename="../../commandcenter/ui/detail.py" line="64"/>
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="71"/>
+        <location filename="../../commandcenter/ui/detail.py" line="65"/>
         <source>Location</source>
         <translation>位置</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="71"/>
+        <location filename="../../commandcenter/ui/detail.py" line="65"/>
         <source>Address</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="72"/>
+        <location filename="../../commandcenter/ui/detail.py" line="66"/>
         <source>Tier</source>
         <translation>层级</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="72"/>
+        <location filename="../../commandcenter/ui/detail.py" line="66"/>
         <source>Assignee</source>
         <translation>承办</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="73"/>
+        <location filename="../../commandcenter/ui/detail.py" line="67"/>
         <source>Reported</source>
         <translation>上报时间</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="73"/>
+        <location filename="../../commandcenter/ui/detail.py" line="67"/>
         <source>Deadline</source>
         <translation>时限</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="74"/>
+        <location filename="../../commandcenter/ui/detail.py" line="68"/>
         <source>Reporter</source>
         <translation>上报人</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="74"/>
+        <location filename="../../commandcenter/ui/detail.py" line="68"/>
         <source>Urged / escalated / rework</source>
         <translation>催办 / 升级 / 返工</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="75"/>
+        <location filename="../../commandcenter/ui/detail.py" line="69"/>
         <source>Satisfaction</source>
         <translation>满意度</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="75"/>
+        <location filename="../../commandcenter/ui/detail.py" line="69"/>
         <source>Description</source>
         <translation>描述</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="82"/>
-        <location filename="../../commandcenter/ui/detail.py" line="194"/>
+        <location filename="../../commandcenter/ui/detail.py" line="76"/>
+        <location filename="../../commandcenter/ui/detail.py" line="191"/>
         <source>No photos</source>
         <translation>无照片</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="89"/>
+        <location filename="../../commandcenter/ui/detail.py" line="83"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="89"/>
+        <location filename="../../commandcenter/ui/detail.py" line="83"/>
         <source>Who</source>
         <translation>操作人</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="89"/>
+        <location filename="../../commandcenter/ui/detail.py" line="83"/>
         <source>Action</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="89"/>
+        <location filename="../../commandcenter/ui/detail.py" line="83"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="90"/>
+        <location filename="../../commandcenter/ui/detail.py" line="84"/>
         <source>Note</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="149"/>
+        <location filename="../../commandcenter/ui/detail.py" line="144"/>
         <source>This case is not visible to you</source>
         <translation>您无权查看此案件</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="194"/>
+        <location filename="../../commandcenter/ui/detail.py" line="191"/>
         <source>Photos:</source>
         <translation>照片：</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="242"/>
+        <location filename="../../commandcenter/ui/detail.py" line="241"/>
         <source>Your role may not do this</source>
         <translation>您的角色无此权限</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="254"/>
+        <location filename="../../commandcenter/ui/detail.py" line="253"/>
         <source>No connection to the database: actions resume when it is back</source>
         <translation>与数据库的连接已断开：恢复后即可操作</translation>
     </message>
@@ -356,7 +356,7 @@
         <translation>无法加载承办候选：%1</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/dispatch.py" line="124"/>
+        <location filename="../../commandcenter/ui/dispatch.py" line="125"/>
         <source>Recommended first: the grid role or the routed unit the category calls for. Open cases show each candidate&apos;s current load.</source>
         <translation>推荐在前：该类别对应的网格岗位或分派单位。在办数为各候选当前的工作量。</translation>
     </message>
@@ -364,47 +364,47 @@
 <context>
     <name>GridCardView</name>
     <message>
-        <location filename="../../commandcenter/ui/grid_card.py" line="29"/>
+        <location filename="../../commandcenter/ui/grid_card.py" line="28"/>
         <source>Click a grid on the map</source>
         <translation>在地图上点击网格</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/grid_card.py" line="35"/>
+        <location filename="../../commandcenter/ui/grid_card.py" line="34"/>
         <source>Role</source>
         <translation>岗位</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/grid_card.py" line="35"/>
+        <location filename="../../commandcenter/ui/grid_card.py" line="34"/>
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/grid_card.py" line="35"/>
+        <location filename="../../commandcenter/ui/grid_card.py" line="34"/>
         <source>Phone</source>
         <translation>电话</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/grid_card.py" line="35"/>
+        <location filename="../../commandcenter/ui/grid_card.py" line="34"/>
         <source>Employer</source>
         <translation>所属单位</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/grid_card.py" line="41"/>
+        <location filename="../../commandcenter/ui/grid_card.py" line="40"/>
         <source>Code</source>
         <translation>编号</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/grid_card.py" line="41"/>
+        <location filename="../../commandcenter/ui/grid_card.py" line="40"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/grid_card.py" line="41"/>
+        <location filename="../../commandcenter/ui/grid_card.py" line="40"/>
         <source>Title</source>
         <translation>标题</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/grid_card.py" line="50"/>
+        <location filename="../../commandcenter/ui/grid_card.py" line="49"/>
         <source>Open cases</source>
         <translation>在办案件</translation>
     </message>
@@ -437,225 +437,351 @@
 <context>
     <name>HallWindow</name>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="34"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="41"/>
         <source>Command hall — %1</source>
         <translation>指挥大厅 — %1</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="53"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="60"/>
         <source>Key figures</source>
         <translation>关键指标</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="56"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="63"/>
         <source>Live case board</source>
         <translation>实时案件台</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="57"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="64"/>
         <source>Grid map</source>
         <translation>网格地图</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="58"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="65"/>
         <source>Case detail</source>
         <translation>案件详情</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="59"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="66"/>
         <source>Grid card</source>
         <translation>网格卡片</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="60"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="68"/>
         <source>Staffing</source>
         <translation>力量配置</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="78"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="86"/>
         <source>Signed in as %1</source>
         <translation>当前用户：%1</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="84"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="92"/>
         <source>working…</source>
         <translation>处理中…</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="89"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="97"/>
         <source>New urgent case: %1 %2</source>
         <translation>新紧急案件：%1 %2</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="115"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="143"/>
         <source>&amp;File</source>
         <extracomment>nothing saved for this workstation yet: the hall takes the whole screen it opens on</extracomment>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="116"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="144"/>
+        <source>Take a call…</source>
+        <translation>受理来电…</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/main_window.py" line="149"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="121"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="154"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="125"/>
-        <location filename="../../commandcenter/ui/main_window.py" line="188"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="158"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="221"/>
         <source>Search the board</source>
         <translation>搜索案件台</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="129"/>
-        <location filename="../../commandcenter/ui/main_window.py" line="188"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="162"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="221"/>
         <source>Full screen (active window)</source>
         <translation>全屏（当前窗口）</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="133"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="166"/>
         <source>Move to screen</source>
         <translation>移到屏幕</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="137"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="170"/>
         <source>&amp;Layouts</source>
         <translation>布局(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="138"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="171"/>
         <source>Save layout as…</source>
         <translation>布局另存为…</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="141"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="174"/>
         <source>Restore layout</source>
         <translation>恢复布局</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="143"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="176"/>
         <source>Delete layout</source>
         <translation>删除布局</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="145"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="178"/>
         <source>Default layout</source>
         <translation>默认布局</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="149"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="182"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="150"/>
-        <location filename="../../commandcenter/ui/main_window.py" line="191"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="183"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="224"/>
         <source>Keyboard shortcuts</source>
         <translation>快捷键</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="158"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="191"/>
         <source>Main window</source>
         <translation>主窗口</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="163"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="196"/>
         <source>Screen %1 (%2×%3)</source>
         <translation>屏幕 %1（%2×%3）</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="175"/>
-        <location filename="../../commandcenter/ui/main_window.py" line="179"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="208"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="212"/>
         <source>Save layout</source>
         <translation>保存布局</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="175"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="208"/>
         <source>Name of this layout:</source>
         <translation>布局名称：</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="180"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="213"/>
         <source>A layout name has at most 60 characters and no slashes.</source>
         <translation>布局名称最多 60 个字符，且不能含斜杠。</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="203"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="236"/>
         <source>Dispatch</source>
         <translation>派遣</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="209"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="242"/>
         <source>Live</source>
         <translation>实时</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="213"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="246"/>
         <source>Connecting…</source>
         <translation>正在连接…</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="217"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="250"/>
         <source>Reconnecting — data as of %1</source>
         <translation>正在重连 — 数据截至 %1</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="224"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="257"/>
         <source>No events yet</source>
         <translation>尚无事件</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="227"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="260"/>
         <source>Last event %1 (#%2)</source>
         <translation>最新事件 %1（#%2）</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="230"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="263"/>
         <source>%1 s ago</source>
         <translation>%1 秒前</translation>
     </message>
 </context>
 <context>
+    <name>IntakeDialog</name>
+    <message>
+        <location filename="../../commandcenter/ui/intake.py" line="98"/>
+        <source>Take a call</source>
+        <translation>受理来电</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/intake.py" line="133"/>
+        <source>Street, community or grid — Chinese, pinyin or initials</source>
+        <translation>街道、社区或网格——汉字、拼音或首字母</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/intake.py" line="136"/>
+        <source>Not chosen yet: search a place, or click the map</source>
+        <translation>尚未选择：搜索地点，或在地图上点选</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/intake.py" line="139"/>
+        <source>Category — Chinese, pinyin, initials or English</source>
+        <translation>案件类别——汉字、拼音、首字母或英文</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/intake.py" line="153"/>
+        <source>Case</source>
+        <translation>案件</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/intake.py" line="153"/>
+        <location filename="../../commandcenter/ui/intake.py" line="181"/>
+        <source>Title</source>
+        <translation>标题</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/intake.py" line="153"/>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/intake.py" line="153"/>
+        <source>Distance</source>
+        <translation>距离</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/intake.py" line="154"/>
+        <source>Reports</source>
+        <translation>上报次数</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/intake.py" line="157"/>
+        <source>Possible duplicates: choose a place and a category</source>
+        <translation>疑似重复：请先选择地点和类别</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/intake.py" line="163"/>
+        <source>Report and file  Ctrl+Enter</source>
+        <translation>上报并立案  Ctrl+Enter</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/intake.py" line="165"/>
+        <source>Report only</source>
+        <translation>仅上报</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/intake.py" line="166"/>
+        <source>Add to the chosen case  Ctrl+D</source>
+        <translation>并入所选案件  Ctrl+D</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/intake.py" line="168"/>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/intake.py" line="171"/>
+        <source>Source</source>
+        <translation>来源</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/intake.py" line="175"/>
+        <source>Caller, phone</source>
+        <translation>来电人、电话</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/intake.py" line="176"/>
+        <source>Where</source>
+        <translation>地点</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/intake.py" line="178"/>
+        <source>What</source>
+        <translation>问题</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/intake.py" line="180"/>
+        <source>Urgency</source>
+        <translation>紧急程度</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/intake.py" line="182"/>
+        <source>Description</source>
+        <translation>描述</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/intake.py" line="228"/>
+        <source>Call time %1</source>
+        <translation>通话时长 %1</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/intake.py" line="241"/>
+        <source>Point on the map</source>
+        <translation>地图选点</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../commandcenter/ui/intake.py" line="279"/>
+        <source>Possible duplicates: %n open case(s) of this item nearby</source>
+        <translation>
+            <numerusform>疑似重复：附近有 %n 件同类在办案件</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>KpiStrip</name>
     <message>
-        <location filename="../../commandcenter/ui/kpi.py" line="137"/>
+        <location filename="../../commandcenter/ui/kpi.py" line="144"/>
         <source>Reported today</source>
         <translation>今日上报</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/kpi.py" line="137"/>
+        <location filename="../../commandcenter/ui/kpi.py" line="144"/>
         <source>Filed today</source>
         <translation>今日立案</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/kpi.py" line="138"/>
+        <location filename="../../commandcenter/ui/kpi.py" line="145"/>
         <source>Dispatched today</source>
         <translation>今日派遣</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/kpi.py" line="138"/>
+        <location filename="../../commandcenter/ui/kpi.py" line="145"/>
         <source>Closed today</source>
         <translation>今日结案</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/kpi.py" line="139"/>
+        <location filename="../../commandcenter/ui/kpi.py" line="146"/>
         <source>Open now</source>
         <translation>当前在办</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/kpi.py" line="139"/>
+        <location filename="../../commandcenter/ui/kpi.py" line="146"/>
         <source>Overdue now</source>
         <translation>当前超期</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/kpi.py" line="140"/>
+        <location filename="../../commandcenter/ui/kpi.py" line="147"/>
         <source>On-time closure (30 d)</source>
         <translation>按期结案率（30天）</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/kpi.py" line="146"/>
+        <location filename="../../commandcenter/ui/kpi.py" line="153"/>
         <source>Streets: open (blue) and overdue (red)</source>
         <translation>各街道：在办（蓝）与超期（红）</translation>
     </message>
@@ -845,17 +971,17 @@
 <context>
     <name>NoteDialog</name>
     <message>
-        <location filename="../../commandcenter/ui/actions.py" line="99"/>
+        <location filename="../../commandcenter/ui/actions.py" line="100"/>
         <source>Reason (required):</source>
         <translation>原因（必填）：</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/actions.py" line="99"/>
+        <location filename="../../commandcenter/ui/actions.py" line="100"/>
         <source>Note (optional):</source>
         <translation>备注（可选）：</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/actions.py" line="105"/>
+        <location filename="../../commandcenter/ui/actions.py" line="106"/>
         <source>Satisfaction (1 = very dissatisfied, 5 = very satisfied):</source>
         <translation>满意度（1 = 很不满意，5 = 很满意）：</translation>
     </message>
@@ -863,33 +989,33 @@
 <context>
     <name>Refusal</name>
     <message>
-        <location filename="../../commandcenter/ui/actions.py" line="64"/>
+        <location filename="../../commandcenter/ui/actions.py" line="65"/>
         <source>Database: %1</source>
         <extracomment>keyboard first: every action has a key (shown on its button and tooltip)</extracomment>
         <translation>数据库说明：%1</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/actions.py" line="69"/>
+        <location filename="../../commandcenter/ui/actions.py" line="70"/>
         <source>The case&apos;s current state does not allow this action.</source>
         <translation>案件当前状态不允许此操作。</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/actions.py" line="71"/>
+        <location filename="../../commandcenter/ui/actions.py" line="72"/>
         <source>Someone else changed the case first: reload it and decide again.</source>
         <translation>案件已被他人先行修改：请刷新后重新处理。</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/actions.py" line="73"/>
+        <location filename="../../commandcenter/ui/actions.py" line="74"/>
         <source>Unknown case category, or the category has no time limit.</source>
         <translation>案件类别不存在，或该类别未设置时限。</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/actions.py" line="75"/>
+        <location filename="../../commandcenter/ui/actions.py" line="76"/>
         <source>The position lies outside the district or outside the chosen grid.</source>
         <translation>位置不在本区或不在所选网格内。</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/actions.py" line="77"/>
+        <location filename="../../commandcenter/ui/actions.py" line="78"/>
         <source>The photo was not accepted: it is empty, too large, one too many, or not JPEG, PNG or WebP.</source>
         <translation>照片未被接受：为空、过大、超出张数，或不是 JPEG、PNG、WebP 格式。</translation>
     </message>
@@ -898,17 +1024,17 @@
         <translation type="vanished">照片未被接受（为空、超过 5 MiB，或不是 JPEG、PNG、WebP 格式）。</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/actions.py" line="80"/>
+        <location filename="../../commandcenter/ui/actions.py" line="81"/>
         <source>The case does not exist or lies outside your area.</source>
         <translation>案件不存在或不在您的管辖范围内。</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/actions.py" line="82"/>
+        <location filename="../../commandcenter/ui/actions.py" line="83"/>
         <source>An entry was not accepted.</source>
         <translation>有输入内容未被接受。</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/actions.py" line="84"/>
+        <location filename="../../commandcenter/ui/actions.py" line="85"/>
         <source>Your account may not do this.</source>
         <translation>您的账号无权执行此操作。</translation>
     </message>
@@ -916,82 +1042,82 @@
 <context>
     <name>StaffingView</name>
     <message>
-        <location filename="../../commandcenter/ui/staffing.py" line="51"/>
+        <location filename="../../commandcenter/ui/staffing.py" line="50"/>
         <source>Street</source>
         <translation>街道</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/staffing.py" line="53"/>
+        <location filename="../../commandcenter/ui/staffing.py" line="52"/>
         <source>Community</source>
         <translation>社区</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/staffing.py" line="66"/>
+        <location filename="../../commandcenter/ui/staffing.py" line="65"/>
         <source>Grids × roles</source>
         <translation>网格 × 岗位</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/staffing.py" line="67"/>
+        <location filename="../../commandcenter/ui/staffing.py" line="66"/>
         <source>People with several posts</source>
         <translation>一人多岗</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/staffing.py" line="86"/>
+        <location filename="../../commandcenter/ui/staffing.py" line="85"/>
         <source>All communities</source>
         <translation>全部社区</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/staffing.py" line="106"/>
+        <location filename="../../commandcenter/ui/staffing.py" line="105"/>
         <source>Grid</source>
         <translation>网格</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/staffing.py" line="106"/>
+        <location filename="../../commandcenter/ui/staffing.py" line="105"/>
         <source>X forces</source>
         <translation>X 力量</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/staffing.py" line="119"/>
+        <location filename="../../commandcenter/ui/staffing.py" line="118"/>
         <source>vacant</source>
         <translation>空缺</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/staffing.py" line="124"/>
+        <location filename="../../commandcenter/ui/staffing.py" line="123"/>
         <source>(off)</source>
         <translation>（休）</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/staffing.py" line="134"/>
+        <location filename="../../commandcenter/ui/staffing.py" line="133"/>
         <source>Coverage</source>
         <translation>覆盖率</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/staffing.py" line="148"/>
+        <location filename="../../commandcenter/ui/staffing.py" line="147"/>
         <source>%1 grids · %2 vacant posts</source>
         <translation>%1 个网格 · %2 个岗位空缺</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/staffing.py" line="154"/>
+        <location filename="../../commandcenter/ui/staffing.py" line="153"/>
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/staffing.py" line="154"/>
+        <location filename="../../commandcenter/ui/staffing.py" line="153"/>
         <source>Phone</source>
         <translation>电话</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/staffing.py" line="154"/>
+        <location filename="../../commandcenter/ui/staffing.py" line="153"/>
         <source>Roles</source>
         <translation>岗位</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/staffing.py" line="154"/>
+        <location filename="../../commandcenter/ui/staffing.py" line="153"/>
         <source>Grids</source>
         <translation>网格数</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/staffing.py" line="155"/>
+        <location filename="../../commandcenter/ui/staffing.py" line="154"/>
         <source>Grid codes</source>
         <translation>网格编码</translation>
     </message>
@@ -999,12 +1125,12 @@
 <context>
     <name>WallWindow</name>
     <message>
-        <location filename="../../commandcenter/ui/wall.py" line="47"/>
+        <location filename="../../commandcenter/ui/wall.py" line="46"/>
         <source>Wall display — %1</source>
         <translation>大屏 — %1</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/wall.py" line="48"/>
+        <location filename="../../commandcenter/ui/wall.py" line="47"/>
         <source>%1 Grid Service Management Command Centre</source>
         <translation>%1网格化服务管理指挥中心</translation>
     </message>

@@ -1,0 +1,71 @@
+"""Finding a place or a category item the way an operator types on a hotline shift: Chinese,
+pinyin in full or by initials ("dhm" for 东华门), English, or a word of the item's parents
+("九必报", "市容"). No Qt, no database: built from names read once per session."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from pypinyin import Style, lazy_pinyin
+
+
+@dataclass(frozen=True)
+class Entry:
+    kind: str                   # street | community | grid | item
+    key: object                 # the id or code the caller acts on
+    name: str                   # Chinese name
+    name_en: str = ""
+    context: tuple[str, ...] = ()       # parents' names: a street for a grid, the classes for an item
+    own: tuple[str, ...] = field(default=(), compare=False)        # ways of typing its name
+    parents: tuple[str, ...] = field(default=(), compare=False)    # … and its parents' names
+
+
+def _pinyin(text: str) -> tuple[str, str]:
+    """(full, initials) of the Chinese in `text`, lower-case, without spaces."""
+    syllables = [s for s in lazy_pinyin(text) if s.strip()]
+    full = "".join(syllables).lower()
+    initials = "".join(s[0] for s in lazy_pinyin(text, style=Style.FIRST_LETTER) if s.strip()).lower()
+    return full, initials
+
+
+def entry(kind: str, key: object, name: str, name_en: str = "", context: Sequence[str] = ()) -> Entry:
+    """An entry with every way of typing it precomputed (pinyin is slow to compute per key)."""
+    full, initials = _pinyin(name)
+    own = [name.casefold(), full, initials, name_en.casefold()]
+    parents: list[str] = []
+    for c in context:
+        parents += [c.casefold(), *_pinyin(c)]
+    return Entry(kind, key, name, name_en, tuple(context), tuple(t for t in own if t), tuple(t for t in parents if t))
+
+
+class SearchIndex:
+    """Ranked matching: the entry's own name (Chinese, pinyin, initials, English) by prefix
+    first, then anywhere in it, then its parents' names; shorter names first within a rank."""
+
+    def __init__(self, entries: Iterable[Entry]) -> None:
+        self.entries = list(entries)
+
+    def find(self, text: str, limit: int = 12, kinds: Sequence[str] | None = None) -> list[Entry]:
+        needle = "".join(text.split()).casefold()
+        if not needle:
+            return []
+        ranked: list[tuple[int, int, int, Entry]] = []
+        for i, e in enumerate(self.entries):
+            if kinds is not None and e.kind not in kinds:
+                continue
+            rank = _rank(e, needle)
+            if rank is not None:
+                ranked.append((rank, len(e.name), i, e))
+        ranked.sort(key=lambda r: (r[0], r[1], r[2]))
+        return [r[3] for r in ranked[:limit]]
+
+
+def _rank(e: Entry, needle: str) -> int | None:
+    if any(t.startswith(needle) for t in e.own):
+        return 0
+    if any(needle in t for t in e.own):
+        return 1
+    if any(needle in t for t in e.parents):
+        return 2
+    return None
