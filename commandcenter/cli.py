@@ -85,6 +85,21 @@ def _parser() -> argparse.ArgumentParser:
         v = accsub.add_parser(verb, parents=[common], help=what)
         v.add_argument("login")
 
+    o311 = sub.add_parser("open311", parents=[common], help="Open311 GeoReport v2: service list, export, import")
+    o311sub = o311.add_subparsers(dest="open311_command", required=True)
+    svc = o311sub.add_parser("services", parents=[common], help="the service list (service codes ↔ category items)")
+    svc.add_argument("--json", action="store_true", help="GeoReport v2 JSON (default: a table)")
+    exp = o311sub.add_parser("export", parents=[common],
+                             help="service requests of the cases you see (positions WGS-84, times ISO 8601)")
+    exp.add_argument("--since", metavar="T", help="only cases reported or changed since T (ISO 8601; "
+                                                  "without a zone, the district's)")
+    exp.add_argument("--format", choices=("json", "xml"), default="json", help="json (default) or xml")
+    exp.add_argument("--out", required=True, type=Path, help="file to write")
+    imp = o311sub.add_parser("import", parents=[common],
+                             help="create cases from Open311 requests (JSON or XML; each request once)")
+    imp.add_argument("file", type=Path, help="JSON array or <service_requests> XML of requests")
+    imp.add_argument("--dry-run", action="store_true", help="validate and say what would be created; create nothing")
+
     bench = sub.add_parser("bench", parents=[common], help="benchmarks: figures against their targets")
     bench.add_argument("name", choices=("realtime", "board", "map", "startup", "memory"))
     bench.add_argument("--json", action="store_true", help="end with one JSON line: name, figures, targets, met")
@@ -146,6 +161,8 @@ def _dispatch(args: argparse.Namespace) -> int:
             return _demo(args, db)
         if args.command == "accounts":
             return _accounts(args, db)
+        if args.command == "open311":
+            return _open311(args, db)
         if args.command == "bench" and args.name == "startup":
             from .bench import startup
             return _bench_done(startup.run(), args.json)
@@ -291,6 +308,38 @@ def _accounts(args: argparse.Namespace, db: Database) -> int:
         else:
             accounts.set_enabled(conn, args.login, args.accounts_command == "enable")
             print(f"account {args.login} {args.accounts_command}d")
+    return 0
+
+
+def _open311(args: argparse.Namespace, db: Database) -> int:
+    from .store import migrate, open311
+
+    migrate.check_schema(db)
+    with db.connect() as conn:
+        if args.open311_command == "services":
+            services = open311.services(conn, english=args.lang == "en")
+            if args.json:
+                print(json.dumps(services, ensure_ascii=False, indent=1))
+            else:
+                from .termtext import pad
+                for s in services:
+                    print(f"{pad(s['service_code'], 8)} {pad(s['group'], 16)} {s['service_name']}")
+                print(f"{len(services)} services")
+            return 0
+        if args.open311_command == "export":
+            since = open311.parse_since(args.since, open311.local_zone(conn)) if args.since else None
+            requests = open311.export_requests(conn, since)
+            args.out.write_text(open311.render(requests, args.format), encoding="utf-8")
+            print(f"wrote {len(requests)} service request(s) to {args.out}")
+            return 0
+        result = open311.import_requests(conn, args.file, dry_run=args.dry_run)
+    verb = "would create" if result.dry_run else "created"
+    for p in result.planned:
+        what = (f"already imported as {p.existing_case or 'a case outside your area'}" if p.existing
+                else f"{verb} {p.created_case or 'a case'} in grid {p.grid_code}")
+        print(f"{p.request.where} {p.request.external_id}: {p.service_code} {p.service_name} — {what}")
+    print(f"{len(result.planned)} request(s): {verb} {len(result.created)}, already imported {len(result.skipped)}"
+          + (" (dry run: nothing created)" if result.dry_run else ""))
     return 0
 
 
