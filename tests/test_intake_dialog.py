@@ -69,7 +69,7 @@ def test_a_call_by_keys_from_first_key_to_a_filed_case(qtbot, hall, conn) -> Non
     qtbot.waitUntil(lambda: dialog.place.results.count() > 0, timeout=3000)
     assert any(grid_name in dialog.place.results.item(i).text() for i in range(dialog.place.results.count()))
     qtbot.keyClick(dialog.place.line, Qt.Key.Key_Down)      # into the results …
-    for i in range(dialog.place.results.count()):           # … to the grid (initials may be shared)
+    for _ in range(dialog.place.results.count()):           # … to the grid (initials may be shared)
         if dialog.place.results.currentItem().text().startswith(grid_name):
             break
         qtbot.keyClick(dialog.place.results, Qt.Key.Key_Down)
@@ -127,3 +127,19 @@ def test_a_refusal_is_shown_and_nothing_typed_is_lost(qtbot, hall, conn) -> None
     qtbot.waitUntil(lambda: dialog.banner.isVisible(), timeout=10000)
     assert dialog.isVisible() and dialog.banner.text()
     assert dialog.description.toPlainText() == "居民反映 a caller said" and dialog.item_code is not None
+
+
+def test_the_callbacks_dock_lists_a_due_callback_and_records_it(qtbot, hall, conn) -> None:  # noqa: ANN001
+    from .test_callbacks import _closed_hotline_case
+
+    case_id = _closed_hotline_case(conn)
+    view = hall.callbacks
+    qtbot.waitUntil(lambda: any(r["case_id"] == case_id for r in view.rows), timeout=10000)
+    i = next(i for i, r in enumerate(view.rows) if r["case_id"] == case_id)
+    view.table.selectRow(i)
+    view.satisfaction.setValue(4)
+    qtbot.mouseClick(view.reached, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: all(r["case_id"] != case_id for r in view.rows), timeout=10000)
+    outcome = conn.execute("SELECT outcome, satisfaction FROM cc.callback WHERE case_id = %s", (case_id,)).fetchone()
+    conn.commit()
+    assert outcome == ("reached", 4)

@@ -328,6 +328,15 @@ class HistoryPlayer:
         s.version = self._call(cur, at, "cc.verify(%s, %s, true, %s)", (s.case_id, s.version, NOTES["verify_pass"]))
         if s.evaluate:
             self._push(at + self._minutes(60, 2880), s, "evaluate")
+        if s.source == "hotline":       # the database made a callback task; the hall calls back
+            self._push(at + self._minutes(30, 1200), s, "callback")
+
+    def _on_callback(self, cur: psycopg.Cursor, s: CaseScript, at: datetime) -> None:
+        reached = bool(self.rng.random() < 0.8)
+        (outcome,) = self._call3(cur, at, "SELECT cc.record_callback(%s, %s, %s, %s)",
+                                 (s.case_id, reached, s.satisfaction if reached else None, None))
+        if outcome == "retry":
+            self._push(at + self._minutes(240, 400), s, "callback")
 
     def _on_evaluate(self, cur: psycopg.Cursor, s: CaseScript, at: datetime) -> None:
         s.version = self._call(cur, at, "cc.evaluate(%s, %s, %s)", (s.case_id, s.version, s.satisfaction))

@@ -84,6 +84,11 @@ class Workflow:
     def add_attachment(self, case_id: int, filename: str, content: bytes) -> int:
         return int(self._call("add_attachment", case_id, filename, content))
 
+    def record_callback(self, case_id: int, reached: bool, satisfaction: int | None = None,
+                        note: str | None = None) -> str:
+        """A callback made: 'reached', 'retry' (try again later) or 'given_up'."""
+        return str(self._call("record_callback", case_id, reached, satisfaction, note))
+
     def add_repeat_report(self, case_id: int, source: str, note: str | None = None, *,
                           reporter_name: str | None = None, reporter_phone: str | None = None) -> int:
         """A further report of an open case's problem; returns how many repeats it now has."""

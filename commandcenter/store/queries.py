@@ -154,6 +154,12 @@ def can_see_callers(conn: psycopg.Connection) -> bool:
     return bool(row and row[0])
 
 
+def callbacks_due(conn: psycopg.Connection) -> list[dict[str, Any]]:
+    """Callbacks to make now and in the coming day, due first (operators: it names the caller)."""
+    with conn.cursor(row_factory=dict_row) as cur:
+        return cur.execute("SELECT * FROM cc.callbacks_due()").fetchall()
+
+
 def nearby_open_cases(conn: psycopg.Connection, lon: float, lat: float, category: str) -> list[dict[str, Any]]:
     """Possible duplicates of a report about to be opened: open cases of the same item near
     the point and recent, nearest first (radius, period and count from cc.input_limit)."""

@@ -24,6 +24,7 @@ from . import layouts
 from .actions import SHORTCUTS, ActionRunner
 from .board import BoardView
 from .board_model import BoardModel
+from .callbacks import CallbacksView
 from .detail import CaseDetailView
 from .grid_card import GridCardView
 from .kpi import KpiModel, KpiStrip
@@ -54,6 +55,7 @@ class HallWindow(QMainWindow):
         self.staffing = StaffingView(live, worker, sel, street_scope=session.basics.account_street)
         self.grid_card = GridCardView(live, worker, sel)
         self.kpis = KpiStrip(self.kpi_model)
+        self.callbacks = CallbacksView(session)
         self.board.dispatch_requested.connect(self._dispatch_selected)
 
         self.docks: dict[str, QDockWidget] = {}
@@ -67,7 +69,11 @@ class HallWindow(QMainWindow):
         sel.grid_selected.connect(lambda _g: self.dock_grid.raise_())
         self.dock_staffing = self._dock("staffing", self.tr("Staffing"), self.staffing,
                                         Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.dock_callbacks = self._dock("callbacks", self.tr("Callbacks"), self.callbacks,
+                                         Qt.DockWidgetArea.LeftDockWidgetArea)
         self.splitDockWidget(self.dock_board, self.dock_staffing, Qt.Orientation.Vertical)
+        self.tabifyDockWidget(self.dock_staffing, self.dock_callbacks)
+        self.dock_staffing.raise_()
         self.splitDockWidget(self.dock_map, self.dock_detail, Qt.Orientation.Vertical)
         self.tabifyDockWidget(self.dock_detail, self.dock_grid)
         self.dock_detail.raise_()

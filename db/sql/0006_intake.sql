@@ -153,3 +153,127 @@ END $$;
 COMMENT ON FUNCTION cc.add_repeat_report(bigint, text, text, text, text) IS
     'A further report of an open case''s problem: counted on the case, logged, the caller kept privately. Returns the new count.';
 GRANT EXECUTE ON FUNCTION cc.add_repeat_report(bigint, text, text, text, text) TO cc_reader;
+
+-- ---------------------------------------------------------------- callbacks (回访)
+-- A hotline caller who left a number is called back once the case is closed: reached (with the
+-- caller's satisfaction) or not reached, tried again after a while, given up after a few tries.
+-- The task is made by the database when the case closes, so no client can forget it.
+INSERT INTO cc.input_limit (code, value, unit, description) VALUES
+    ('callback_hours', 24, 'hours', 'a hotline caller is called back within this long after the case closes'),
+    ('callback_retry_hours', 4, 'hours', 'an unreached caller is tried again after this long'),
+    ('callback_attempts', 3, 'count', 'calls to an unreached caller at most');
+
+CREATE TABLE cc.callback (
+    case_id      bigint PRIMARY KEY REFERENCES cc."case",
+    street_id    integer NOT NULL REFERENCES cc.street,
+    due_at       timestamptz NOT NULL,
+    attempts     integer NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+    outcome      text CHECK (outcome IN ('reached', 'given_up')),     -- NULL: still to be made
+    satisfaction smallint CHECK (satisfaction BETWEEN 1 AND 5),
+    note         text NOT NULL DEFAULT '',
+    done_by      text,
+    done_at      timestamptz,
+    CHECK ((outcome = 'reached') = (satisfaction IS NOT NULL))
+);
+CREATE INDEX callback_due_idx ON cc.callback (due_at) WHERE outcome IS NULL;
+COMMENT ON TABLE cc.callback IS 'Calling a hotline caller back after the case closed (回访); made by trigger, recorded by cc.record_callback.';
+ALTER TABLE cc.callback ENABLE ROW LEVEL SECURITY;
+CREATE POLICY callback_by_street ON cc.callback FOR SELECT TO cc_reader USING (cc.sees_street(street_id));
+CREATE POLICY exec_all ON cc.callback FOR ALL TO cc_exec USING (true) WITH CHECK (true);
+GRANT SELECT ON cc.callback TO cc_reader;
+GRANT SELECT, INSERT, UPDATE ON cc.callback TO cc_exec;
+
+INSERT INTO cc.workflow_action (code, name, name_en, capability, irreversible, needs_note, sort)
+VALUES ('callback', '回访', 'Call back', 'operator', false, false, 18);
+
+CREATE FUNCTION cc._callback_on_close() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO cc.callback (case_id, street_id, due_at)
+    VALUES (NEW.id, NEW.street_id, cc.clock() + interval '1 hour' * cc._limit_of('callback_hours'))
+    ON CONFLICT (case_id) DO NOTHING;       -- reopened by rework and closed again: one callback
+    RETURN NULL;
+END $$;
+CREATE TRIGGER case_callback_on_close AFTER UPDATE OF state ON cc."case"
+    FOR EACH ROW WHEN (NEW.state = 'closed' AND OLD.state IS DISTINCT FROM 'closed'
+                       AND NEW.source = 'hotline' AND NEW.reporter_phone IS NOT NULL)
+    EXECUTE FUNCTION cc._callback_on_close();
+
+CREATE FUNCTION cc.record_callback(p_case bigint, p_reached boolean, p_satisfaction integer DEFAULT NULL,
+                                   p_note text DEFAULT NULL)
+RETURNS text
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, cc, pg_temp AS $$
+DECLARE
+    c     cc."case";
+    cb    cc.callback;
+    acct  cc.console_account;
+    act   cc.workflow_action;
+    v_now timestamptz := cc.clock();
+    v_note text;
+    v_outcome text;
+BEGIN
+    acct := cc._account();
+    SELECT * INTO act FROM cc.workflow_action WHERE code = 'callback';
+    IF NOT cc._may(act) THEN
+        RAISE EXCEPTION 'calling a resident back needs the % role; login "%" does not have it', cc._roles_of(act), session_user
+            USING ERRCODE = '42501', HINT = 'An operator of the hall or of the street makes the callbacks.';
+    END IF;
+    SELECT * INTO c FROM cc."case" WHERE id = p_case FOR UPDATE;
+    IF NOT FOUND OR NOT cc.sees_street(c.street_id) THEN
+        RAISE EXCEPTION 'case % does not exist or is outside your area', p_case
+            USING ERRCODE = 'CC008', HINT = 'Check the case number; a street sub-centre sees only its own street.';
+    END IF;
+    SELECT * INTO cb FROM cc.callback WHERE case_id = c.id FOR UPDATE;
+    IF NOT FOUND OR cb.outcome IS NOT NULL THEN
+        RAISE EXCEPTION 'case % has no callback waiting (%)', c.code, coalesce(cb.outcome, 'none made')
+            USING ERRCODE = 'CC001', HINT = 'Callbacks are made for closed hotline cases whose caller left a number, once.';
+    END IF;
+    IF p_reached IS NULL THEN
+        RAISE EXCEPTION 'say whether the caller was reached' USING ERRCODE = 'CC009', HINT = 'reached true or false';
+    END IF;
+    IF p_reached AND (p_satisfaction IS NULL OR p_satisfaction NOT BETWEEN 1 AND 5) THEN
+        RAISE EXCEPTION 'a reached caller''s satisfaction is 1 to 5 (got %)', coalesce(p_satisfaction::text, 'none')
+            USING ERRCODE = 'CC009', HINT = '1 = very dissatisfied … 5 = very satisfied.';
+    END IF;
+    IF NOT p_reached AND p_satisfaction IS NOT NULL THEN
+        RAISE EXCEPTION 'an unreached caller gave no satisfaction' USING ERRCODE = 'CC009',
+            HINT = 'Leave the satisfaction empty when nobody answered.';
+    END IF;
+    v_note := cc._clean_note(p_note);
+    IF p_reached THEN
+        v_outcome := 'reached';
+        UPDATE cc.callback SET attempts = attempts + 1, outcome = v_outcome, satisfaction = p_satisfaction,
+               note = v_note, done_by = session_user, done_at = v_now
+         WHERE case_id = c.id;
+    ELSIF cb.attempts + 1 >= cc._limit_of('callback_attempts') THEN
+        v_outcome := 'given_up';
+        UPDATE cc.callback SET attempts = attempts + 1, outcome = v_outcome, note = v_note,
+               done_by = session_user, done_at = v_now
+         WHERE case_id = c.id;
+    ELSE
+        v_outcome := 'retry';
+        UPDATE cc.callback SET attempts = attempts + 1, note = v_note,
+               due_at = v_now + interval '1 hour' * cc._limit_of('callback_retry_hours')
+         WHERE case_id = c.id;
+    END IF;
+    PERFORM cc._log(c, 'callback', c.state, v_note, acct,
+                    jsonb_build_object('reached', p_reached, 'satisfaction', p_satisfaction,
+                                       'attempt', cb.attempts + 1, 'outcome', v_outcome));
+    RETURN v_outcome;
+END $$;
+COMMENT ON FUNCTION cc.record_callback(bigint, boolean, integer, text) IS
+    'Record a callback: reached (satisfaction 1–5) or not; an unreached caller is tried again until callback_attempts. Returns reached, retry or given_up.';
+GRANT EXECUTE ON FUNCTION cc.record_callback(bigint, boolean, integer, text) TO cc_reader;
+
+-- What an operator has to call now: due first. SECURITY INVOKER: the caller's name and phone
+-- come through the column grants (operators), the rows through row-level security.
+CREATE FUNCTION cc.callbacks_due(p_until timestamptz DEFAULT NULL)
+RETURNS TABLE (case_id bigint, code text, title text, street_name text, closed_at timestamptz,
+               due_at timestamptz, attempts integer, reporter_name text, reporter_phone text)
+LANGUAGE sql STABLE AS $$
+    SELECT cb.case_id, c.code, c.title, s.name, c.closed_at, cb.due_at, cb.attempts, c.reporter_name, c.reporter_phone
+      FROM cc.callback cb JOIN cc."case" c ON c.id = cb.case_id JOIN cc.street s ON s.id = c.street_id
+     WHERE cb.outcome IS NULL AND cb.due_at <= coalesce(p_until, cc.clock() + interval '1 day')
+     ORDER BY cb.due_at, cb.case_id
+$$;
+GRANT EXECUTE ON FUNCTION cc.callbacks_due(timestamptz) TO cc_operator;

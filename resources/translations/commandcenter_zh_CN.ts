@@ -154,6 +154,84 @@
     </message>
 </context>
 <context>
+    <name>CallbacksView</name>
+    <message>
+        <location filename="../../commandcenter/ui/callbacks.py" line="38"/>
+        <source>Case</source>
+        <translation>案件</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/callbacks.py" line="38"/>
+        <source>Title</source>
+        <translation>标题</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/callbacks.py" line="38"/>
+        <source>Caller</source>
+        <translation>来电人</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/callbacks.py" line="38"/>
+        <source>Phone</source>
+        <translation>电话</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/callbacks.py" line="39"/>
+        <source>Due</source>
+        <translation>应回访</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/callbacks.py" line="39"/>
+        <source>Tries</source>
+        <translation>已拨次数</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/callbacks.py" line="47"/>
+        <source>1 = very dissatisfied, 5 = very satisfied</source>
+        <translation>1 = 非常不满意，5 = 非常满意</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/callbacks.py" line="49"/>
+        <source>What the caller said (optional)</source>
+        <translation>来电人的意见（可选）</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/callbacks.py" line="51"/>
+        <source>Reached</source>
+        <translation>已接通</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/callbacks.py" line="53"/>
+        <source>Not reached</source>
+        <translation>未接通</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/callbacks.py" line="58"/>
+        <source>Satisfaction</source>
+        <translation>满意度</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/callbacks.py" line="73"/>
+        <source>Callbacks are made by operators.</source>
+        <translation>回访由受理员进行。</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/callbacks.py" line="125"/>
+        <source>Recorded: reached.</source>
+        <translation>已记录：已接通。</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/callbacks.py" line="126"/>
+        <source>Recorded: not reached; it comes back later for another try.</source>
+        <translation>已记录：未接通，稍后再次回访。</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/callbacks.py" line="127"/>
+        <source>Recorded: not reached, and no tries are left.</source>
+        <translation>已记录：未接通，回访次数已用完。</translation>
+    </message>
+</context>
+<context>
     <name>CaseDetailView</name>
     <message>
         <location filename="../../commandcenter/ui/detail.py" line="49"/>
@@ -437,187 +515,192 @@
 <context>
     <name>HallWindow</name>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="41"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="42"/>
         <source>Command hall — %1</source>
         <translation>指挥大厅 — %1</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="60"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="62"/>
         <source>Key figures</source>
         <translation>关键指标</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="63"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="65"/>
         <source>Live case board</source>
         <translation>实时案件台</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="64"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="66"/>
         <source>Grid map</source>
         <translation>网格地图</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="65"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="67"/>
         <source>Case detail</source>
         <translation>案件详情</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="66"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="68"/>
         <source>Grid card</source>
         <translation>网格卡片</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="68"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="70"/>
         <source>Staffing</source>
         <translation>力量配置</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="86"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="72"/>
+        <source>Callbacks</source>
+        <translation>回访</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/main_window.py" line="92"/>
         <source>Signed in as %1</source>
         <translation>当前用户：%1</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="92"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="98"/>
         <source>working…</source>
         <translation>处理中…</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="97"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="103"/>
         <source>New urgent case: %1 %2</source>
         <translation>新紧急案件：%1 %2</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="143"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="149"/>
         <source>&amp;File</source>
         <extracomment>nothing saved for this workstation yet: the hall takes the whole screen it opens on</extracomment>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="144"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="150"/>
         <source>Take a call…</source>
         <translation>受理来电…</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="149"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="155"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="154"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="160"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="158"/>
-        <location filename="../../commandcenter/ui/main_window.py" line="221"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="164"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="227"/>
         <source>Search the board</source>
         <translation>搜索案件台</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="162"/>
-        <location filename="../../commandcenter/ui/main_window.py" line="221"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="168"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="227"/>
         <source>Full screen (active window)</source>
         <translation>全屏（当前窗口）</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="166"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="172"/>
         <source>Move to screen</source>
         <translation>移到屏幕</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="170"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="176"/>
         <source>&amp;Layouts</source>
         <translation>布局(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="171"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="177"/>
         <source>Save layout as…</source>
         <translation>布局另存为…</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="174"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="180"/>
         <source>Restore layout</source>
         <translation>恢复布局</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="176"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="182"/>
         <source>Delete layout</source>
         <translation>删除布局</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="178"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="184"/>
         <source>Default layout</source>
         <translation>默认布局</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="182"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="188"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="183"/>
-        <location filename="../../commandcenter/ui/main_window.py" line="224"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="189"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="230"/>
         <source>Keyboard shortcuts</source>
         <translation>快捷键</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="191"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="197"/>
         <source>Main window</source>
         <translation>主窗口</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="196"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="202"/>
         <source>Screen %1 (%2×%3)</source>
         <translation>屏幕 %1（%2×%3）</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="208"/>
-        <location filename="../../commandcenter/ui/main_window.py" line="212"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="214"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="218"/>
         <source>Save layout</source>
         <translation>保存布局</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="208"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="214"/>
         <source>Name of this layout:</source>
         <translation>布局名称：</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="213"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="219"/>
         <source>A layout name has at most 60 characters and no slashes.</source>
         <translation>布局名称最多 60 个字符，且不能含斜杠。</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="236"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="242"/>
         <source>Dispatch</source>
         <translation>派遣</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="242"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="248"/>
         <source>Live</source>
         <translation>实时</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="246"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="252"/>
         <source>Connecting…</source>
         <translation>正在连接…</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="250"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="256"/>
         <source>Reconnecting — data as of %1</source>
         <translation>正在重连 — 数据截至 %1</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="257"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="263"/>
         <source>No events yet</source>
         <translation>尚无事件</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="260"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="266"/>
         <source>Last event %1 (#%2)</source>
         <translation>最新事件 %1（#%2）</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="263"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="269"/>
         <source>%1 s ago</source>
         <translation>%1 秒前</translation>
     </message>
@@ -625,118 +708,118 @@
 <context>
     <name>IntakeDialog</name>
     <message>
-        <location filename="../../commandcenter/ui/intake.py" line="98"/>
+        <location filename="../../commandcenter/ui/intake.py" line="100"/>
         <source>Take a call</source>
         <translation>受理来电</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/intake.py" line="133"/>
+        <location filename="../../commandcenter/ui/intake.py" line="135"/>
         <source>Street, community or grid — Chinese, pinyin or initials</source>
         <translation>街道、社区或网格——汉字、拼音或首字母</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/intake.py" line="136"/>
+        <location filename="../../commandcenter/ui/intake.py" line="138"/>
         <source>Not chosen yet: search a place, or click the map</source>
         <translation>尚未选择：搜索地点，或在地图上点选</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/intake.py" line="139"/>
+        <location filename="../../commandcenter/ui/intake.py" line="141"/>
         <source>Category — Chinese, pinyin, initials or English</source>
         <translation>案件类别——汉字、拼音、首字母或英文</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/intake.py" line="153"/>
+        <location filename="../../commandcenter/ui/intake.py" line="155"/>
         <source>Case</source>
         <translation>案件</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/intake.py" line="153"/>
-        <location filename="../../commandcenter/ui/intake.py" line="181"/>
+        <location filename="../../commandcenter/ui/intake.py" line="155"/>
+        <location filename="../../commandcenter/ui/intake.py" line="185"/>
         <source>Title</source>
         <translation>标题</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/intake.py" line="153"/>
+        <location filename="../../commandcenter/ui/intake.py" line="155"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/intake.py" line="153"/>
+        <location filename="../../commandcenter/ui/intake.py" line="155"/>
         <source>Distance</source>
         <translation>距离</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/intake.py" line="154"/>
+        <location filename="../../commandcenter/ui/intake.py" line="156"/>
         <source>Reports</source>
         <translation>上报次数</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/intake.py" line="157"/>
+        <location filename="../../commandcenter/ui/intake.py" line="161"/>
         <source>Possible duplicates: choose a place and a category</source>
         <translation>疑似重复：请先选择地点和类别</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/intake.py" line="163"/>
+        <location filename="../../commandcenter/ui/intake.py" line="167"/>
         <source>Report and file  Ctrl+Enter</source>
         <translation>上报并立案  Ctrl+Enter</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/intake.py" line="165"/>
+        <location filename="../../commandcenter/ui/intake.py" line="169"/>
         <source>Report only</source>
         <translation>仅上报</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/intake.py" line="166"/>
+        <location filename="../../commandcenter/ui/intake.py" line="170"/>
         <source>Add to the chosen case  Ctrl+D</source>
         <translation>并入所选案件  Ctrl+D</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/intake.py" line="168"/>
+        <location filename="../../commandcenter/ui/intake.py" line="172"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/intake.py" line="171"/>
+        <location filename="../../commandcenter/ui/intake.py" line="175"/>
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/intake.py" line="175"/>
+        <location filename="../../commandcenter/ui/intake.py" line="179"/>
         <source>Caller, phone</source>
         <translation>来电人、电话</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/intake.py" line="176"/>
+        <location filename="../../commandcenter/ui/intake.py" line="180"/>
         <source>Where</source>
         <translation>地点</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/intake.py" line="178"/>
+        <location filename="../../commandcenter/ui/intake.py" line="182"/>
         <source>What</source>
         <translation>问题</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/intake.py" line="180"/>
+        <location filename="../../commandcenter/ui/intake.py" line="184"/>
         <source>Urgency</source>
         <translation>紧急程度</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/intake.py" line="182"/>
+        <location filename="../../commandcenter/ui/intake.py" line="186"/>
         <source>Description</source>
         <translation>描述</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/intake.py" line="228"/>
+        <location filename="../../commandcenter/ui/intake.py" line="232"/>
         <source>Call time %1</source>
         <translation>通话时长 %1</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/intake.py" line="241"/>
+        <location filename="../../commandcenter/ui/intake.py" line="260"/>
         <source>Point on the map</source>
         <translation>地图选点</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../commandcenter/ui/intake.py" line="279"/>
+        <location filename="../../commandcenter/ui/intake.py" line="303"/>
         <source>Possible duplicates: %n open case(s) of this item nearby</source>
         <translation>
             <numerusform>疑似重复：附近有 %n 件同类在办案件</numerusform>
