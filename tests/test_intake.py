@@ -127,3 +127,21 @@ def test_another_streets_case_is_out_of_reach(db, conn: psycopg.Connection) -> N
                            "WHERE c.id = %s", (row[0],)).fetchone()[0]
         conn.commit()
         assert row[0] not in [r["id"] for r in queries.nearby_open_cases(op, row[1], row[2], cat)]
+
+
+def test_a_login_cannot_inflate_counts_without_bound(conn: psycopg.Connection) -> None:
+    case_id, _lon, _lat = _fresh_case(conn)
+    conn.execute("UPDATE cc.input_limit SET value = 2 WHERE code = 'repeats_per_login_day'")
+    conn.execute("DELETE FROM cc.repeat_report WHERE taken_by = current_user")
+    conn.commit()
+    try:
+        wf = Workflow(conn)
+        wf.add_repeat_report(case_id, "hotline")
+        wf.add_repeat_report(case_id, "hotline")
+        with pytest.raises(CommandCenterError) as refused:
+            wf.add_repeat_report(case_id, "hotline")
+        assert refused.value.sqlstate == "CC007"
+        assert case_row(conn, case_id)["repeat_count"] == 2
+    finally:
+        conn.execute("UPDATE cc.input_limit SET value = 500 WHERE code = 'repeats_per_login_day'")
+        conn.commit()

@@ -13,7 +13,8 @@ ALTER TABLE cc.input_limit ADD CONSTRAINT input_limit_unit_check
 INSERT INTO cc.input_limit (code, value, unit, description) VALUES
     ('duplicate_radius_m', 50, 'metres', 'an open case of the same item this near is offered as the same problem'),
     ('duplicate_hours', 24, 'hours', '… when it was reported within this long'),
-    ('duplicate_rows', 20, 'count', 'possible duplicates listed at most');
+    ('duplicate_rows', 20, 'count', 'possible duplicates listed at most'),
+    ('repeats_per_login_day', 500, 'count', 'repeat reports one login may add in 24 hours');
 
 -- ---------------------------------------------------------------- repeat reports
 ALTER TABLE cc."case" ADD COLUMN repeat_count integer NOT NULL DEFAULT 0 CHECK (repeat_count >= 0);
@@ -32,6 +33,7 @@ CREATE TABLE cc.repeat_report (
     taken_at       timestamptz NOT NULL
 );
 CREATE INDEX repeat_report_case_idx ON cc.repeat_report (case_id, id);
+CREATE INDEX repeat_report_taker_idx ON cc.repeat_report (taken_by, taken_at);
 COMMENT ON TABLE cc.repeat_report IS 'Each further report of a case''s problem: who called, by which channel, what they said.';
 ALTER TABLE cc.repeat_report ENABLE ROW LEVEL SECURITY;
 CREATE POLICY repeat_by_street ON cc.repeat_report FOR SELECT TO cc_reader USING (cc.sees_street(street_id));
@@ -142,6 +144,15 @@ BEGIN
     END IF;
     SELECT * INTO v_name, v_phone FROM cc._caller(p_reporter_name, p_reporter_phone);
     v_note := cc._clean_note(p_note);
+    -- A console cannot inflate a case's count without bound: a day's calls per login, counted
+    -- under the event counter (every connection of the login sees the others' committed ones).
+    PERFORM 1 FROM cc.event_counter FOR UPDATE;
+    IF (SELECT count(*) FROM cc.repeat_report
+         WHERE taken_by = session_user AND taken_at > v_now - interval '1 day') >= cc._limit_of('repeats_per_login_day') THEN
+        RAISE EXCEPTION 'login "%" has added % repeat reports in the last 24 hours, the most one account may',
+                        session_user, cc._limit_of('repeats_per_login_day')
+            USING ERRCODE = 'CC007', HINT = 'Ask the administrator if a shift really takes more.';
+    END IF;
     INSERT INTO cc.repeat_report (case_id, street_id, source, reporter_name, reporter_phone, note, taken_by, taken_at)
     VALUES (c.id, c.street_id, p_source, v_name, v_phone, v_note, session_user, v_now);
     UPDATE cc."case" SET repeat_count = repeat_count + 1, version = version + 1, updated_at = v_now
