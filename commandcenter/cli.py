@@ -100,6 +100,22 @@ def _parser() -> argparse.ArgumentParser:
     imp.add_argument("file", type=Path, help="JSON array or <service_requests> XML of requests")
     imp.add_argument("--dry-run", action="store_true", help="validate and say what would be created; create nothing")
 
+    field = sub.add_parser("field", parents=[common], help="a grid worker's handheld terminal")
+    fieldsub = field.add_subparsers(dest="field_command", required=True)
+    fr = fieldsub.add_parser("report", parents=[common],
+                             help="report a problem with photos, signed in as the grid worker")
+    fr.add_argument("--grid", required=True, help="grid code")
+    fr.add_argument("--category", required=True, help="category item code (or name), e.g. 010201")
+    fr.add_argument("--lon", type=float, help="GCJ-02 longitude (default: a point inside the grid)")
+    fr.add_argument("--lat", type=float, help="GCJ-02 latitude")
+    fr.add_argument("--photo", action="append", default=[], metavar="FILE[:far|near][:before|after]",
+                    help="a photo, tagged 远景 far / 近景 near and 处置前 before / 处置后 after (repeat for more)")
+    fr.add_argument("--note", default="", help="what the worker saw")
+    fr.add_argument("--solved", action="store_true",
+                    help="solved on the spot (grid micro-loop; only the grid's own staff)")
+    fr.add_argument("--login", help="the worker's terminal account (default on the demo: the grid's field terminal)")
+    fr.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+
     bench = sub.add_parser("bench", parents=[common], help="benchmarks: figures against their targets")
     bench.add_argument("name", choices=("realtime", "board", "map", "startup", "memory"))
     bench.add_argument("--json", action="store_true", help="end with one JSON line: name, figures, targets, met")
@@ -163,6 +179,8 @@ def _dispatch(args: argparse.Namespace) -> int:
             return _accounts(args, db)
         if args.command == "open311":
             return _open311(args, db)
+        if args.command == "field":
+            return _field(args, db)
         if args.command == "bench" and args.name == "startup":
             from .bench import startup
             return _bench_done(startup.run(), args.json)
@@ -340,6 +358,51 @@ def _open311(args: argparse.Namespace, db: Database) -> int:
         print(f"{p.request.where} {p.request.external_id}: {p.service_code} {p.service_name} — {what}")
     print(f"{len(result.planned)} request(s): {verb} {len(result.created)}, already imported {len(result.skipped)}"
           + (" (dry run: nothing created)" if result.dry_run else ""))
+    return 0
+
+
+def _field(args: argparse.Namespace, db: Database) -> int:
+    import getpass
+
+    import psycopg
+    from psycopg.conninfo import make_conninfo
+
+    from .launch import field
+    from .store import migrate
+    from .ui.thumbnails import read_photo
+
+    migrate.check_schema(db)
+    if (args.lon is None) != (args.lat is None):
+        raise CommandCenterError("give both --lon and --lat, or neither (a point inside the grid)")
+    wanted = [field.parse_photo(p) for p in args.photo]          # every file found before anything is sent
+    photos = []
+    for w in wanted:
+        content, thumbnail = read_photo(w.path)
+        photos.append(field.FieldPhoto(w.path.name, content, thumbnail, w.view, w.stage))
+    if args.login:
+        login = args.login
+        password = sys.stdin.readline().rstrip("\n") if args.password_stdin else getpass.getpass(
+            f"password for {login}: ")
+    else:
+        with db.connect() as conn:
+            try:
+                terminal = field.demo_terminal(conn, args.grid)
+            except psycopg.errors.InsufficientPrivilege:
+                terminal = None
+        if terminal is None:
+            raise CommandCenterError(f"no demo field terminal staffs grid {args.grid}: sign in as the grid "
+                                     "worker with --login NAME --password-stdin")
+        login, password = terminal.login, terminal.password
+    try:
+        conn = psycopg.connect(make_conninfo(db.dsn, user=login, password=password), connect_timeout=10)
+    except psycopg.OperationalError as exc:
+        raise CommandCenterError(f"cannot sign in as {login}: {str(exc).strip().splitlines()[-1]}") from None
+    with conn:
+        result = field.send_report(conn, args.grid, args.category, photos, lon=args.lon, lat=args.lat,
+                                   note=args.note, solved=args.solved)
+    tags = ", ".join("/".join(t for t in (p.view, p.stage) if t) or "untagged" for p in photos)
+    print(f"case {result.code} (id {result.case_id}) reported by {login} in grid {result.grid_code}: "
+          f"state {result.state}, {len(result.attachment_ids)} photo(s)" + (f" ({tags})" if photos else ""))
     return 0
 
 

@@ -22,6 +22,7 @@ from shapely.geometry import shape
 
 from ..demo.geometry import random_points_in
 from ..demo.history import HOURLY, ITEM_WEIGHTS, NOTES, SOURCES, SOURCES_ZH, URGENCIES
+from ..domain.pictures import scene_picture
 from ..store.commands import Workflow
 from ..store.errors import ActionRefused
 from ..store.rows import scalar
@@ -30,7 +31,7 @@ log = logging.getLogger(__name__)
 
 # How a centre and its departments choose among the actions a state allows (cc.state_action)
 # on an ordinary day: relative weights; an action not named here is not taken (redispatch,
-# attach, which needs a photo). The table decides what is possible, these only what is usual.
+# attach: photos come with patrol reports, see _photos). The table decides what is possible, these only what is usual.
 ACTION_WEIGHTS = {"file": 95, "reject": 4, "cancel": 1, "dispatch": 97, "escalate": 4, "accept": 88,
                   "return": 7, "urge": 7, "feedback": 86, "verify_pass": 88, "verify_fail": 12, "evaluate": 100}
 # How much of the traffic each state gets (reports come on top, see report_share).
@@ -54,12 +55,13 @@ class Simulator:
     """One connection; `step()` performs one action and returns its name (None if refused)."""
 
     def __init__(self, conn: psycopg.Connection, seed: int | None = None, report_share: float = 0.28,
-                 on_commit: Callable[[str, int, int], None] | None = None) -> None:
+                 on_commit: Callable[[str, int, int], None] | None = None, photo_share: float = 0.3) -> None:
         self.conn = conn
         self.wf = Workflow(conn)
         self.rng = random.Random(seed)
         self.np_rng = np.random.default_rng(seed)
         self.report_share = report_share
+        self.photo_share = photo_share          # patrol reports that carry a far and a near photo
         self.on_commit = on_commit or (lambda action, case_id, version: None)
         self.stats = SimStats()
         self.tz = ZoneInfo(scalar(conn, "SELECT cc.local_tz()"))
@@ -160,7 +162,24 @@ class Simulator:
         self.stats.reports += 1
         self._count("report")
         self.on_commit("report", case_id, 1)
+        if source == "patrol" and self.rng.random() < self.photo_share:
+            self._photos(case_id)
         return "report"
+
+    def _photos(self, case_id: int) -> None:
+        """The worker's terminal sends a far and a near view of the scene, before handling,
+        each with its thumbnail: generated pictures (domain/pictures.py), the real path."""
+        seed = self.rng.randrange(1 << 30)
+        for view in ("far", "near"):
+            pic = scene_picture(seed, view, "before")
+            try:
+                self.wf.add_attachment(case_id, pic.filename, pic.content, view=pic.view, stage=pic.stage,
+                                       thumbnail=pic.thumbnail)
+            except ActionRefused as exc:       # the day's photo allowance used up: reports go on
+                self.stats.refused += 1
+                log.debug("simulator: photo on %s refused: %s", case_id, exc)
+                return
+            self._count("attach")
 
     # ------------------------------------------------------------ paced loop
     def hourly_factor(self, now: datetime | None = None) -> float:

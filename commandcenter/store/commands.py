@@ -81,8 +81,11 @@ class Workflow:
     def cancel(self, case_id: int, version: int, reason: str) -> int:
         return int(self._call("cancel", case_id, version, reason))
 
-    def add_attachment(self, case_id: int, filename: str, content: bytes) -> int:
-        return int(self._call("add_attachment", case_id, filename, content))
+    def add_attachment(self, case_id: int, filename: str, content: bytes, *, view: str | None = None,
+                       stage: str | None = None, thumbnail: bytes | None = None) -> int:
+        """A photo, tagged view far|near and stage before|after, with its thumbnail (JPEG or
+        PNG, made once by the sender); returns the attachment's id."""
+        return int(self._call("add_attachment", case_id, filename, content, view, stage, thumbnail))
 
     def record_callback(self, case_id: int, reached: bool, satisfaction: int | None = None,
                         note: str | None = None) -> str:
@@ -97,7 +100,7 @@ class Workflow:
     def perform(self, action: str, case_id: int, version: int, params: Mapping[str, Any] | None = None) -> int:
         """Run an action by its code in cc.workflow_action (what cc.allowed_actions offers),
         with what it needs in `params`: note, unit_id / person_id / deadline, satisfaction,
-        filename + content. Returns the case's new version."""
+        filename + content (+ view, stage, thumbnail). Returns the case's new version."""
         p = params or {}
         note = p.get("note") or None
         if action == "file":
@@ -125,7 +128,8 @@ class Workflow:
         if action == "cancel":
             return self.cancel(case_id, version, note or "")
         if action == "attach":
-            self.add_attachment(case_id, p["filename"], p["content"])
+            self.add_attachment(case_id, p["filename"], p["content"], view=p.get("view"), stage=p.get("stage"),
+                                thumbnail=p.get("thumbnail"))
             return version
         raise ValueError(f"unknown action {action!r}")
 

@@ -136,10 +136,18 @@ def case_detail(conn: psycopg.Connection, case_id: int) -> CaseDetail | None:
             "  LEFT JOIN cc.person p ON p.id = e.actor_person_id "
             " WHERE e.case_id = %s ORDER BY e.id", (case_id,)).fetchall()
         actions = cur.execute("SELECT * FROM cc.allowed_actions(%s)", (case_id,)).fetchall()
+        # thumbnails only: a photo's full bytes are read when it is opened (attachment_content)
         attachments = cur.execute(
-            "SELECT id, filename, mime, size_bytes, content, uploaded_by, uploaded_at FROM cc.attachment "
-            "WHERE case_id = %s ORDER BY id", (case_id,)).fetchall()
+            "SELECT id, filename, mime, size_bytes, view, stage, thumbnail, uploaded_by, uploaded_at "
+            "  FROM cc.attachment WHERE case_id = %s ORDER BY id", (case_id,)).fetchall()
     return CaseDetail(case, timeline, actions, attachments)
+
+
+def attachment_content(conn: psycopg.Connection, attachment_id: int) -> bytes | None:
+    """One photo's full bytes (None if it is not visible to the caller)."""
+    row = conn.execute("SELECT content FROM cc.attachment WHERE id = %s", (attachment_id,)).fetchone()
+    conn.commit()
+    return bytes(row[0]) if row is not None else None
 
 
 def dispatch_options(conn: psycopg.Connection, case_id: int) -> list[dict[str, Any]]:

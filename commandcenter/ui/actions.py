@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from ..domain.display import Display
 from ..store.commands import Workflow
+from .thumbnails import read_photo
 from .worker import DbWorker
 
 #: keyboard first: every action has a key (shown on its button and tooltip)
@@ -46,10 +47,13 @@ class Outcome:
 
 
 def perform(conn: psycopg.Connection, action: str, case_id: int, version: int, params: dict[str, Any]) -> int:
-    """Worker thread: a chosen photo is read here, off the GUI thread; the rest is Workflow's."""
+    """Worker thread: a chosen photo is read and its thumbnail made here, off the GUI thread
+    (QImage is reentrant); the rest is Workflow's."""
     if action == "attach":
         path = Path(params["path"])
-        params = {"filename": path.name, "content": path.read_bytes()}
+        content, thumbnail = read_photo(path)
+        params = {"filename": path.name, "content": content, "thumbnail": thumbnail,
+                  "view": params.get("view"), "stage": params.get("stage")}
     return Workflow(conn).perform(action, case_id, version, params)
 
 

@@ -6,8 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence, QPixmap
+from PySide6.QtGui import QIcon, QKeySequence, QPixmap
 from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
     QFormLayout,
     QFrame,
     QHBoxLayout,
@@ -16,6 +18,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSplitter,
+    QToolButton,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -77,6 +80,8 @@ class CaseDetailView(QWidget):
         self.photos_label.setProperty("role", "muted")
         self.photos.addWidget(self.photos_label)
         self.photos.addStretch(1)
+        self.photo_buttons: list[QToolButton] = []
+        self.photo_dialog: PhotoDialog | None = None
 
         self.timeline = QTreeWidget()
         self.timeline.setObjectName("timeline")
@@ -182,24 +187,43 @@ class CaseDetailView(QWidget):
         self._show_actions(detail.actions)
 
     def _show_photos(self, attachments: list[dict[str, Any]]) -> None:
+        """Every photo at a glance: its thumbnail (stored beside it, made once at upload) with
+        its tags; a click opens the full photo, read from the database on the worker."""
         d = self.live.display
         while self.photos.count() > 2:
             item = self.photos.takeAt(1)
             w = item.widget() if item is not None else None
             if w is not None:
                 w.deleteLater()
+        self.photo_buttons = []
         self.photos_label.setText(self.tr("No photos") if not attachments else self.tr("Photos:"))
-        for i, a in enumerate(attachments[:6]):
+        for i, a in enumerate(attachments):
+            b = QToolButton()
+            b.setObjectName("photo-thumb")
+            b.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextUnderIcon)
+            b.setAutoRaise(True)
+            b.setText(self.photo_tags(a) or a["filename"][:16])
+            b.setToolTip(plain_tooltip(f"{a['filename']} · {a['uploaded_by']} · {d.stamp(a['uploaded_at'])}"))
             pix = QPixmap()
-            pix.loadFromData(bytes(a["content"]))
-            lbl = plain_label(QLabel())
-            lbl.setToolTip(plain_tooltip(f"{a['filename']} · {a['uploaded_by']} · {d.stamp(a['uploaded_at'])}"))
-            if not pix.isNull():
-                lbl.setPixmap(pix.scaled(96, 72, Qt.AspectRatioMode.KeepAspectRatio,
-                                         Qt.TransformationMode.SmoothTransformation))
-            else:
-                lbl.setText(a["filename"])
-            self.photos.insertWidget(1 + i, lbl)
+            if a.get("thumbnail") is not None and pix.loadFromData(bytes(a["thumbnail"])):
+                pix = pix.scaled(THUMB_SHOWN[0], THUMB_SHOWN[1], Qt.AspectRatioMode.KeepAspectRatio,
+                                 Qt.TransformationMode.SmoothTransformation)
+                b.setIcon(QIcon(pix))
+                b.setIconSize(pix.size())
+            b.clicked.connect(lambda _=False, att=dict(a): self.open_photo(att))
+            self.photo_buttons.append(b)
+            self.photos.insertWidget(1 + i, b)
+
+    def photo_tags(self, a: dict[str, Any]) -> str:
+        names = {"far": self.tr("Far view"), "near": self.tr("Close-up"),
+                 "before": self.tr("Before handling"), "after": self.tr("After handling")}
+        return " · ".join(names[t] for t in (a.get("view"), a.get("stage")) if t in names)
+
+    def open_photo(self, attachment: dict[str, Any]) -> PhotoDialog:
+        dlg = PhotoDialog(self.worker, attachment, self.photo_tags(attachment), self)
+        self.photo_dialog = dlg
+        dlg.open()
+        return dlg
 
     def _show_timeline(self, events: list[dict[str, Any]]) -> None:
         d = self.live.display
@@ -300,3 +324,50 @@ class _RowLike:
         self.deadline = c["deadline"]
         self.warn_at = c["warn_at"]
 
+
+
+#: how large a thumbnail shows in the detail (the stored one fits 240 × 240)
+THUMB_SHOWN = (120, 90)
+
+
+class PhotoDialog(QDialog):
+    """One photo full size: its bytes are read on the worker thread, never on the GUI thread."""
+
+    def __init__(self, worker: DbWorker, attachment: dict[str, Any], tags: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("photo-dialog")
+        self.attachment_id = int(attachment["id"])
+        self.setWindowTitle(f"{attachment['filename']}  {tags}".strip())
+        self.image = QLabel(self.tr("Loading the photo…"))
+        self.image.setObjectName("photo-full")
+        self.image.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.image.setMinimumSize(320, 240)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.image)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        lay = QVBoxLayout(self)
+        lay.addWidget(plain_label(QLabel(tags)) if tags else QLabel())
+        lay.addWidget(scroll, 1)
+        lay.addWidget(buttons)
+        self.resize(900, 700)
+        self.loaded = False
+        aid = self.attachment_id
+        worker.submit(lambda conn: queries.attachment_content(conn, aid), self._loaded, self._failed,
+                      receiver=self)
+
+    def _loaded(self, content: bytes | None) -> None:
+        pix = QPixmap()
+        if content is None or not pix.loadFromData(content):
+            self.image.setText(self.tr("This photo cannot be shown"))
+            return
+        screen = self.screen().availableGeometry() if self.screen() is not None else None
+        w, h = (screen.width() - 80, screen.height() - 160) if screen is not None else (1600, 1000)
+        if pix.width() > w or pix.height() > h:
+            pix = pix.scaled(w, h, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation)
+        self.image.setPixmap(pix)
+        self.loaded = True
+
+    def _failed(self, exc: Exception) -> None:
+        self.image.setText(self.tr("The photo could not be read: %1").replace("%1", str(exc)))

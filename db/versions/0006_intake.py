@@ -17,7 +17,7 @@ down_revision = "0005"
 branch_labels = None
 depends_on = None
 
-FILES = ["0006_intake.sql", "0006_open311.sql", "harden.sql"]
+FILES = ["0006_intake.sql", "0006_open311.sql", "0006_field.sql", "harden.sql"]
 
 
 def upgrade() -> None:

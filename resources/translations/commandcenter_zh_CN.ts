@@ -4,22 +4,22 @@
 <context>
     <name>ActionRunner</name>
     <message>
-        <location filename="../../commandcenter/ui/actions.py" line="155"/>
+        <location filename="../../commandcenter/ui/actions.py" line="159"/>
         <source>Attach a photo</source>
         <translation>添加照片</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/actions.py" line="156"/>
+        <location filename="../../commandcenter/ui/actions.py" line="160"/>
         <source>Images (*.jpg *.jpeg *.png *.webp)</source>
         <translation>图片 (*.jpg *.jpeg *.png *.webp)</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/actions.py" line="179"/>
+        <location filename="../../commandcenter/ui/actions.py" line="183"/>
         <source>This cannot be undone</source>
         <translation>此操作不可撤回</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/actions.py" line="180"/>
+        <location filename="../../commandcenter/ui/actions.py" line="184"/>
         <source>%1 for %2? This cannot be undone.</source>
         <translation>对 %2 执行“%1”？此操作不可撤回。</translation>
     </message>
@@ -234,133 +234,153 @@
 <context>
     <name>CaseDetailView</name>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="49"/>
+        <location filename="../../commandcenter/ui/detail.py" line="52"/>
         <source>Select a case on the board or the map</source>
         <translation>请在案件台或地图上选择案件</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="64"/>
+        <location filename="../../commandcenter/ui/detail.py" line="67"/>
         <source>Category</source>
         <translation>类别</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="64"/>
+        <location filename="../../commandcenter/ui/detail.py" line="67"/>
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="65"/>
+        <location filename="../../commandcenter/ui/detail.py" line="68"/>
         <source>Location</source>
         <translation>位置</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="65"/>
+        <location filename="../../commandcenter/ui/detail.py" line="68"/>
         <source>Address</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="66"/>
+        <location filename="../../commandcenter/ui/detail.py" line="69"/>
         <source>Tier</source>
         <translation>层级</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="66"/>
+        <location filename="../../commandcenter/ui/detail.py" line="69"/>
         <source>Assignee</source>
         <translation>承办</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="67"/>
+        <location filename="../../commandcenter/ui/detail.py" line="70"/>
         <source>Reported</source>
         <translation>上报时间</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="67"/>
+        <location filename="../../commandcenter/ui/detail.py" line="70"/>
         <source>Deadline</source>
         <translation>时限</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="68"/>
+        <location filename="../../commandcenter/ui/detail.py" line="71"/>
         <source>Reporter</source>
         <translation>上报人</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="68"/>
+        <location filename="../../commandcenter/ui/detail.py" line="71"/>
         <source>Urged / escalated / rework</source>
         <translation>催办 / 升级 / 返工</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="69"/>
+        <location filename="../../commandcenter/ui/detail.py" line="72"/>
         <source>Satisfaction</source>
         <translation>满意度</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="69"/>
+        <location filename="../../commandcenter/ui/detail.py" line="72"/>
         <source>Description</source>
         <translation>描述</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="76"/>
-        <location filename="../../commandcenter/ui/detail.py" line="191"/>
+        <location filename="../../commandcenter/ui/detail.py" line="79"/>
+        <location filename="../../commandcenter/ui/detail.py" line="199"/>
         <source>No photos</source>
         <translation>无照片</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="83"/>
+        <location filename="../../commandcenter/ui/detail.py" line="88"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="83"/>
+        <location filename="../../commandcenter/ui/detail.py" line="88"/>
         <source>Who</source>
         <translation>操作人</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="83"/>
+        <location filename="../../commandcenter/ui/detail.py" line="88"/>
         <source>Action</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="83"/>
+        <location filename="../../commandcenter/ui/detail.py" line="88"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="84"/>
+        <location filename="../../commandcenter/ui/detail.py" line="89"/>
         <source>Note</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="144"/>
+        <location filename="../../commandcenter/ui/detail.py" line="149"/>
         <source>This case is not visible to you</source>
         <translation>您无权查看此案件</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="191"/>
+        <location filename="../../commandcenter/ui/detail.py" line="199"/>
         <source>Photos:</source>
         <translation>照片：</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="241"/>
+        <location filename="../../commandcenter/ui/detail.py" line="218"/>
+        <source>Far view</source>
+        <translation>远景</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/detail.py" line="218"/>
+        <source>Close-up</source>
+        <translation>近景</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/detail.py" line="219"/>
+        <source>Before handling</source>
+        <translation>处置前</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/detail.py" line="219"/>
+        <source>After handling</source>
+        <translation>处置后</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/detail.py" line="265"/>
         <source>Your role may not do this</source>
         <translation>您的角色无此权限</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="253"/>
+        <location filename="../../commandcenter/ui/detail.py" line="277"/>
         <source>No connection to the database: actions resume when it is back</source>
         <translation>与数据库的连接已断开：恢复后即可操作</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="280"/>
+        <location filename="../../commandcenter/ui/detail.py" line="304"/>
         <source>Refused by the database:</source>
         <translation>数据库拒绝：</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="281"/>
+        <location filename="../../commandcenter/ui/detail.py" line="305"/>
         <source>%1 done, %2 refused:</source>
         <translation>已完成 %1 件，被拒绝 %2 件：</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="284"/>
+        <location filename="../../commandcenter/ui/detail.py" line="308"/>
         <source>Done: %1</source>
         <translation>已完成：%1</translation>
     </message>
@@ -1054,51 +1074,70 @@
 <context>
     <name>NoteDialog</name>
     <message>
-        <location filename="../../commandcenter/ui/actions.py" line="100"/>
+        <location filename="../../commandcenter/ui/actions.py" line="104"/>
         <source>Reason (required):</source>
         <translation>原因（必填）：</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/actions.py" line="100"/>
+        <location filename="../../commandcenter/ui/actions.py" line="104"/>
         <source>Note (optional):</source>
         <translation>备注（可选）：</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/actions.py" line="106"/>
+        <location filename="../../commandcenter/ui/actions.py" line="110"/>
         <source>Satisfaction (1 = very dissatisfied, 5 = very satisfied):</source>
         <translation>满意度（1 = 很不满意，5 = 很满意）：</translation>
     </message>
 </context>
 <context>
+    <name>PhotoDialog</name>
+    <message>
+        <location filename="../../commandcenter/ui/detail.py" line="341"/>
+        <source>Loading the photo…</source>
+        <extracomment>how large a thumbnail shows in the detail (the stored one fits 240 × 240)</extracomment>
+        <translation>正在读取照片…</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/detail.py" line="363"/>
+        <source>This photo cannot be shown</source>
+        <translation>无法显示此照片</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/detail.py" line="373"/>
+        <source>The photo could not be read: %1</source>
+        <translation>无法读取照片：%1</translation>
+    </message>
+</context>
+<context>
     <name>Refusal</name>
     <message>
-        <location filename="../../commandcenter/ui/actions.py" line="65"/>
+        <location filename="../../commandcenter/ui/actions.py" line="69"/>
         <source>Database: %1</source>
         <extracomment>keyboard first: every action has a key (shown on its button and tooltip)</extracomment>
         <translation>数据库说明：%1</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/actions.py" line="70"/>
+        <location filename="../../commandcenter/ui/actions.py" line="74"/>
         <source>The case&apos;s current state does not allow this action.</source>
         <translation>案件当前状态不允许此操作。</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/actions.py" line="72"/>
+        <location filename="../../commandcenter/ui/actions.py" line="76"/>
         <source>Someone else changed the case first: reload it and decide again.</source>
         <translation>案件已被他人先行修改：请刷新后重新处理。</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/actions.py" line="74"/>
+        <location filename="../../commandcenter/ui/actions.py" line="78"/>
         <source>Unknown case category, or the category has no time limit.</source>
         <translation>案件类别不存在，或该类别未设置时限。</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/actions.py" line="76"/>
+        <location filename="../../commandcenter/ui/actions.py" line="80"/>
         <source>The position lies outside the district or outside the chosen grid.</source>
         <translation>位置不在本区或不在所选网格内。</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/actions.py" line="78"/>
+        <location filename="../../commandcenter/ui/actions.py" line="82"/>
         <source>The photo was not accepted: it is empty, too large, one too many, or not JPEG, PNG or WebP.</source>
         <translation>照片未被接受：为空、过大、超出张数，或不是 JPEG、PNG、WebP 格式。</translation>
     </message>
@@ -1107,17 +1146,17 @@
         <translation type="vanished">照片未被接受（为空、超过 5 MiB，或不是 JPEG、PNG、WebP 格式）。</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/actions.py" line="81"/>
+        <location filename="../../commandcenter/ui/actions.py" line="85"/>
         <source>The case does not exist or lies outside your area.</source>
         <translation>案件不存在或不在您的管辖范围内。</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/actions.py" line="83"/>
+        <location filename="../../commandcenter/ui/actions.py" line="87"/>
         <source>An entry was not accepted.</source>
         <translation>有输入内容未被接受。</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/actions.py" line="85"/>
+        <location filename="../../commandcenter/ui/actions.py" line="89"/>
         <source>Your account may not do this.</source>
         <translation>您的账号无权执行此操作。</translation>
     </message>
