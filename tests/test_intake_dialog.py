@@ -143,3 +143,30 @@ def test_the_callbacks_dock_lists_a_due_callback_and_records_it(qtbot, hall, con
     outcome = conn.execute("SELECT outcome, satisfaction FROM cc.callback WHERE case_id = %s", (case_id,)).fetchone()
     conn.commit()
     assert outcome == ("reached", 4)
+
+
+def test_a_photo_attached_in_the_hall_is_tagged(qtbot, hall, conn, tmp_path, monkeypatch) -> None:  # noqa: ANN001
+    from commandcenter.domain.pictures import scene_picture
+    from commandcenter.ui.actions import PhotoTagDialog
+
+    case_id, _ = new_case_in(conn, "dispatched")
+    photo = tmp_path / "site.png"
+    photo.write_bytes(scene_picture(7).content)
+    monkeypatch.setattr(hall.runner, "choose_photo", lambda: str(photo))
+    hall.session.selection.select_case(case_id)
+    qtbot.waitUntil(lambda: "attach" in hall.detail.action_buttons, timeout=5000)
+    hall.detail.trigger("attach")
+    qtbot.waitUntil(lambda: isinstance(hall.runner.dialog, PhotoTagDialog), timeout=5000)
+    tags = hall.runner.dialog
+    tags.view.setCurrentIndex(tags.view.findData("far"))
+    tags.stage.setCurrentIndex(tags.stage.findData("after"))
+    tags.accept()
+
+    def stored() -> tuple | None:
+        row = conn.execute("SELECT view, stage, thumbnail IS NOT NULL FROM cc.attachment WHERE case_id = %s",
+                           (case_id,)).fetchone()
+        conn.commit()
+        return row
+
+    qtbot.waitUntil(lambda: stored() is not None, timeout=10000)
+    assert stored() == ("far", "after", True)

@@ -12,6 +12,7 @@ from typing import Any
 import psycopg
 from PySide6.QtCore import QCoreApplication, QObject, Signal
 from PySide6.QtWidgets import (
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -131,6 +132,35 @@ class NoteDialog(QDialog):
         return p
 
 
+class PhotoTagDialog(QDialog):
+    """How the photo was taken: far or near view (远景/近景), before or after handling."""
+
+    def __init__(self, filename: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("photo-tags")
+        self.setWindowTitle(self.tr("Attach a photo") + f" — {filename}")
+        self.view = QComboBox()
+        self.view.setObjectName("photo-view")
+        for text, value in ((self.tr("View: not said"), None), (self.tr("Far view (远景)"), "far"),
+                            (self.tr("Near view (近景)"), "near")):
+            self.view.addItem(text, value)
+        self.stage = QComboBox()
+        self.stage.setObjectName("photo-stage")
+        for text, value in ((self.tr("Stage: not said"), None), (self.tr("Before handling (处置前)"), "before"),
+                            (self.tr("After handling (处置后)"), "after")):
+            self.stage.addItem(text, value)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        lay = QVBoxLayout(self)
+        lay.addWidget(self.view)
+        lay.addWidget(self.stage)
+        lay.addWidget(buttons)
+
+    def tags(self) -> dict[str, str | None]:
+        return {"view": self.view.currentData(), "stage": self.stage.currentData()}
+
+
 class ActionRunner(QObject):
     """Starts actions for the hall's views and reports their outcomes."""
     done = Signal(list)          # [Outcome]
@@ -156,10 +186,11 @@ class ActionRunner(QObject):
             self._show(dlg)
             return
         if code == "attach":
-            path, _ = QFileDialog.getOpenFileName(self.parent_widget, self.tr("Attach a photo"), "",
-                                                  self.tr("Images (*.jpg *.jpeg *.png *.webp)"))
+            path = self.choose_photo()
             if path:
-                self._run(code, cases, [{"path": path}] * len(cases))
+                tags = PhotoTagDialog(Path(path).name, self.parent_widget)
+                tags.accepted.connect(lambda: self._run(code, cases, [{"path": path, **tags.tags()}] * len(cases)))
+                self._show(tags)
             return
         if action.get("needs_note") or code in ("evaluate", "urge", "accept", "verify_pass", "file"):
             title = f"{action.get('label') or code} — {', '.join(c['code'] for c in cases)}"
@@ -169,6 +200,12 @@ class ActionRunner(QObject):
             self._show(note)
             return
         self._confirm_then_run(action, cases, [{}] * len(cases))
+
+    def choose_photo(self) -> str:
+        """The photo file to attach ('' when the operator cancels)."""
+        path, _ = QFileDialog.getOpenFileName(self.parent_widget, self.tr("Attach a photo"), "",
+                                              self.tr("Images (*.jpg *.jpeg *.png *.webp)"))
+        return path
 
     def _show(self, dlg: QDialog) -> None:
         self.dialog = dlg

@@ -4,22 +4,22 @@
 <context>
     <name>ActionRunner</name>
     <message>
-        <location filename="../../commandcenter/ui/actions.py" line="159"/>
+        <location filename="../../commandcenter/ui/actions.py" line="206"/>
         <source>Attach a photo</source>
         <translation>添加照片</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/actions.py" line="160"/>
+        <location filename="../../commandcenter/ui/actions.py" line="207"/>
         <source>Images (*.jpg *.jpeg *.png *.webp)</source>
         <translation>图片 (*.jpg *.jpeg *.png *.webp)</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/actions.py" line="183"/>
+        <location filename="../../commandcenter/ui/actions.py" line="220"/>
         <source>This cannot be undone</source>
         <translation>此操作不可撤回</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/actions.py" line="184"/>
+        <location filename="../../commandcenter/ui/actions.py" line="221"/>
         <source>%1 for %2? This cannot be undone.</source>
         <translation>对 %2 执行“%1”？此操作不可撤回。</translation>
     </message>
@@ -1074,17 +1074,17 @@
 <context>
     <name>NoteDialog</name>
     <message>
-        <location filename="../../commandcenter/ui/actions.py" line="104"/>
+        <location filename="../../commandcenter/ui/actions.py" line="105"/>
         <source>Reason (required):</source>
         <translation>原因（必填）：</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/actions.py" line="104"/>
+        <location filename="../../commandcenter/ui/actions.py" line="105"/>
         <source>Note (optional):</source>
         <translation>备注（可选）：</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/actions.py" line="110"/>
+        <location filename="../../commandcenter/ui/actions.py" line="111"/>
         <source>Satisfaction (1 = very dissatisfied, 5 = very satisfied):</source>
         <translation>满意度（1 = 很不满意，5 = 很满意）：</translation>
     </message>
@@ -1109,35 +1109,73 @@
     </message>
 </context>
 <context>
+    <name>PhotoTagDialog</name>
+    <message>
+        <location filename="../../commandcenter/ui/actions.py" line="141"/>
+        <source>Attach a photo</source>
+        <translation>添加照片</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/actions.py" line="144"/>
+        <source>View: not said</source>
+        <translation>视角：未注明</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/actions.py" line="144"/>
+        <source>Far view (远景)</source>
+        <translation>远景</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/actions.py" line="145"/>
+        <source>Near view (近景)</source>
+        <translation>近景</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/actions.py" line="149"/>
+        <source>Stage: not said</source>
+        <translation>阶段：未注明</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/actions.py" line="149"/>
+        <source>Before handling (处置前)</source>
+        <translation>处置前</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/actions.py" line="150"/>
+        <source>After handling (处置后)</source>
+        <translation>处置后</translation>
+    </message>
+</context>
+<context>
     <name>Refusal</name>
     <message>
-        <location filename="../../commandcenter/ui/actions.py" line="69"/>
+        <location filename="../../commandcenter/ui/actions.py" line="70"/>
         <source>Database: %1</source>
         <extracomment>keyboard first: every action has a key (shown on its button and tooltip)</extracomment>
         <translation>数据库说明：%1</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/actions.py" line="74"/>
+        <location filename="../../commandcenter/ui/actions.py" line="75"/>
         <source>The case&apos;s current state does not allow this action.</source>
         <translation>案件当前状态不允许此操作。</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/actions.py" line="76"/>
+        <location filename="../../commandcenter/ui/actions.py" line="77"/>
         <source>Someone else changed the case first: reload it and decide again.</source>
         <translation>案件已被他人先行修改：请刷新后重新处理。</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/actions.py" line="78"/>
+        <location filename="../../commandcenter/ui/actions.py" line="79"/>
         <source>Unknown case category, or the category has no time limit.</source>
         <translation>案件类别不存在，或该类别未设置时限。</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/actions.py" line="80"/>
+        <location filename="../../commandcenter/ui/actions.py" line="81"/>
         <source>The position lies outside the district or outside the chosen grid.</source>
         <translation>位置不在本区或不在所选网格内。</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/actions.py" line="82"/>
+        <location filename="../../commandcenter/ui/actions.py" line="83"/>
         <source>The photo was not accepted: it is empty, too large, one too many, or not JPEG, PNG or WebP.</source>
         <translation>照片未被接受：为空、过大、超出张数，或不是 JPEG、PNG、WebP 格式。</translation>
     </message>
@@ -1146,17 +1184,17 @@
         <translation type="vanished">照片未被接受（为空、超过 5 MiB，或不是 JPEG、PNG、WebP 格式）。</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/actions.py" line="85"/>
+        <location filename="../../commandcenter/ui/actions.py" line="86"/>
         <source>The case does not exist or lies outside your area.</source>
         <translation>案件不存在或不在您的管辖范围内。</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/actions.py" line="87"/>
+        <location filename="../../commandcenter/ui/actions.py" line="88"/>
         <source>An entry was not accepted.</source>
         <translation>有输入内容未被接受。</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/actions.py" line="89"/>
+        <location filename="../../commandcenter/ui/actions.py" line="90"/>
         <source>Your account may not do this.</source>
         <translation>您的账号无权执行此操作。</translation>
     </message>
