@@ -21,7 +21,6 @@ from typing import Any
 import numpy as np
 import psycopg
 
-from ..store.rows import one
 from .geometry import random_points_in
 from .territory import Territory
 
@@ -215,10 +214,12 @@ class HistoryPlayer:
         self.actions += 1
         return int(row[0])
 
-    def _call3(self, cur: psycopg.Cursor, at: datetime, sql: str, params: tuple[Any, ...]) -> tuple[Any, ...]:
-        """A whole statement (not one function call) at the step's time."""
-        cur.execute("SELECT set_config('cc.clock', %s::text, true)", (at.isoformat(),))
-        cur.execute(sql, params)
+    def _call3(self, cur: psycopg.Cursor, at: datetime, select: str, select_params: tuple[Any, ...],
+               rest: str = "", rest_params: tuple[Any, ...] = ()) -> tuple[Any, ...]:
+        """A whole statement at the step's time, in one round trip: `SELECT select FROM clock
+        rest`. The clock is a FROM item, so it is set before the select list runs."""
+        cur.execute(f"SELECT {select} FROM (SELECT set_config('cc.clock', %s::text, true)) AS clock{rest}",
+                    (*select_params, at.isoformat(), *rest_params))
         row = cur.fetchone()
         assert row is not None
         self.actions += 1
@@ -232,10 +233,10 @@ class HistoryPlayer:
         """Dispatch to the assignee the database recommends (cc._recommended, the ★ of the
         hall's dialog); returns (kind, whether it is a district-level unit)."""
         version, kind, district = self._call3(
-            cur, at, "SELECT cc.dispatch(c.id, %s, CASE WHEN r.kind = 'unit' THEN r.id END, "
+            cur, at, "cc.dispatch(c.id, %s, CASE WHEN r.kind = 'unit' THEN r.id END, "
                      "CASE WHEN r.kind = 'person' THEN r.id END), r.kind, "
-                     "r.kind = 'unit' AND (SELECT u.street_id IS NULL FROM cc.unit u WHERE u.id = r.id) "
-                     "FROM cc.\"case\" c, cc._recommended(c) r WHERE c.id = %s", (s.version, s.case_id))
+                     "r.kind = 'unit' AND (SELECT u.street_id IS NULL FROM cc.unit u WHERE u.id = r.id)",
+            (s.version,), ", cc.\"case\" c, cc._recommended(c) r WHERE c.id = %s", (s.case_id,))
         s.version = int(version)
         return str(kind), bool(district)
 
@@ -295,11 +296,13 @@ class HistoryPlayer:
         self._push(at + self._minutes(10, 60), s, "dispatch")
 
     def _on_accept(self, cur: psycopg.Cursor, s: CaseScript, at: datetime) -> None:
-        s.version = self._call(cur, at, "cc.accept(%s, %s)", (s.case_id, s.version))
+        # the handling deadline (set by the dispatch, unchanged by accept) in the same round trip
+        version, deadline = self._call3(cur, at, "cc.accept(%s, %s), (SELECT handle_deadline FROM cc.\"case\" "
+                                                 "WHERE id = %s)", (s.case_id, s.version, s.case_id))
+        s.version = int(version)
         if s.escalate and not s.escalated and not s.big_loop:
             self._push(at + self._minutes(30, 240), s, "escalate")
             return
-        deadline = one(cur.execute("SELECT handle_deadline FROM cc.\"case\" WHERE id = %s", (s.case_id,)))[0]
         span = max(deadline - at, timedelta(minutes=20))
         frac = self.rng.uniform(1.05, 1.8) if s.late else self.rng.uniform(0.1, 0.9)
         when = at + span * frac
@@ -333,7 +336,7 @@ class HistoryPlayer:
 
     def _on_callback(self, cur: psycopg.Cursor, s: CaseScript, at: datetime) -> None:
         reached = bool(self.rng.random() < 0.8)
-        (outcome,) = self._call3(cur, at, "SELECT cc.record_callback(%s, %s, %s, %s)",
+        (outcome,) = self._call3(cur, at, "cc.record_callback(%s, %s, %s, %s)",
                                  (s.case_id, reached, s.satisfaction if reached else None, None))
         if outcome == "retry":
             self._push(at + self._minutes(240, 400), s, "callback")
