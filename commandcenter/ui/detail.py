@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QFrame,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
@@ -75,11 +74,10 @@ class CaseDetailView(QWidget):
             v.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             self.fields[key] = v
             self.form.addRow(label, v)
-        self.photos = QHBoxLayout()
+        self.photos = FlowLayout(spacing=6)           # up to 20 photos a case: they wrap, never scroll away
         self.photos_label = QLabel(self.tr("No photos"))
         self.photos_label.setProperty("role", "muted")
         self.photos.addWidget(self.photos_label)
-        self.photos.addStretch(1)
         self.photo_buttons: list[QToolButton] = []
         self.photo_dialog: PhotoDialog | None = None
 
@@ -190,14 +188,14 @@ class CaseDetailView(QWidget):
         """Every photo at a glance: its thumbnail (stored beside it, made once at upload) with
         its tags; a click opens the full photo, read from the database on the worker."""
         d = self.live.display
-        while self.photos.count() > 2:
+        while self.photos.count() > 1:
             item = self.photos.takeAt(1)
             w = item.widget() if item is not None else None
             if w is not None:
                 w.deleteLater()
         self.photo_buttons = []
         self.photos_label.setText(self.tr("No photos") if not attachments else self.tr("Photos:"))
-        for i, a in enumerate(attachments):
+        for a in attachments:
             b = QToolButton()
             b.setObjectName("photo-thumb")
             b.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextUnderIcon)
@@ -212,7 +210,7 @@ class CaseDetailView(QWidget):
                 b.setIconSize(pix.size())
             b.clicked.connect(lambda _=False, att=dict(a): self.open_photo(att))
             self.photo_buttons.append(b)
-            self.photos.insertWidget(1 + i, b)
+            self.photos.addWidget(b)
 
     def photo_tags(self, a: dict[str, Any]) -> str:
         names = {"far": self.tr("Far view"), "near": self.tr("Close-up"),
