@@ -59,8 +59,9 @@ def raw(config: Path) -> QSettings:
     return QSettings(str(config), QSettings.Format.IniFormat)
 
 
-def window(qtbot) -> QMainWindow:  # noqa: ANN001
-    """The hall's shape without its data: docks by the hall's names, a board table with columns."""
+def window(qtbot, new_view: bool = False) -> QMainWindow:  # noqa: ANN001
+    """The hall's shape without its data: docks by the hall's names, a board table with columns
+    (and, with `new_view`, a dock added by a later version, tabbed with the map by default)."""
     w = QMainWindow()
     w.setObjectName("hall")
     w.setCentralWidget(QLabel("centre"))
@@ -74,6 +75,12 @@ def window(qtbot) -> QMainWindow:  # noqa: ANN001
         d.setObjectName(f"dock-{name}")
         d.setWidget(widget)
         w.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, d)
+    if new_view:
+        d = QDockWidget("callbacks", w)
+        d.setObjectName("dock-callbacks")
+        d.setWidget(QLabel("callbacks"))
+        w.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, d)
+        w.tabifyDockWidget(map_dock(w), d)
     qtbot.addWidget(w)
     w.resize(800, 600)
     w.show()
@@ -205,6 +212,18 @@ def test_each_screen_set_keeps_its_own_layout_and_an_unseen_one_gets_the_newest(
     qtbot.wait(50)
     assert not dock.isFloating()                          # now the laptop's is the newest
     assert settings.open_store().get(RECENT, layout=LAST) == LAPTOP.key
+
+
+def test_a_view_added_since_a_layout_was_saved_takes_its_default_tab(qtbot, config: Path) -> None:  # noqa: ANN001
+    """An upgrade adds a dock (the callbacks beside staffing): restoring the layout saved before
+    it existed keeps it tabbed where it belongs instead of squeezing the others."""
+    old = window(qtbot)
+    layouts.save(old, LAST, LAPTOP)                       # saved by a hall without the new view
+    w = window(qtbot, new_view=True)
+    new = w.findChild(QDockWidget, "dock-callbacks")
+    assert new in w.tabifiedDockWidgets(map_dock(w))
+    assert layouts.restore(w, LAST, LAPTOP)
+    assert new in w.tabifiedDockWidgets(map_dock(w))
 
 
 def test_a_layout_never_saved_restores_nothing(qtbot, config: Path) -> None:  # noqa: ANN001

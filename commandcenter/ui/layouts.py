@@ -90,13 +90,29 @@ def restore(window: QMainWindow, name: str, screens: ScreenSet | None = None) ->
     geometry = store.get(GEOMETRY, **at)
     if not geometry.isEmpty():
         window.restoreGeometry(geometry)
+    tabbed_by_default = {d: window.tabifiedDockWidgets(d) for d in window.findChildren(QDockWidget)}
     window.restoreState(state)
+    _place_new_views(window, bytes(state.data()), tabbed_by_default)
     for view_name, header in _column_headers(window):
         columns = store.get(COLUMNS, view=view_name, **at)
         if not columns.isEmpty():
             header.restoreState(columns)
     keep_on_screens(window)
     return True
+
+
+def _place_new_views(window: QMainWindow, state: bytes,
+                     tabbed_by_default: dict[QDockWidget, list[QDockWidget]]) -> None:
+    """A view added since the layout was saved goes where it is by default, tabbed with the
+    views it shares a place with. The saved state does not name it, and Qt would give it a
+    slot of its own beside the others (a new dock squeezed the board on an upgraded hall)."""
+    def known(dock: QDockWidget) -> bool:      # a state stores each dock's objectName in UTF-16
+        return dock.objectName().encode("utf-16-be") in state
+
+    for dock, siblings in tabbed_by_default.items():
+        beside = [s for s in siblings if known(s)]
+        if not known(dock) and beside:
+            window.tabifyDockWidget(beside[0], dock)
 
 
 def _column_headers(window: QWidget) -> Iterator[tuple[str, QHeaderView]]:
