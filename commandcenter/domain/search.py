@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from pypinyin import Style, lazy_pinyin
 
@@ -21,6 +22,7 @@ class Entry:
     parents: tuple[str, ...] = field(default=(), compare=False)    # … and its parents' names
 
 
+@lru_cache(maxsize=8192)      # the same street and community names stand beside hundreds of grids
 def _pinyin(text: str) -> tuple[str, str]:
     """(full, initials) of the Chinese in `text`, lower-case, without spaces."""
     syllables = [s for s in lazy_pinyin(text) if s.strip()]

@@ -39,6 +39,28 @@ from .session import Session
 KEY_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
+def place_entries(session: Session) -> list[Entry]:
+    """Streets, communities and grids, each with its parents' names."""
+    geo = session.geometry
+    streets = {a.id: a.name for a in geo.streets}
+    communities = {a.id: a.name for a in geo.communities}
+    return ([entry("street", a.id, a.name, a.attrs.get("name_en") or "") for a in geo.streets]
+            + [entry("community", a.id, a.name, "", (streets.get(a.attrs["street_id"], ""),)) for a in geo.communities]
+            + [entry("grid", a.id, a.name, "", (communities.get(a.attrs["community_id"], ""),
+                                                 streets.get(a.attrs["street_id"], ""))) for a in geo.grids])
+
+
+def item_entries(session: Session) -> list[Entry]:
+    return [entry("item", code, n.name, n.name_en, ctx) for code, (n, ctx) in session.reference.items.items()]
+
+
+def warm_up(session: Session) -> None:
+    """Worker thread, once per session: the pinyin of every name (~0.5 s for a district) is
+    computed and cached here, so the dialog opens on Ctrl+N without the GUI thread waiting."""
+    place_entries(session)
+    item_entries(session)
+
+
 class _Finder(QWidget):
     """A search line over an index with its results below: Down or Enter goes to the results,
     Enter on a result chooses it."""
@@ -100,6 +122,7 @@ class IntakeDialog(QDialog):
         self.setWindowTitle(self.tr("Take a call"))
         self.started = time.monotonic()
         self.point: tuple[float, float] | None = None
+        self.place_name = ""
         self.grid_id: int | None = None
         self.item_code: str | None = None
         self.busy = False
@@ -123,13 +146,7 @@ class IntakeDialog(QDialog):
             w.setEnabled(session.basics.callers_visible)     # the column grants decide, not the dialog
 
         geo = session.geometry
-        streets = {a.id: a.name for a in geo.streets}
-        communities = {a.id: a.name for a in geo.communities}
-        self.places = SearchIndex(
-            [entry("street", a.id, a.name, a.attrs.get("name_en") or "") for a in geo.streets]
-            + [entry("community", a.id, a.name, "", (streets.get(a.attrs["street_id"], ""),)) for a in geo.communities]
-            + [entry("grid", a.id, a.name, "", (communities.get(a.attrs["community_id"], ""),
-                                                 streets.get(a.attrs["street_id"], ""))) for a in geo.grids])
+        self.places = SearchIndex(place_entries(session))
         self.anchors = {(kind, a.id): a.anchor for kind, areas in (("street", geo.streets), ("community", geo.communities),
                                                                    ("grid", geo.grids)) for a in areas}
         self.place = _Finder(self.places, self.tr("Street, community or grid — Chinese, pinyin or initials"), None,
@@ -137,7 +154,7 @@ class IntakeDialog(QDialog):
         self.place.setObjectName("intake-place")
         self.where = QLabel(self.tr("Not chosen yet: search a place, or click the map"))
         self.where.setObjectName("intake-where")
-        self.items = SearchIndex([entry("item", code, n.name, n.name_en, ctx) for code, (n, ctx) in ref.items.items()])
+        self.items = SearchIndex(item_entries(session))
         self.category = _Finder(self.items, self.tr("Category — Chinese, pinyin, initials or English"), ("item",),
                                 lambda e: f"{d.pick(e.name, e.name_en)}  · {d.pick(*e.context[:2])}")
         self.category.setObjectName("intake-category")
@@ -266,6 +283,7 @@ class IntakeDialog(QDialog):
 
     def _set_point(self, lon: float, lat: float, text: str) -> None:
         self.point = (lon, lat)
+        self.place_name = text.split(" / ")[0]        # the place itself, for the title
         self.where.setText(f"{text}  ({lon:.6f}, {lat:.6f})")
         self._refresh_duplicates()
         self._default_title()
@@ -281,7 +299,7 @@ class IntakeDialog(QDialog):
         if self.item_code is None or self.title.isModified():
             return
         named, _ctx = self.session.reference.items[self.item_code]
-        where = self.where.text().split("  (")[0].split(" / ")[0] if self.point is not None else ""
+        where = self.place_name
         self.title.setText(f"{named.name}（{where}）" if where else named.name)
 
     def _refresh_duplicates(self) -> None:

@@ -27,6 +27,8 @@ from .board_model import BoardModel
 from .callbacks import CallbacksView
 from .detail import CaseDetailView
 from .grid_card import GridCardView
+from .handoff import run_task
+from .intake import IntakeDialog, warm_up
 from .kpi import KpiModel, KpiStrip
 from .map_view import MapView
 from .session import Session
@@ -47,6 +49,7 @@ class HallWindow(QMainWindow):
         live, worker, sel = session.live, session.worker, session.selection
         self.runner = ActionRunner(worker, self, ref.limits, session.display)
         self.intake: QDialog | None = None     # the call being taken (ui/intake.py)
+        run_task(lambda: warm_up(session), name="cc-intake-warm-up", receiver=self)
         self.board_model = BoardModel(live, self)
         self.kpi_model = KpiModel(live, worker, self)
         self.board = BoardView(self.board_model, sel)
@@ -116,8 +119,6 @@ class HallWindow(QMainWindow):
     # ------------------------------------------------------------ docks and menus
     def take_call(self) -> None:
         """The intake dialog (one at a time; a second Ctrl+N brings it back to the front)."""
-        from .intake import IntakeDialog
-
         if self.intake is not None and self.intake.isVisible():
             self.intake.raise_()
             self.intake.activateWindow()
