@@ -254,10 +254,14 @@ def test_map_layers_fill_modes_and_clustering(qtbot, hall) -> None:  # noqa: ANN
 
 
 def test_keyboard_first_f3_opens_dispatch_for_the_selected_case(qtbot, hall, conn) -> None:  # noqa: ANN001
-    case_id, _ = new_case_in(conn, "filed")
-    qtbot.waitUntil(lambda: case_id in hall.session.live.rows, timeout=5000)
+    case_id, version = new_case_in(conn, "filed")
+    # every event of the case applied first: a later one reloads the detail and rebuilds its
+    # buttons, and a key pressed in between finds no shortcut (seen on a loaded CI machine)
+    qtbot.waitUntil(lambda: case_id in hall.session.live.rows
+                    and hall.session.live.rows[case_id].version == version, timeout=10000)
     hall.session.selection.select_case(case_id)
-    qtbot.waitUntil(lambda: "dispatch" in hall.detail.action_buttons, timeout=5000)
+    qtbot.waitUntil(lambda: "dispatch" in hall.detail.action_buttons, timeout=10000)
+    settle(qtbot, hall.session)
     hall.activateWindow()
     qtbot.waitUntil(hall.isActiveWindow, timeout=5000)      # shortcuts belong to the active window
     hall.board.table.setFocus()
