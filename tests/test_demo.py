@@ -102,26 +102,23 @@ def test_full_dongcheng_from_an_empty_data_directory(tmp_path, x_env) -> None:  
     dialog shows the demo being built, the hall opens on a whole demo (a screenshot shows it),
     and the demo it leaves is whole. (--ready-exit: sign in as the demo supervisor as soon as
     the dialog allows, leave once the hall is usable.)"""
-    import time
-
     from .x_support import grab
 
     env = x_env
-    t0 = time.monotonic()
     # with live traffic asked for too: it must wait until the demo district exists and is whole
     proc = subprocess.Popen([sys.executable, "-m", "commandcenter", "--data-dir", str(tmp_path / "d"),
                              "--simulate", "20", "--ready-exit"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True, env=env)
     assert proc.stdout is not None
-    usable = None
+    ready = False
     for line in proc.stdout:
         if line.startswith("ready"):
-            usable = time.monotonic() - t0
+            ready = True
             assert grab(env, tmp_path / "hall.png")[2] > 2      # a window is drawn on the X screen
             break
     assert proc.wait(timeout=600) == 0, proc.stderr.read() if proc.stderr else ""
     assert "Traceback" not in (proc.stderr.read() if proc.stderr else "")
-    assert usable is not None and usable < 60         # a whole demo within a minute even on a loaded CI machine
+    assert ready                       # how soon is `bench startup`'s figure, not a test's (CI machines vary 2x)
     assert not (tmp_path / "d" / "demo-history.pending").exists()
     status = _cli("--data-dir", str(tmp_path / "d"), "db", "status", "--json")
     assert status.returncode == 0, status.stderr

@@ -271,6 +271,24 @@ def test_keyboard_first_f3_opens_dispatch_for_the_selected_case(qtbot, hall, con
     hall.runner.dialog.reject()
 
 
+def test_a_reload_with_the_same_actions_keeps_the_buttons_and_a_change_frees_their_keys(qtbot, hall, conn) -> None:  # noqa: ANN001
+    """A late event reloads the detail: the same actions keep the same buttons (a key pressed
+    meanwhile is not lost); new actions replace them, and no old button keeps its key."""
+    case_id, version = new_case_in(conn, "dispatched")
+    qtbot.waitUntil(lambda: case_id in hall.session.live.rows
+                    and hall.session.live.rows[case_id].version == version, timeout=10000)
+    hall.session.selection.select_case(case_id)
+    qtbot.waitUntil(lambda: "urge" in hall.detail.action_buttons, timeout=10000)
+    button = hall.detail.action_buttons["urge"]
+    version = Workflow(conn).urge(case_id, version, "催办 urge: the state stays, the actions too")
+    qtbot.waitUntil(lambda: hall.session.live.rows[case_id].version == version, timeout=10000)
+    qtbot.waitUntil(lambda: hall.detail.timeline.topLevelItemCount() == 4, timeout=10000)
+    assert hall.detail.action_buttons["urge"] is button
+    Workflow(conn).accept(case_id, version)
+    qtbot.waitUntil(lambda: "accept" not in hall.detail.action_buttons, timeout=10000)
+    assert button.shortcut().isEmpty() and not button.isVisible()
+
+
 def test_actions_wait_while_the_link_is_down(qtbot, hall, conn) -> None:  # noqa: ANN001
     from commandcenter.store.listener import FeedState
     case_id, _ = new_case_in(conn, "filed")

@@ -59,6 +59,7 @@ class CaseDetailView(QWidget):
         self.banner.hide()
         self.actions_box = FlowLayout(spacing=4)     # buttons wrap on a narrow dock, never cut
         self.action_buttons: dict[str, QPushButton] = {}
+        self._actions_signature: tuple = ()
 
         self.form = QFormLayout()
         self.form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
@@ -240,11 +241,22 @@ class CaseDetailView(QWidget):
             self.timeline.scrollToItem(items[-1])
 
     def _show_actions(self, actions: list[dict[str, Any]]) -> None:
+        """The buttons are kept while the case's actions stay the same, so a key pressed while
+        a late event reloads the case still finds its button; when they change, the old
+        buttons give up their keys at once (two live buttons with one key would both be
+        ambiguous and neither would fire)."""
         d = self.live.display
+        signature = (d.lang, tuple(tuple(sorted(a.items())) for a in actions))
+        if signature == self._actions_signature and self.action_buttons:
+            return
+        self._actions_signature = signature
         while self.actions_box.count():
             item = self.actions_box.takeAt(0)
             w = item.widget() if item is not None else None
             if w is not None:
+                if isinstance(w, QPushButton):
+                    w.setShortcut(QKeySequence())
+                w.hide()
                 w.deleteLater()
         self.action_buttons.clear()
         for a in actions:
