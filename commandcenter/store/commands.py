@@ -7,7 +7,7 @@ typed error from errors.py with the database's message and hint.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import psycopg
@@ -97,41 +97,76 @@ class Workflow:
         """A further report of an open case's problem; returns how many repeats it now has."""
         return int(self._call("add_repeat_report", case_id, source, note, reporter_name, reporter_phone))
 
+    def request_extension(self, case_id: int, version: int, deadline: datetime, reason: str) -> int:
+        """The assignee asks for a later handling deadline (延期), with a reason."""
+        return int(self._call("request_extension", case_id, version, deadline, reason))
+
+    def decide_extension(self, case_id: int, version: int, approve: bool, deadline: datetime | None = None,
+                         note: str | None = None) -> int:
+        """A supervisor approves (the requested deadline, or the one given) or refuses."""
+        return int(self._call("decide_extension", case_id, version, approve, deadline, note))
+
+    def suspend(self, case_id: int, version: int, reason_code: str, reason: str, review_on: date) -> int:
+        """Put on hold (挂账/缓办) until a review date: the clock stops."""
+        return int(self._call("suspend", case_id, version, reason_code, reason, review_on))
+
+    def review_suspension(self, case_id: int, version: int, review_on: date, note: str) -> int:
+        return int(self._call("review_suspension", case_id, version, review_on, note))
+
+    def resume(self, case_id: int, version: int, note: str | None = None) -> int:
+        return int(self._call("resume", case_id, version, note))
+
+    def supervise(self, case_id: int, version: int, level: str, reply_due: datetime, note: str) -> int:
+        """Formal supervision (督办) at a level, with the date the assignee must reply by."""
+        return int(self._call("supervise", case_id, version, level, reply_due, note))
+
+    def reply_supervision(self, case_id: int, version: int, reply: str) -> int:
+        return int(self._call("reply_supervision", case_id, version, reply))
+
+    def lift_supervision(self, case_id: int, version: int, note: str | None = None) -> int:
+        return int(self._call("lift_supervision", case_id, version, note))
+
     def perform(self, action: str, case_id: int, version: int, params: Mapping[str, Any] | None = None) -> int:
         """Run an action by its code in cc.workflow_action (what cc.allowed_actions offers),
         with what it needs in `params`: note, unit_id / person_id / deadline, satisfaction,
-        filename + content (+ view, stage, thumbnail). Returns the case's new version."""
+        filename + content (+ view, stage, thumbnail), reason_code + review_on, level. Returns
+        the case's new version."""
         p = params or {}
         note = p.get("note") or None
-        if action == "file":
-            return self.file(case_id, version, note=note)
-        if action == "reject":
-            return self.reject(case_id, version, note or "")
-        if action in ("dispatch", "redispatch"):
-            call = self.dispatch if action == "dispatch" else self.redispatch
-            return call(case_id, version, unit_id=p.get("unit_id"), person_id=p.get("person_id"),
-                        deadline=p.get("deadline"), note=note)
-        if action == "accept":
-            return self.accept(case_id, version, note)
-        if action == "return":
-            return self.return_case(case_id, version, note or "")
-        if action == "feedback":
-            return self.feedback(case_id, version, note or "")
-        if action in ("verify_pass", "verify_fail"):
-            return self.verify(case_id, version, action == "verify_pass", note)
-        if action == "evaluate":
-            return self.evaluate(case_id, version, int(p["satisfaction"]), note)
-        if action == "escalate":
-            return self.escalate(case_id, version, note or "")
-        if action == "urge":
-            return self.urge(case_id, version, note)
-        if action == "cancel":
-            return self.cancel(case_id, version, note or "")
+        text = note or ""
+        calls: dict[str, Any] = {
+            "file": lambda: self.file(case_id, version, note=note),
+            "reject": lambda: self.reject(case_id, version, text),
+            "dispatch": lambda: self.dispatch(case_id, version, unit_id=p.get("unit_id"), person_id=p.get("person_id"),
+                                              deadline=p.get("deadline"), note=note),
+            "redispatch": lambda: self.redispatch(case_id, version, unit_id=p.get("unit_id"),
+                                                  person_id=p.get("person_id"), deadline=p.get("deadline"), note=note),
+            "accept": lambda: self.accept(case_id, version, note),
+            "return": lambda: self.return_case(case_id, version, text),
+            "feedback": lambda: self.feedback(case_id, version, text),
+            "verify_pass": lambda: self.verify(case_id, version, True, note),
+            "verify_fail": lambda: self.verify(case_id, version, False, note),
+            "evaluate": lambda: self.evaluate(case_id, version, int(p["satisfaction"]), note),
+            "escalate": lambda: self.escalate(case_id, version, text),
+            "urge": lambda: self.urge(case_id, version, note),
+            "cancel": lambda: self.cancel(case_id, version, text),
+            "request_extension": lambda: self.request_extension(case_id, version, p["deadline"], text),
+            "approve_extension": lambda: self.decide_extension(case_id, version, True, p.get("deadline"), note),
+            "refuse_extension": lambda: self.decide_extension(case_id, version, False, None, note),
+            "suspend": lambda: self.suspend(case_id, version, p["reason_code"], text, p["review_on"]),
+            "review_suspension": lambda: self.review_suspension(case_id, version, p["review_on"], text),
+            "resume": lambda: self.resume(case_id, version, note),
+            "supervise": lambda: self.supervise(case_id, version, p["level"], p["deadline"], text),
+            "reply_supervision": lambda: self.reply_supervision(case_id, version, text),
+            "lift_supervision": lambda: self.lift_supervision(case_id, version, note),
+        }
         if action == "attach":
             self.add_attachment(case_id, p["filename"], p["content"], view=p.get("view"), stage=p.get("stage"),
                                 thumbnail=p.get("thumbnail"))
             return version
-        raise ValueError(f"unknown action {action!r}")
+        if action not in calls:
+            raise ValueError(f"unknown action {action!r}")
+        return int(calls[action]())
 
     def allowed_actions(self, case_id: int) -> list[dict[str, Any]]:
         """What the case's state allows, from cc.state_action (never a client-side copy)."""
