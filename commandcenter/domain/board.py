@@ -11,13 +11,13 @@ import bisect
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, date, datetime, tzinfo
 from operator import attrgetter, itemgetter
 from typing import Any, TypeAlias
 
 import numpy as np
 
-from .cases import BoardRow, is_overdue, now_utc
+from .cases import BoardRow, is_overdue, now_utc, watched
 
 URGENCY_RANK = {"critical": 0, "urgent": 1, "normal": 2}
 TIER_RANK = {"grid": 0, "street": 1, "district": 2}
@@ -35,6 +35,7 @@ class BoardFilter:
     urgency: str | None = None
     overdue_only: bool = False
     text: str = ""
+    watch: str | None = None          # one of cases.WATCHES: supervised, suspended, …
 
 
 _TEXT_ATTR = {"code": "code", "source": "source", "category": "category_name", "grid": "grid_name",
@@ -79,8 +80,12 @@ class BoardIndex:
     column: str = "reported_at"
     descending: bool = True
     now: Callable[[], datetime] = now_utc
+    zone: tzinfo = UTC                                  # the district's calendar (review dates)
     order: list[int] = field(default_factory=list)     # visible ids, ascending by key
     state_counts: Counter[str] = field(default_factory=Counter)
+
+    def today(self, now: datetime) -> date:
+        return now.astimezone(self.zone).date()
 
     # ------------------------------------------------------------ keys and matching
     def key(self, row: BoardRow) -> SortKey:
@@ -100,6 +105,8 @@ class BoardIndex:
         if f.urgency is not None and row.urgency != f.urgency:
             return False
         if f.overdue_only and not is_overdue(row, now):
+            return False
+        if f.watch is not None and not watched(row, f.watch, now, self.today(now)):
             return False
         if needle is None:
             needle = self._needle()
@@ -158,7 +165,7 @@ class BoardIndex:
         rows = self.rows.values()
         candidates: Collection[BoardRow]
         if f.street_id is None and f.category_class is None and f.urgency is None and not f.overdue_only \
-                and not needle:
+                and f.watch is None and not needle:
             candidates = rows
         else:
             passes = self._passes_all_but_state

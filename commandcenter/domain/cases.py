@@ -8,7 +8,7 @@ passes without any event."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Protocol
 
 
@@ -50,6 +50,13 @@ class BoardRow:
     version: int
     warn_at: datetime | None
     repeat_count: int
+    # the watch on the case (migration 0007); defaults for rows made without it (benches, tests)
+    suspension_review_on: date | None = None      # set while the case is on hold (its clock stopped)
+    extension_count: int = 0
+    extension_pending: bool = False
+    supervision_level: str | None = None
+    supervision_reply_due: datetime | None = None
+    supervision_replied_at: datetime | None = None
     # Derived once, where the row is built (the feed's thread, not the GUI thread): what the
     # board's free-text search looks in, and the times as epoch seconds for numpy sorting.
     search: str = field(default="", repr=False, compare=False)
@@ -97,3 +104,25 @@ def deadline_level(row: Timed, now: datetime) -> str | None:
 def is_overdue(row: Timed, now: datetime) -> bool:
     """The view's `overdue` (deadline < now()), read against the client's clock."""
     return row.deadline is not None and row.deadline < now
+
+
+# What the board's "watch" filter, the wall's tiles and the detail's badges read: the columns
+# the database keeps on the case (migration 0007), compared with the client's clock like the
+# deadline above. A watch is one of these names.
+WATCHES = ("supervised", "reply_late", "suspended", "review_due", "extension_pending")
+
+
+def watched(row: BoardRow, watch: str, now: datetime, today: date) -> bool:
+    """Whether the case is under the named watch now (today: the district's calendar day)."""
+    if watch == "supervised":
+        return row.supervision_level is not None
+    if watch == "reply_late":
+        return (row.supervision_level is not None and row.supervision_replied_at is None
+                and row.supervision_reply_due is not None and row.supervision_reply_due < now)
+    if watch == "suspended":
+        return row.suspension_review_on is not None
+    if watch == "review_due":
+        return row.suspension_review_on is not None and row.suspension_review_on <= today
+    if watch == "extension_pending":
+        return row.extension_pending
+    raise ValueError(f"unknown watch {watch!r}")

@@ -30,6 +30,8 @@ class Reference:
     grid_types: dict[str, Named]
     levels: dict[str, Named]
     actions: dict[str, Named] = field(default_factory=dict)          # workflow actions, by code
+    suspend_reasons: dict[str, Named] = field(default_factory=dict)  # why a case is put on hold
+    supervision_levels: dict[str, Named] = field(default_factory=dict)  # street < district < leader
     category_class: dict[int, int] = field(default_factory=dict)    # item id -> level-1 id
     categories: dict[int, Named] = field(default_factory=dict)      # level-1 classes by id
     streets: dict[int, Named] = field(default_factory=dict)

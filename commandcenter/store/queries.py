@@ -17,7 +17,9 @@ BOARD_COLUMNS = (
     "id, code, source, category_id, category_name, category_name_en, title, address, lon, lat, "
     "grid_id, grid_name, community_id, community_name, street_id, street_name, street_name_en, "
     "urgency, state, is_open, tier, assignee_unit_name, assignee_person_name, reported_at, deadline, "
-    "urge_count, escalation_count, rework_count, version, warn_at, repeat_count"
+    "urge_count, escalation_count, rework_count, version, warn_at, repeat_count, "
+    "suspension_review_on, extension_count, extension_pending, supervision_level, supervision_reply_due, "
+    "supervision_replied_at"
 )
 
 
@@ -52,6 +54,7 @@ def reference(conn: psycopg.Connection) -> Reference:
         core_roles=[r[0] for r in conn.execute("SELECT code FROM cc.force_role WHERE is_core ORDER BY sort")],
         grid_types=_named(conn, "grid_type"), levels=_named(conn, "management_level"),
         actions=_named(conn, "workflow_action"),
+        suspend_reasons=_named(conn, "suspend_reason"), supervision_levels=_named(conn, "supervision_level", "rank"),
     )
     for cid, code, name, name_en in conn.execute(
             "SELECT id, code, name, name_en FROM cc.category WHERE level = 1 ORDER BY code"):

@@ -4,7 +4,6 @@ and report the database's answer. Which actions a case allows is read from the d
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,7 +24,10 @@ from PySide6.QtWidgets import (
 )
 
 from ..domain.display import Display
+from ..domain.reference import Reference
 from ..store.commands import Workflow
+from .loop_dialogs import ACTIONS as LOOP_ACTIONS
+from .loop_dialogs import LoopDialog
 from .thumbnails import read_photo
 from .worker import DbWorker
 
@@ -35,6 +37,9 @@ SHORTCUTS = {
     "escalate": "F6", "verify_pass": "F7", "verify_fail": "Shift+F7", "evaluate": "F8",
     "accept": "Ctrl+Shift+A", "return": "Ctrl+Shift+R", "feedback": "Ctrl+Shift+B",
     "cancel": "Ctrl+Shift+Del", "attach": "Ctrl+Shift+P",
+    "request_extension": "Ctrl+Shift+E", "approve_extension": "Ctrl+Alt+E", "refuse_extension": "Ctrl+Alt+Shift+E",
+    "suspend": "Ctrl+Shift+H", "review_suspension": "Ctrl+Alt+H", "resume": "Ctrl+Shift+G",
+    "supervise": "Ctrl+Shift+S", "reply_supervision": "Ctrl+Shift+Y", "lift_supervision": "Ctrl+Alt+S",
 }
 
 
@@ -166,12 +171,13 @@ class ActionRunner(QObject):
     done = Signal(list)          # [Outcome]
     started = Signal(str)
 
-    def __init__(self, worker: DbWorker, parent_widget: QWidget, limits: Mapping[str, int],
+    def __init__(self, worker: DbWorker, parent_widget: QWidget, reference: Reference,
                  display: Display) -> None:
         super().__init__(parent_widget)
         self.display = display
         self.worker = worker
-        self.note_chars = limits["note_chars"]      # the bound cc.input_limit sets for every note
+        self.reference = reference
+        self.note_chars = reference.limits["note_chars"]      # the bound cc.input_limit sets for every note
         self.parent_widget = parent_widget
         self.dialog: QDialog | None = None    # the open dialog, for tests and focus
 
@@ -192,7 +198,13 @@ class ActionRunner(QObject):
                 tags.accepted.connect(lambda: self._run(code, cases, [{"path": path, **tags.tags()}] * len(cases)))
                 self._show(tags)
             return
-        if action.get("needs_note") or code in ("evaluate", "urge", "accept", "verify_pass", "file"):
+        if code in LOOP_ACTIONS:
+            loop = LoopDialog(action, cases, self.reference, self.display, self.parent_widget)
+            loop.accepted.connect(lambda: self._run(code, cases, [loop.params()] * len(cases)))
+            self._show(loop)
+            return
+        if action.get("needs_note") or code in ("evaluate", "urge", "accept", "verify_pass", "file", "resume",
+                                                 "lift_supervision"):
             title = f"{action.get('label') or code} — {', '.join(c['code'] for c in cases)}"
             note = NoteDialog(title, bool(action.get("needs_note")), self.parent_widget, with_rating=code == "evaluate",
                               max_chars=self.note_chars)

@@ -64,6 +64,13 @@ class BoardView(QWidget):
             self.urgency_box.addItem(named(n), code)
         self.overdue_box = QCheckBox(self.tr("Overdue only"))
         self.overdue_box.setObjectName("filter-overdue")
+        self.watch_box = QComboBox()
+        self.watch_box.setObjectName("filter-watch")
+        for text, watch in ((self.tr("Any watch"), None), (self.tr("Under supervision"), "supervised"),
+                            (self.tr("Supervision reply late"), "reply_late"), (self.tr("On hold"), "suspended"),
+                            (self.tr("Hold review due"), "review_due"),
+                            (self.tr("Extension awaiting decision"), "extension_pending")):
+            self.watch_box.addItem(text, watch)
         self.search = QLineEdit()
         self.search.setObjectName("filter-text")
         self.search.setPlaceholderText(self.tr("Search code, title, address, grid, assignee…  (Ctrl+F)"))
@@ -76,7 +83,8 @@ class BoardView(QWidget):
         self.dispatch_btn.clicked.connect(lambda: self.dispatch_requested.emit(self.selected_ids()))
 
         bar = QHBoxLayout()
-        for w in (self.state_box, self.street_box, self.category_box, self.urgency_box, self.overdue_box):
+        for w in (self.state_box, self.street_box, self.category_box, self.urgency_box, self.watch_box,
+                  self.overdue_box):
             if isinstance(w, QComboBox):     # "All categories" whole in English, as 全部类别 in Chinese
                 w.setMinimumContentsLength(max(6, len(w.itemText(0)) + 1))
             bar.addWidget(w)
@@ -143,7 +151,7 @@ class BoardView(QWidget):
         lay.addWidget(chips)
         lay.addWidget(self.table, 1)
 
-        for box in (self.state_box, self.street_box, self.category_box, self.urgency_box):
+        for box in (self.state_box, self.street_box, self.category_box, self.urgency_box, self.watch_box):
             box.currentIndexChanged.connect(self._filter_changed)
         self.overdue_box.toggled.connect(self._filter_changed)
         self._search_timer = QTimer(self)
@@ -160,7 +168,8 @@ class BoardView(QWidget):
     def current_filter(self) -> BoardFilter:
         return BoardFilter(state=self.state_box.currentData(), street_id=self.street_box.currentData(),
                            category_class=self.category_box.currentData(), urgency=self.urgency_box.currentData(),
-                           overdue_only=self.overdue_box.isChecked(), text=self.search.text())
+                           overdue_only=self.overdue_box.isChecked(), text=self.search.text(),
+                           watch=self.watch_box.currentData())
 
     def _filter_changed(self) -> None:
         keep = self.selection.case_id

@@ -6,8 +6,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from ..domain.board import COLUMNS, BoardFilter, BoardIndex, RowHooks
@@ -73,7 +74,7 @@ class BoardModel(QAbstractTableModel):
         self.live = live
         ref = live.reference
         self.index_ = BoardIndex(category_class=ref.category_class,
-                                 state_rank={code: i for i, code in enumerate(ref.states)})
+                                 state_rank={code: i for i, code in enumerate(ref.states)}, zone=ZoneInfo(ref.tz))
         self._hooks = _Hooks(self)
         self.highlight: dict[int, datetime] = {}
         self._headers = [self.tr("Code"), self.tr("Reported"), self.tr("Source"), self.tr("Category"),
@@ -204,6 +205,31 @@ class BoardModel(QAbstractTableModel):
         return None
 
 
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("BoardModel", text)
+
+
+def watch_marks(row: BoardRow) -> str:
+    """Short marks after the state: under supervision (督), on hold (挂), more time asked or
+    granted (延) — the board's reading of the case's watch columns."""
+    marks = []
+    if row.supervision_level is not None:
+        marks.append(_tr("SUP"))
+    if row.suspension_review_on is not None:
+        marks.append(_tr("HOLD"))
+    if row.extension_pending:
+        marks.append(_tr("EXT?"))
+    elif row.extension_count:
+        marks.append(_tr("EXT") + str(row.extension_count))
+    return ("  " + " ".join(marks)) if marks else ""
+
+
+def on_hold_until(row: BoardRow) -> str:
+    """The deadline cell of a suspended case: no clock runs, the review date does."""
+    review = row.suspension_review_on
+    return _tr("On hold to %1").replace("%1", review.strftime("%m-%d")) if review is not None else ""
+
+
 def _alignment(_row: BoardRow, col: str) -> int | None:
     return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter) if col == "deadline" else None
 
@@ -223,9 +249,10 @@ _DISPLAY: dict[str, Callable[[BoardRow, Reference, Display], str]] = {
     "grid": lambda row, ref, d: row.grid_name,
     "community": lambda row, ref, d: row.community_name,
     "street": lambda row, ref, d: d.pick(row.street_name, row.street_name_en),
-    "state": lambda row, ref, d: d.named(ref.states.get(row.state)),
+    "state": lambda row, ref, d: d.named(ref.states.get(row.state)) + watch_marks(row),
     "tier": lambda row, ref, d: d.named(ref.tiers.get(row.tier)),
     "assignee": lambda row, ref, d: row.assignee,
-    "deadline": lambda row, ref, d: countdown(row, now_utc()),
+    "deadline": lambda row, ref, d: (on_hold_until(row) if row.suspension_review_on is not None
+                                     else countdown(row, now_utc())),
     "urgency": lambda row, ref, d: d.named(ref.urgencies.get(row.urgency)),
 }

@@ -164,7 +164,7 @@ class CaseDetailView(QWidget):
             f"<span style='background:{state_colour}; color:#0b1220; padding:2px 6px;'>&nbsp;"
             f"{d.named(ref.states.get(c['state']))}&nbsp;</span> "
             f"<span style='color:{URGENCY_COLOURS.get(urg, '#ccc')}; font-weight:bold;'>"
-            f"{d.named(ref.urgencies.get(urg))}</span>{deadline_html}")
+            f"{d.named(ref.urgencies.get(urg))}</span>{deadline_html}{self._watch_html(c)}")
         f = self.fields
         f["category"].setText(d.pick(c["item_name"], c["item_name_en"]))
         f["source"].setText(d.named(ref.sources.get(c["source"])))
@@ -184,6 +184,31 @@ class CaseDetailView(QWidget):
         self._show_photos(detail.attachments)
         self._show_timeline(detail.timeline)
         self._show_actions(detail.actions)
+
+    def _watch_html(self, c: dict[str, Any]) -> str:
+        """Badges for the watch on the case: supervision (level, reply due or answered), hold
+        (review date), extensions (asked, granted)."""
+        d = self.live.display
+        ref = self.live.reference
+        parts = []
+        if c.get("supervision_level"):
+            level = d.named(ref.supervision_levels.get(c["supervision_level"]))
+            if c.get("supervision_replied_at"):
+                state, colour = self.tr("answered"), "#22c55e"
+            else:
+                late = c["supervision_reply_due"] is not None and c["supervision_reply_due"] < now_utc()
+                state = self.tr("reply due %1").replace("%1", d.stamp(c["supervision_reply_due"], "%m-%d %H:%M"))
+                colour = "#ef4444" if late else "#f59e0b"
+            parts.append((f"{level} · {state}", colour))
+        if c.get("suspension_review_on"):
+            parts.append((self.tr("On hold · review %1").replace("%1", c["suspension_review_on"].isoformat()),
+                          "#94a3b8"))
+        if c.get("extension_pending"):
+            parts.append((self.tr("Extension awaiting decision"), "#f59e0b"))
+        elif c.get("extension_count"):
+            parts.append((self.tr("Extended %1×").replace("%1", str(c["extension_count"])), "#60a5fa"))
+        return "".join(f" <span style='background:{colour}; color:#0b1220; padding:2px 6px;'>&nbsp;{text}&nbsp;</span>"
+                       for text, colour in parts)
 
     def _show_photos(self, attachments: list[dict[str, Any]]) -> None:
         """Every photo at a glance: its thumbnail (stored beside it, made once at upload) with

@@ -47,7 +47,7 @@ class HallWindow(QMainWindow):
         self.setDockOptions(QMainWindow.DockOption.AllowNestedDocks | QMainWindow.DockOption.AllowTabbedDocks
                             | QMainWindow.DockOption.AnimatedDocks)
         live, worker, sel = session.live, session.worker, session.selection
-        self.runner = ActionRunner(worker, self, ref.limits, session.display)
+        self.runner = ActionRunner(worker, self, ref, session.display)
         self.intake: QDialog | None = None     # the call being taken (ui/intake.py)
         run_task(lambda: warm_up(session), name="cc-intake-warm-up", receiver=self)
         self.board_model = BoardModel(live, self)

@@ -6,6 +6,7 @@ keeps the last data visible; it recovers by itself when the link returns."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QColor, QKeySequence, QShortcut
@@ -22,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..domain.cases import is_overdue, now_utc
+from ..domain.cases import WATCHES, is_overdue, now_utc, watched
 from ..store.listener import FeedState
 from .board_model import countdown
 from .kpi import KpiModel, RankingChart, kpi_tile, show_kpis
@@ -77,14 +78,18 @@ class WallWindow(QWidget):
 
         self.kpi_model = KpiModel(live, session.worker, self)
         self.kpi_values: dict[str, QLabel] = {}
+        self.watch_values: dict[str, QLabel] = {}      # counted from the live rows, not the key figures
         tiles = QGridLayout()
         for i, (key, label) in enumerate((("reported", self.tr("Reported today")), ("closed", self.tr("Closed today")),
                                           ("open", self.tr("Open now")), ("overdue", self.tr("Overdue now")),
                                           ("dispatched", self.tr("Dispatched today")),
-                                          ("on_time", self.tr("On-time closure (30 d)")))):
+                                          ("on_time", self.tr("On-time closure (30 d)")),
+                                          ("supervised", self.tr("Under supervision")),
+                                          ("reply_late", self.tr("Supervision reply late")),
+                                          ("suspended", self.tr("On hold")))):
             tile, v = kpi_tile(label, f"wall-kpi-{key}")
             tiles.addWidget(tile, i // 3, i % 3)
-            self.kpi_values[key] = v
+            (self.watch_values if key in WATCHES else self.kpi_values)[key] = v
         self.newest = self._table("wall-newest")
         self.overdue = self._table("wall-overdue")
         self.chart = RankingChart(self.display)
@@ -174,6 +179,11 @@ class WallWindow(QWidget):
         now = now_utc()
         ref = self.session.reference
         rows = [r for r in self.session.live.rows.values() if r.is_open]
+        today = now.astimezone(ZoneInfo(ref.tz)).date()                # the district's calendar day
+        for watch, label in self.watch_values.items():                 # the watch tiles (督办, 挂账)
+            n = sum(watched(r, watch, now, today) for r in rows)
+            label.setText(f"{n:,}")
+            label.setStyleSheet("color: #ef4444;" if n and watch == "reply_late" else "")
         newest = sorted(rows, key=lambda r: r.reported_at, reverse=True)[:LIST_ROWS]
         late = sorted((r for r in rows if is_overdue(r, now)), key=lambda r: r.deadline or now)[:LIST_ROWS]
         for table, items, last in ((self.newest, newest, "time"), (self.overdue, late, "late")):
