@@ -79,6 +79,10 @@ class CaseScript:
     big_loop: bool = False   # dispatched to a district-level unit: the tier is district already
     returned: bool = False
     reworked: bool = False
+    # the watch (migration 0007): more time asked when late, holds and supervision of stuck cases
+    extend: bool = False
+    hold: bool = False
+    supervise: bool = False
 
 
 @dataclass(order=True)
@@ -153,13 +157,17 @@ class HistoryPlayer:
             age_days = (self.end - times[k]).total_seconds() / 86400
             p_stuck = 0.002 + 0.06 * math.exp(-age_days / 3)
             stop_at = str(rng.choice(self.open_states)) if r[4] < p_stuck and not micro else None
+            if stop_at is None and not micro and r[9] > 0.988:
+                stop_at = "in_progress"          # a long-term problem: taken on, then put on hold
             scripts.append(CaseScript(
                 idx=k, at=times[k], grid_id=grid.id, street_id=grid.street_id, lon=float(lon), lat=float(lat),
                 item=item, source=source, urgency=urgency, reporter=reporter, micro_loop=micro,
                 reject=r[0] < 0.04 and stop_at is None, cancel=r[1] < 0.01 and stop_at is None,
                 escalate=r[2] < 0.04, return_first=r[3] < 0.06 or stop_at == "returned",
                 stop_at=stop_at, late=r[5] < 0.14, rework=r[6] < 0.09 or stop_at == "rework", evaluate=r[7] < 0.75,
-                satisfaction=int(rng.choice([5, 4, 3, 2, 1], p=[0.55, 0.28, 0.1, 0.05, 0.02]))))
+                satisfaction=int(rng.choice([5, 4, 3, 2, 1], p=[0.55, 0.28, 0.1, 0.05, 0.02])),
+                extend=r[8] < 0.35, hold=stop_at in HOLDABLE and (r[9] < 0.4 or r[9] > 0.988),
+                supervise=r[8] > 0.8 or (stop_at in HOLDABLE and 0.6 < r[9] <= 0.988)))
         return scripts
 
     def _report_times(self, n: int) -> list[datetime]:
@@ -196,7 +204,7 @@ class HistoryPlayer:
         return done
 
     def _push(self, at: datetime, s: CaseScript, action: str) -> None:
-        if s.stop_at is not None and s.stop_at == self._state_after.get(s.idx):
+        if s.stop_at is not None and s.stop_at == self._state_after.get(s.idx) and action not in WATCH_STEPS:
             return
         if at < self.end:
             self.seq += 1
@@ -285,6 +293,9 @@ class HistoryPlayer:
     def _on_dispatch(self, cur: psycopg.Cursor, s: CaseScript, at: datetime) -> None:
         kind, district_unit = self._dispatch(cur, at, s)
         s.big_loop = s.big_loop or district_unit
+        if s.stop_at == "dispatched":
+            self._watch_stuck(s, at)
+            return
         if s.return_first and not s.returned and kind == "unit" and not s.escalated:
             self._push(at + self._minutes(15, 90), s, "return")
         else:
@@ -303,12 +314,81 @@ class HistoryPlayer:
         if s.escalate and not s.escalated and not s.big_loop:
             self._push(at + self._minutes(30, 240), s, "escalate")
             return
+        if s.stop_at == "in_progress":
+            self._watch_stuck(s, at)
+            return
         span = max(deadline - at, timedelta(minutes=20))
         frac = self.rng.uniform(1.05, 1.8) if s.late else self.rng.uniform(0.1, 0.9)
         when = at + span * frac
-        if when > deadline:
+        if s.late and s.extend:
+            # asked before the deadline, decided before the work is done: a late case made on time
+            ask = at + span * self.rng.uniform(0.5, 0.9)
+            self._push(ask, s, "request_extension")
+            self._push(ask + (when - ask) * self.rng.uniform(0.2, 0.6), s,
+                       "approve_extension" if self.rng.random() < 0.8 else "refuse_extension")
+        elif when > deadline:
             self._push(deadline + (when - deadline) * self.rng.uniform(0.2, 0.8), s, "urge")
+            if s.supervise:
+                placed = deadline + (when - deadline) * self.rng.uniform(0.1, 0.4)
+                self._push(placed, s, "supervise")
+                self._push(placed + (when - placed) * self.rng.uniform(0.3, 0.9), s, "reply_supervision")
         self._push(when, s, "feedback")
+
+    def _watch_stuck(self, s: CaseScript, at: datetime) -> None:
+        """A case left hanging: some are put on hold (a few taken up again), some supervised."""
+        if s.hold:
+            held = at + self._minutes(60, 2880)
+            self._push(held, s, "suspend")
+            if self.rng.random() < 0.3:
+                self._push(held + timedelta(days=float(self.rng.uniform(1, 10))), s, "resume")
+        elif s.supervise:
+            placed = at + self._minutes(120, 4320)
+            self._push(placed, s, "supervise")
+            if self.rng.random() < 0.5:
+                self._push(placed + self._minutes(60, 1440), s, "reply_supervision")
+
+    def _watch(self, cur: psycopg.Cursor, s: CaseScript, at: datetime, action: str, call: str,
+               params: tuple[Any, ...] = ()) -> None:
+        """A watch step, taken only if the database still allows it then (the case may have
+        moved on meanwhile): `call` is the function with the case's id and version first."""
+        cur.execute(f"SELECT {call} FROM (SELECT set_config('cc.clock', %s::text, true)) AS clock, "
+                    "cc.\"case\" c WHERE c.id = %s AND cc._why_not(%s, c) IS NULL AND EXISTS "
+                    "(SELECT 1 FROM cc.state_action sa WHERE sa.from_state = c.state AND sa.action = %s)",
+                    (*params, at.isoformat(), s.case_id, action, action))
+        row = cur.fetchone()
+        self.actions += 1
+        if row is not None:
+            s.version = int(row[0])
+
+    def _on_request_extension(self, cur: psycopg.Cursor, s: CaseScript, at: datetime) -> None:
+        self._watch(cur, s, at, "request_extension",
+                    "cc.request_extension(c.id, c.version, c.handle_deadline + %s::interval, %s)",
+                    (f"{int(self.rng.integers(1, 4))} days", NOTES["extension"]))
+
+    def _on_approve_extension(self, cur: psycopg.Cursor, s: CaseScript, at: datetime) -> None:
+        self._watch(cur, s, at, "approve_extension", "cc.decide_extension(c.id, c.version, true)")
+
+    def _on_refuse_extension(self, cur: psycopg.Cursor, s: CaseScript, at: datetime) -> None:
+        self._watch(cur, s, at, "refuse_extension", "cc.decide_extension(c.id, c.version, false, NULL, %s)",
+                    (NOTES["extension_refused"],))
+
+    def _on_suspend(self, cur: psycopg.Cursor, s: CaseScript, at: datetime) -> None:
+        reason = str(self.rng.choice(["budget", "court", "seasonal", "planning"]))
+        review = (at + timedelta(days=float(self.rng.uniform(-10, 60)))).date()
+        self._watch(cur, s, at, "suspend", "cc.suspend(c.id, c.version, %s, %s, greatest(%s::date, "
+                    "(cc.clock() AT TIME ZONE cc.local_tz())::date + 1))", (reason, NOTES["suspend_" + reason], review))
+
+    def _on_resume(self, cur: psycopg.Cursor, s: CaseScript, at: datetime) -> None:
+        self._watch(cur, s, at, "resume", "cc.resume(c.id, c.version, %s)", (NOTES["resume"],))
+
+    def _on_supervise(self, cur: psycopg.Cursor, s: CaseScript, at: datetime) -> None:
+        level = str(self.rng.choice(["street", "district", "leader"], p=[0.6, 0.3, 0.1]))
+        self._watch(cur, s, at, "supervise", "cc.supervise(c.id, c.version, %s, %s::timestamptz + %s::interval, %s)",
+                    (level, at.isoformat(), f"{int(self.rng.integers(4, 49))} hours", NOTES["supervise"]))
+
+    def _on_reply_supervision(self, cur: psycopg.Cursor, s: CaseScript, at: datetime) -> None:
+        self._watch(cur, s, at, "reply_supervision", "cc.reply_supervision(c.id, c.version, %s)",
+                    (NOTES["supervision_reply"],))
 
     def _on_urge(self, cur: psycopg.Cursor, s: CaseScript, at: datetime) -> None:
         s.version = self._call(cur, at, "cc.urge(%s, %s, %s)", (s.case_id, s.version, NOTES["urge_overdue"]))
@@ -325,6 +405,9 @@ class HistoryPlayer:
     def _on_verify_fail(self, cur: psycopg.Cursor, s: CaseScript, at: datetime) -> None:
         s.version = self._call(cur, at, "cc.verify(%s, %s, false, %s)", (s.case_id, s.version, NOTES["verify_fail"]))
         s.reworked = True
+        if s.stop_at == "rework":
+            self._watch_stuck(s, at)
+            return
         self._push(at + self._minutes(60, 600), s, "feedback")
 
     def _on_verify_pass(self, cur: psycopg.Cursor, s: CaseScript, at: datetime) -> None:
@@ -353,7 +436,18 @@ NOTES = {
     "verify_fail": "现场核查未处置到位 not done on site", "verify_pass": "核查属实 verified on site",
     "escalate": "街道无法解决，提请区级协调 beyond the street", "urge": "请尽快处理 please hurry",
     "urge_overdue": "已超期，请尽快处理 overdue, please hurry",
+    "extension": "需协调产权单位，申请延期 the owner must be found first",
+    "extension_refused": "理由不充分，请按期办结 not justified, finish in time",
+    "suspend_budget": "需资金立项 needs funding", "suspend_court": "涉及诉讼，待法院判决 awaiting a court",
+    "suspend_seasonal": "冬季无法施工 no works in winter", "suspend_planning": "待规划拆迁 awaits planning",
+    "resume": "条件具备，恢复办理 conditions met, resumed",
+    "supervise": "群众反映强烈，请限期答复 residents keep calling, reply by the deadline",
+    "supervision_reply": "已制定整改方案，正在推进 a plan is in place",
 }
+# Watch steps may happen in the state a stuck case stopped in; only these states hold a case.
+WATCH_STEPS = frozenset({"request_extension", "approve_extension", "refuse_extension", "suspend", "resume",
+                         "supervise", "reply_supervision"})
+HOLDABLE = ("dispatched", "in_progress", "rework")
 
 SOURCES_ZH = {"patrol": "网格员巡查", "hotline": "市民来电", "camera": "视频监控",
               "department": "部门", "walk_in": "群众来访"}
