@@ -126,9 +126,12 @@ def case_detail(conn: psycopg.Connection, case_id: int) -> CaseDetail | None:
         case = cur.execute(
             f"SELECT b.*, c.description, {reporter}, rp.name AS reporter_person_name, "
             "       c.file_deadline, c.dispatch_deadline, c.handle_deadline, c.verify_deadline, c.accepted_at, "
-            "       cat.name AS item_name, cat.name_en AS item_name_en "
+            "       cat.name AS item_name, cat.name_en AS item_name_en, tl.amount AS limit_amount, "
+            "       tl.unit AS limit_unit "
             "  FROM cc.case_board b JOIN cc.\"case\" c ON c.id = b.id "
             "  JOIN cc.category cat ON cat.id = c.category_id "
+            "  JOIN cc.case_state st ON st.code = c.state "
+            "  LEFT JOIN cc.time_limit tl ON (tl.category_id, tl.urgency, tl.phase) = (c.category_id, c.urgency, st.phase) "
             "  LEFT JOIN cc.person rp ON rp.id = c.reporter_person_id WHERE b.id = %s", (case_id,)).fetchone()
         if case is None:
             return None
@@ -271,7 +274,7 @@ def kpis(conn: psycopg.Connection) -> Kpis:
         streets = cur.execute(
             "SELECT s.id, s.name, s.name_en, b.open, b.overdue, k.handled_on_time_rate AS on_time_rate "
             "  FROM cc.backlog_by_street() b JOIN cc.street s ON s.id = b.street_id "
-            "  LEFT JOIN cc.kpi_by_street(cc.clock() - %s::interval, cc.clock()) k ON k.street_id = b.street_id "
+            "  LEFT JOIN cc.kpi_by_street(cc.clock() - %s::interval, cc.clock()) k ON k.id = b.street_id "
             " ORDER BY s.code", (ON_TIME_PERIOD,)).fetchall()
     if flow is None or recent is None:      # one row always; guard for the type checker
         raise RuntimeError("cc.kpi returned no row")
