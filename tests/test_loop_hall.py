@@ -57,6 +57,8 @@ def _cell(hall, case_id: int, column: str) -> str:  # noqa: ANN001
 def test_suspend_from_the_detail_then_the_board_and_filter_show_the_hold(qtbot, hall, conn) -> None:  # noqa: ANN001
     case_id, v = new_case_in(conn, "dispatched")
     dialog = _open_action(qtbot, hall, case_id, v, "suspend")
+    # the step's time limit and how it is counted, from cc.time_limit (010201 normal: working hours)
+    assert hall.detail.fields["deadline"].text().endswith("working hours)")
     ok = dialog.buttons.button(dialog.buttons.StandardButton.Ok)
     assert not ok.isEnabled()                                    # a reason is required
     assert dialog.choice is not None and dialog.choice.count() == 5      # the reasons from cc.suspend_reason

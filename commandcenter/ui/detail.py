@@ -173,7 +173,7 @@ class CaseDetailView(QWidget):
         f["tier"].setText(d.named(ref.tiers.get(c["tier"])))
         f["assignee"].setText(c["assignee_person_name"] or c["assignee_unit_name"] or "—")
         f["reported"].setText(d.stamp(c["reported_at"]))
-        f["deadline"].setText(d.stamp(c["deadline"]))
+        f["deadline"].setText(d.stamp(c["deadline"]) + self._limit_text(c))
         reporter = c["reporter_person_name"] or c["reporter_name"] or "—"
         if c.get("reporter_phone"):
             reporter += f"  {c['reporter_phone']}"
@@ -184,6 +184,16 @@ class CaseDetailView(QWidget):
         self._show_photos(detail.attachments)
         self._show_timeline(detail.timeline)
         self._show_actions(detail.actions)
+
+    def _limit_text(self, c: dict[str, Any]) -> str:
+        """The time limit of the step the case is in, and how it is counted (立案结案标准): a
+        continuous clock (紧急工作时: nights and holidays count), working hours or working days."""
+        if c.get("limit_amount") is None or c.get("deadline") is None:
+            return ""
+        units = {"minutes": self.tr("min, continuous clock"), "hours": self.tr("h, continuous clock"),
+                 "work_hours": self.tr("working hours"), "work_days": self.tr("working days")}
+        amount = f"{float(c['limit_amount']):g}"
+        return f"  ({amount} {units.get(c['limit_unit'], c['limit_unit'])})"
 
     def _watch_html(self, c: dict[str, Any]) -> str:
         """Badges for the watch on the case: supervision (level, reply due or answered), hold
