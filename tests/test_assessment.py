@@ -271,11 +271,19 @@ def test_a_comment_is_stored_without_controls_or_bidi_overrides(db, ids) -> None
 
 def test_row_level_security_shows_each_side_its_own_forms_and_the_wall_only_aggregates(
         db, ids, unit_console) -> None:  # noqa: ANN001
-    # the forms made by the tests above exist (this module's tests run in order); one more each way
+    # forms both ways for every side below (and whatever the tests before it made)
+    h2_2024 = (date(2024, 7, 1), date(2024, 12, 31))
+    with sign_in(db, "dhm_operator") as c:
+        asm.assess(c, SRU, *h2_2024, ids["u0"], _sru(3, 3, 3, 3))
+        asm.assess(c, SRU, *h2_2024, ids["dhm_unit"], _sru(3, 3, 3, 3))
     with sign_in(db, "dhs_operator") as c:
-        asm.assess(c, SRU, *H2, ids["u0"], _sru(2, 2, 2, 2))
+        asm.assess(c, SRU, *h2_2024, ids["u0"], _sru(2, 2, 2, 2))
     with psycopg.connect(unit_console) as c:
-        asm.assess(c, DRS, *H2, ids["dhs"], _drs(6, 6, 6))
+        asm.assess(c, DRS, *h2_2024, ids["dhs"], _drs(6, 6, 6))
+        asm.assess(c, DRS, *h2_2024, ids["dhm"], _drs(6, 6, 6))
+    with sign_in(db, "dc_supervisor") as c:
+        asm.assess(c, DRS, *h2_2024, ids["dhm"], _drs(4, 4, 4), rater=ids["u1_dept"])
+        asm.assess(c, SRU, *h2_2024, ids["u1"], _sru(4, 4, 4, 4), rater=ids["other_street"])
 
     def visible(conn: psycopg.Connection) -> set[tuple]:
         rows = conn.execute("SELECT rater_street_id, rater_department_id, target_unit_id, target_street_id "
@@ -304,7 +312,7 @@ def test_row_level_security_shows_each_side_its_own_forms_and_the_wall_only_aggr
         assert visible(c) == every
     with sign_in(db, "wall") as c:
         assert visible(c) == set()
-        assert asm.summary(c, *H1, SRU) and asm.summary(c, *H1, DRS)      # aggregates only
+        assert asm.summary(c, *h2_2024, SRU) and asm.summary(c, *h2_2024, DRS)      # aggregates only
         with pytest.raises(psycopg.errors.InsufficientPrivilege):
             c.execute("SELECT * FROM cc.assessment_quota")
         c.rollback()
@@ -399,3 +407,104 @@ def test_one_login_submits_a_bounded_number_of_forms_a_day(db, login_role, ids) 
         with db.connect() as admin:
             admin.execute("UPDATE cc.input_limit SET value = 300 WHERE code = 'assessments_per_login_day'")
             admin.commit()
+
+
+# ---------------------------------------------------------------- the dialog and the summary widget
+
+def test_the_dialog_rates_through_the_database_and_a_refusal_keeps_what_was_typed(qtbot, db, ids) -> None:  # noqa: ANN001
+    from psycopg.conninfo import make_conninfo
+    from PySide6.QtCore import QDate, Qt
+
+    from commandcenter.demo.accounts import DEMO_ACCOUNTS
+    from commandcenter.domain.search import _pinyin
+    from commandcenter.ui.assessment import AssessmentDialog, AssessmentSummary
+
+    from .ui_support import hall_session, settle
+
+    period = (date(2024, 1, 1), date(2024, 6, 30))          # no form of this module lies here yet
+    today = _today(db)
+    with db.connect() as c:
+        name = c.execute("SELECT name FROM cc.unit WHERE id = %s", (ids["u1"],)).fetchone()[0]
+    password = {a.login: a.password for a in DEMO_ACCOUNTS}["dhm_operator"]
+    with hall_session(make_conninfo(db.dsn, user="dhm_operator", password=password), "en") as session:
+        summary = AssessmentSummary(session.worker, session.display, *period)
+        dialog = AssessmentDialog(session)
+        dialog.assessed.connect(lambda _d: summary.refresh())
+        qtbot.addWidget(summary)
+        qtbot.addWidget(dialog)
+        dialog.show()
+        qtbot.waitUntil(lambda: dialog.target_list.count() > 0, timeout=10_000)
+        # a street sub-centre rates units for its own street only
+        assert dialog.current_direction() == SRU
+        assert (dialog.rater.count(), dialog.rater.currentData(), dialog.rater.isEnabled()) == (1, ids["dhm"], False)
+        assert not dialog.direction.model().item(1).isEnabled()
+        assert sorted(dialog.spins) == sorted(_sru(0, 0, 0, 0))
+        # the unit found by the initials of its name
+        qtbot.keyClicks(dialog.search, _pinyin(name)[1])
+        rows = [dialog.target_list.item(i) for i in range(dialog.target_list.count())]
+        assert 0 < len(rows) < len(dialog.targets)                 # the search narrowed the list
+        match = [r for r in rows if r.data(Qt.ItemDataRole.UserRole + 1) == ids["u1"]]
+        assert match, [r.text() for r in rows]
+        dialog.target_list.setCurrentItem(match[0])
+        dialog.start.setDate(QDate(period[0].year, period[0].month, period[0].day))
+        dialog.end.setDate(QDate(period[1].year, period[1].month, period[1].day))
+        assert dialog.preset.currentData() is None                  # "Custom"
+        for code, value in _sru(7, 8, 9, 10).items():
+            dialog.spins[code].setValue(value)
+        dialog.comment.setPlainText("配合积极 cooperative")
+        # first a period the database refuses: it has not begun
+        tomorrow = today + timedelta(days=1)
+        dialog.start.setDate(QDate(tomorrow.year, tomorrow.month, tomorrow.day))
+        dialog.end.setDate(QDate(tomorrow.year, tomorrow.month, tomorrow.day).addDays(30))
+        before = _state(db)
+        qtbot.waitUntil(dialog.save.isEnabled, timeout=5000)
+        qtbot.mouseClick(dialog.save, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: "starts in the future" in dialog.banner.text(), timeout=10_000)
+        assert "An entry was not accepted" in dialog.banner.text()
+        assert _state(db) == before
+        assert dialog.scores() == _sru(7, 8, 9, 10) and dialog.comment.toPlainText() == "配合积极 cooperative"
+        assert dialog.current_target() == ids["u1"]
+        # the right period: stored
+        dialog.start.setDate(QDate(period[0].year, period[0].month, period[0].day))
+        dialog.end.setDate(QDate(period[1].year, period[1].month, period[1].day))
+        qtbot.waitUntil(dialog.save.isEnabled, timeout=5000)
+        qtbot.mouseClick(dialog.save, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: dialog.banner.text().startswith("Saved"), timeout=10_000)
+        with db.connect() as c:
+            stored = c.execute(
+                "SELECT a.comment, a.rated_by, a.revision, jsonb_object_agg(s.item_code, s.score) FROM cc.assessment a "
+                "JOIN cc.assessment_score s ON s.assessment_id = a.id WHERE a.direction = 'street_rates_unit' "
+                "AND a.rater_street_id = %s AND a.target_unit_id = %s AND a.period_start = %s AND a.period_end = %s "
+                "GROUP BY a.id", (ids["dhm"], ids["u1"], *period)).fetchall()
+        assert stored == [("配合积极 cooperative", "dhm_operator", 1, _sru(7, 8, 9, 10))]
+        # the dialog now says the form exists and offers its scores
+        qtbot.waitUntil(dialog.load_previous.isVisible, timeout=5000)
+        assert "revision 1" in dialog.previous_label.text()
+        # the summary beside the measures: 30×0.7 + 30×0.8 + 20×0.9 + 20×1.0 = 83.0
+        settle(qtbot, session)
+        qtbot.waitUntil(lambda: summary.table.rowCount() == 1, timeout=10_000)
+        headers = [summary.table.horizontalHeaderItem(i).text() for i in range(summary.table.columnCount())]
+        assert headers == ["Unit", "Department", "Raters", "Score", "Response speed", "Handling quality",
+                           "Cooperation", "Service attitude"]
+        cells = [summary.table.item(0, i).text() for i in range(summary.table.columnCount())]
+        assert cells[2:] == ["1", "83.0", "7.00", "8.00", "9.00", "10.00"]
+        # the other direction, and a period without forms
+        h2_2023 = (date(2023, 7, 1), date(2023, 12, 31))
+        with sign_in(db, "dc_supervisor") as c:          # two paper forms of one department
+            asm.assess(c, DRS, *h2_2023, ids["dhm"], _drs(9, 7, 8), rater=ids["u0_dept"])
+            asm.assess(c, DRS, *h2_2023, ids["dhs"], _drs(10, 10, 10), rater=ids["u0_dept"])
+            names = dict(c.execute("SELECT id, name_en FROM cc.street WHERE id IN (%s, %s)",
+                                   (ids["dhm"], ids["dhs"])).fetchall())
+        summary.direction.setCurrentIndex(1)
+        summary.set_period(*h2_2023)
+        qtbot.waitUntil(lambda: summary.table.rowCount() == 2 and
+                        summary.table.horizontalHeaderItem(0).text() == "Street", timeout=10_000)
+        shown = [[summary.table.item(r, i).text() for i in range(summary.table.columnCount())]
+                 for r in range(summary.table.rowCount())]
+        # best first: 100.0, then 35×0.9 + 30×0.7 + 35×0.8 = 80.5
+        assert shown == [[names[ids["dhs"]], "1", "100.0", "10.00", "10.00", "10.00"],
+                         [names[ids["dhm"]], "1", "80.5", "9.00", "7.00", "8.00"]]
+        summary.set_period(date(2020, 1, 1), date(2020, 6, 30))
+        qtbot.waitUntil(lambda: summary.table.rowCount() == 0, timeout=10_000)
+        assert summary.message.text() == "No assessment forms in this period."
+        dialog.close()
