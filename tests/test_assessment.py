@@ -140,9 +140,13 @@ def test_streets_rate_a_unit_and_the_summary_is_worked_out_by_hand(db, ids) -> N
         u0 = {r.target_id: r for r in asm.summary(c, *H1, SRU)}[ids["u0"]]
         # (40.0 + 100.0) / 2 = 70.0; response speed (4 + 10) / 2 = 7
         assert (u0.raters, u0.ratings, u0.score, u0.items["response_speed"]) == (2, 2, Decimal("70.0"), Decimal("7.00"))
-        # forms count in a range that contains their period, and only then
-        assert ids["u0"] not in {r.target_id for r in asm.summary(c, date(2025, 1, 1), date(2025, 3, 31), SRU)}
-        assert {r.target_id: r.ratings for r in asm.summary(c, date(2024, 7, 1), date(2025, 12, 31), SRU)}[ids["u0"]] == 2
+        # forms count in every range that overlaps their period, and only there
+        assert {r.target_id: r.score for r in asm.summary(c, date(2025, 3, 1), date(2025, 3, 31), SRU)}[ids["u0"]] == 70
+        assert {r.target_id: r.score for r in asm.summary(c, date(2025, 6, 30), date(2025, 6, 30), SRU)}[ids["u0"]] == 70
+        assert ids["u0"] not in {r.target_id for r in asm.summary(c, date(2024, 12, 1), date(2024, 12, 31), SRU)}
+        assert ids["u0"] not in {r.target_id for r in asm.summary(c, date(2025, 7, 1), date(2025, 7, 31), SRU)}
+        with pytest.raises(InvalidArgument, match="needs a period"):
+            asm.summary(c, H1[1], H1[0], SRU)
 
 
 def test_departments_rate_streets_and_the_centre_records_a_paper_form(  # noqa: ANN201
@@ -508,3 +512,29 @@ def test_the_dialog_rates_through_the_database_and_a_refusal_keeps_what_was_type
         qtbot.waitUntil(lambda: summary.table.rowCount() == 0, timeout=10_000)
         assert summary.message.text() == "No assessment forms in this period."
         dialog.close()
+
+
+def test_the_demo_records_a_half_year_of_forms_through_the_rules(db) -> None:  # noqa: ANN001
+    from datetime import UTC, datetime
+
+    from commandcenter.demo.assessment import last_half_year, seed_assessments
+
+    assert last_half_year(date(2026, 11, 20)) == (date(2026, 1, 1), date(2026, 6, 30))
+    assert last_half_year(date(2026, 7, 10)) == (date(2025, 7, 1), date(2025, 12, 31))
+    assert last_half_year(date(2026, 1, 20)) == (date(2025, 7, 1), date(2025, 12, 31))
+    with db.connect() as c:
+        expected_units = c.execute("SELECT count(*) FROM cc.street s JOIN cc.unit u ON u.street_id IS NULL "
+                                   "OR u.street_id = s.id").fetchone()[0]
+        expected_streets = c.execute("SELECT (SELECT count(*) FROM cc.department) * (SELECT count(*) FROM cc.street)"
+                                     ).fetchone()[0]
+        c.commit()
+        stored = seed_assessments(c, seed=7, until=datetime(2026, 11, 20, 9, 30, tzinfo=UTC))
+        assert stored == expected_units + expected_streets
+        rows = c.execute("SELECT direction, count(*), bool_and(on_behalf), min(rated_at), max(rated_at), "
+                         "count(DISTINCT revision) FROM cc.assessment WHERE period_start = '2026-01-01' "
+                         "AND period_end = '2026-06-30' GROUP BY direction ORDER BY direction").fetchall()
+    assert [(r[0], r[1], r[2], r[5]) for r in rows] == [(DRS, expected_streets, True, 1), (SRU, expected_units, True, 1)]
+    assert all(r[3] >= datetime(2026, 6, 30, 16, tzinfo=UTC) and r[4] < datetime(2026, 11, 20, tzinfo=UTC) for r in rows)
+    with sign_in(db, "wall") as c:
+        streets = asm.summary(c, date(2026, 1, 1), date(2026, 6, 30), DRS)
+    assert len(streets) == 17 and all(r.raters == expected_streets // 17 and 0 <= r.score <= 100 for r in streets)

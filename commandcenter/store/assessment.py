@@ -73,7 +73,7 @@ class SummaryRow:
     group_name: str | None
     group_name_en: str | None
     raters: int                          # distinct rating streets or departments
-    ratings: int                         # forms (one per side and period within the range)
+    ratings: int                         # forms (one per side and period overlapping the range)
     score: Decimal                       # weighted, 0–100, one decimal
     items: dict[str, Decimal] = field(default_factory=dict)   # item code → average score
 
@@ -130,7 +130,7 @@ def previous(conn: psycopg.Connection, direction: Direction, start: date, end: d
 
 
 def summary(conn: psycopg.Connection, start: date, end: date, direction: Direction) -> list[SummaryRow]:
-    """Per target rated in forms whose period lies within [start, end] (both days included):
+    """Per target rated in forms whose period overlaps [start, end] (both days included):
     raters, forms, the weighted score 0–100 and each item's average. Best first."""
     rows = run_one(conn, "SELECT target_id, target_code, target_name, target_name_en, group_name, group_name_en, "
                          "raters, ratings, score, items FROM cc.assessment_summary(%s, %s, %s)",

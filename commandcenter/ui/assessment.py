@@ -438,13 +438,14 @@ class AssessmentSummary(QWidget):
         return self.direction.currentData()
 
     def set_period(self, start: date, end: date) -> None:
-        """Show the forms whose period lies within [start, end] (both days included)."""
+        """Show the forms whose period overlaps [start, end] (both days included)."""
         self.start, self.end = start, end
         self.refresh()
 
     def refresh(self) -> None:
         d, start, end = self.current_direction(), self.start, self.end
-        self.caption.setText(self.tr("Forms within %1 – %2").replace("%1", start.isoformat()).replace("%2", end.isoformat()))
+        self.caption.setText(self.tr("Forms for periods overlapping %1 – %2")
+                             .replace("%1", start.isoformat()).replace("%2", end.isoformat()))
         self.worker.submit(lambda conn: (d, start, end, asm.items(conn, d), asm.summary(conn, start, end, d)),
                            self._loaded, self._failed, key=f"assessment-summary-{id(self)}", receiver=self)
 

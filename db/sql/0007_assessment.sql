@@ -434,7 +434,8 @@ COMMENT ON FUNCTION cc.assess(text, date, date, integer, text[], integer[], text
 GRANT EXECUTE ON FUNCTION cc.assess(text, date, date, integer, text[], integer[], text, integer) TO cc_reader;
 
 -- ---------------------------------------------------------------- aggregates
--- Per target rated in forms whose period lies within [p_from, p_to] (both days included):
+-- Per target rated in forms whose period overlaps [p_from, p_to] (both days included; a
+-- half-year's forms stand beside the measures of any part of it):
 -- raters = distinct rating sides, ratings = forms, score = the average over the forms of each
 -- form's weighted score 100 × Σ(weight × score / max_score) / Σ(weight) (one decimal), items =
 -- the average score of each item (two decimals, on the item's own scale). Aggregates only, for
@@ -457,7 +458,7 @@ BEGIN
         SELECT a.id, coalesce(a.target_unit_id, a.target_street_id) AS target,
                coalesce(a.rater_street_id, a.rater_department_id) AS rater
           FROM cc.assessment a
-         WHERE a.direction = v_dir AND a.period_start >= p_from AND a.period_end <= p_to),
+         WHERE a.direction = v_dir AND a.period_start <= p_to AND a.period_end >= p_from),
     per_form AS (
         SELECT r.id, r.target, r.rater,
                100.0 * sum(i.weight * s.score / i.max_score) / sum(i.weight) AS pct
@@ -483,5 +484,5 @@ BEGIN
      ORDER BY g.score DESC, t.code;
 END $$;
 COMMENT ON FUNCTION cc.assessment_summary(date, date, text) IS
-    'Two-way assessment per target for forms within [from, to]: raters, forms, weighted score 0–100, average per item.';
+    'Two-way assessment per target for forms whose period overlaps [from, to]: raters, forms, weighted score 0–100, average per item.';
 GRANT EXECUTE ON FUNCTION cc.assessment_summary(date, date, text) TO cc_reader;
