@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any
 
 import psycopg
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QDate, Qt, Signal
 from PySide6.QtGui import QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -152,7 +152,7 @@ class AssessmentDialog(QDialog):
         period_row.addWidget(self.end)
         top.addRow(self.tr("Period"), period_row)
         left = QVBoxLayout()
-        left.addWidget(QLabel(self.tr("Rated")))
+        left.addWidget(QLabel(self.tr("Whom to rate")))
         left.addWidget(self.search)
         left.addWidget(self.target_list, 1)
         right = QVBoxLayout()
@@ -389,10 +389,19 @@ class AssessmentDialog(QDialog):
 
     def _refused(self, exc: Exception) -> None:
         self._update_save()
-        self.banner.setText(refusal_text(exc))      # every field keeps what was typed
+        self.banner.setText(self._refusal(exc))     # every field keeps what was typed
 
     def _failed(self, exc: Exception) -> None:
-        self.banner.setText(refusal_text(exc))
+        self.banner.setText(self._refusal(exc))
+
+    def _refusal(self, exc: Exception) -> str:
+        """The shared wording, but CC008 here names a unit, street or department, not a case."""
+        if getattr(exc, "sqlstate", None) != "CC008":
+            return refusal_text(exc)
+        hint = getattr(exc, "hint", None)
+        detail = getattr(exc, "message", None) or str(exc)
+        return (self.tr("The unit, street or department does not exist or lies outside your area.") + "\n"
+                + QCoreApplication.translate("Refusal", "Database: %1").replace("%1", f"{detail}\n{hint}" if hint else detail))
 
 
 class AssessmentSummary(QWidget):
