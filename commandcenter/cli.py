@@ -1,4 +1,4 @@
-"""The `commandcenter` command: the hall (default), db, demo."""
+"""The `commandcenter` command: the hall (default), db, demo, report."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ import logging
 import os
 import signal
 import sys
+from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -15,6 +17,8 @@ from .demo import DEFAULT_DISTRICT, FULL_CASES, FULL_DAYS
 from .store.errors import CommandCenterError
 
 if TYPE_CHECKING:
+    import psycopg
+
     from .bench.harness import BenchResult
     from .demo.background import BackgroundHistory
     from .store.database import Database
@@ -116,8 +120,26 @@ def _parser() -> argparse.ArgumentParser:
     fr.add_argument("--login", help="the worker's terminal account (default on the demo: the grid's field terminal)")
     fr.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
 
+    rep = sub.add_parser("report", parents=[common], help="measures of a period (考核评价): key figures, CSV")
+    repsub = rep.add_subparsers(dest="report_command", required=True)
+    period = argparse.ArgumentParser(add_help=False)
+    period.add_argument("--from", dest="date_from", required=True, type=_day, metavar="DATE",
+                        help="first local calendar day of the period, YYYY-MM-DD (from its midnight)")
+    period.add_argument("--to", dest="date_to", required=True, type=_day, metavar="DATE",
+                        help="last local calendar day, YYYY-MM-DD, INCLUSIVE (up to the next midnight)")
+    rk = repsub.add_parser("kpi", parents=[common, period], help="every measure of a period, for the district or a street")
+    rk.add_argument("--street", help="street by Chinese or English name (default: all you see)")
+    rk.add_argument("--json", action="store_true", help="one JSON object: period and measures by code")
+    rc = repsub.add_parser("csv", parents=[common, period],
+                           help="every measure per member of a scope, ranked, as CSV (UTF-8 with BOM for Excel)")
+    rc.add_argument("--scope", required=True, choices=("street", "community", "grid", "department", "unit", "person"))
+    rc.add_argument("--within", metavar="NAME-or-ID",
+                    help="narrow: communities of a street, grids of a community, units of a department, "
+                         "people of a unit (name or id)")
+    rc.add_argument("--out", required=True, type=Path, help="CSV file to write")
+
     bench = sub.add_parser("bench", parents=[common], help="benchmarks: figures against their targets")
-    bench.add_argument("name", choices=("realtime", "board", "map", "startup", "memory"))
+    bench.add_argument("name", choices=("realtime", "board", "map", "startup", "memory", "report"))
     bench.add_argument("--json", action="store_true", help="end with one JSON line: name, figures, targets, met")
     bench.add_argument("--duration", type=float, default=30.0, help="realtime: seconds of writing (default 30)")
     bench.add_argument("--rate", type=float, default=200.0, help="realtime: commits per second (default 200)")
@@ -131,6 +153,13 @@ def _parser() -> argparse.ArgumentParser:
     shot.add_argument("--out", required=True, type=Path, help="PNG file to write")
     shot.add_argument("--size", default="1920x1080", type=_size, help="WIDTHxHEIGHT (default 1920x1080)")
     return p
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date YYYY-MM-DD, e.g. 2026-07-01") from None
 
 
 def _size(text: str) -> tuple[int, int]:
@@ -181,6 +210,8 @@ def _dispatch(args: argparse.Namespace) -> int:
             return _open311(args, db)
         if args.command == "field":
             return _field(args, db)
+        if args.command == "report":
+            return _report(args, db)
         if args.command == "bench" and args.name == "startup":
             from .bench import startup
             return _bench_done(startup.run(), args.json)
@@ -406,6 +437,121 @@ def _field(args: argparse.Namespace, db: Database) -> int:
     return 0
 
 
+def _report(args: argparse.Namespace, db: Database) -> int:
+    """`report kpi` and `report csv`: the measures of cc.kpi / cc.kpi_by over local calendar
+    days, signed in as db.connect() signs in (the embedded server's owner, or --dsn's login:
+    its row-level security decides what is counted)."""
+    from .store import migrate
+
+    migrate.check_schema(db)
+    if args.date_to < args.date_from:
+        raise CommandCenterError(f"--to {args.date_to} is before --from {args.date_from}")
+    with db.connect() as conn:
+        if args.report_command == "kpi":
+            print(kpi_report(conn, args.date_from, args.date_to, args.street, as_json=args.json,
+                             english=args.lang == "en"))
+            return 0
+        n = scope_csv(conn, args.date_from, args.date_to, args.scope, args.within, args.out)
+    print(f"wrote {n} row(s) to {args.out} ({args.scope}, {args.date_from} … {args.date_to} inclusive)")
+    return 0
+
+
+def _report_period(conn: psycopg.Connection, first: date, last: date) -> tuple[datetime, datetime]:
+    """[first's midnight, the midnight after last) in the district's time zone."""
+    from datetime import time, timedelta
+    from zoneinfo import ZoneInfo
+
+    from .store.rows import scalar
+
+    zone = ZoneInfo(scalar(conn, "SELECT cc.local_tz()"))
+    conn.commit()
+    return (datetime.combine(first, time(), zone), datetime.combine(last + timedelta(days=1), time(), zone))
+
+
+def _named(conn: psycopg.Connection, table: str, text: str, what: str, extra: str = "") -> int:
+    """The id of a row of `table` by its id, Chinese or English name (or code); an unknown name
+    is refused listing the nearest names."""
+    import difflib
+
+    from psycopg import sql
+
+    cols = {r[0] for r in conn.execute("SELECT column_name FROM information_schema.columns "
+                                      "WHERE table_schema = 'cc' AND table_name = %s", (table,))}
+    names = [c for c in ("name", "name_en", "code") if c in cols]
+    rows = conn.execute(sql.SQL("SELECT id, {} FROM cc.{} {}").format(
+        sql.SQL(", ").join(sql.Identifier(c) for c in names), sql.Identifier(table), sql.SQL(extra))).fetchall()
+    conn.commit()
+    wanted = text.strip().casefold()
+    for row in rows:
+        if wanted == str(row[0]) or any(v is not None and str(v).casefold() == wanted for v in row[1:]):
+            return int(row[0])
+    every = sorted({str(v) for row in rows for v in row[1:2] if v} | {str(v) for row in rows for v in row[2:3] if v})
+    near = difflib.get_close_matches(text, every, n=6, cutoff=0.3)
+    raise CommandCenterError(f"no {what} named {text!r}; "
+                             + (f"did you mean: {', '.join(near)}" if near else
+                                f"choose one of: {', '.join(every[:40])}" + (" …" if len(every) > 40 else "")))
+
+
+#: the scope whose member narrows each scope of `report csv --within` (table, what it is called)
+_WITHIN: dict[str, tuple[str, str]] = {"street": ("district", "district"), "community": ("street", "street"),
+                                       "grid": ("community", "community"), "unit": ("department", "department"),
+                                       "person": ("unit", "unit")}
+
+
+def kpi_report(conn: psycopg.Connection, first: date, last: date, street: str | None, *, as_json: bool = False,
+               english: bool = False) -> str:
+    """Every measure of the days first … last (inclusive), as a bilingual table or JSON."""
+    from .store import measures
+    from .termtext import pad
+
+    start, end = _report_period(conn, first, last)
+    street_id = _named(conn, "street", street, "street") if street else None
+    figures = measures.kpi(conn, start, end, street_id)
+    named = measures.measures(conn)
+    if as_json:
+        return json.dumps({"from": start.isoformat(), "to": end.isoformat(), "street_id": street_id,
+                           "measures": {m["code"]: figures.get(m["code"]) for m in named if m["code"] in figures}},
+                          ensure_ascii=False, default=lambda v: float(v) if isinstance(v, Decimal) else str(v))
+    lines = [f"{first} … {last} (含 inclusive, {start.tzinfo})" + (f", {street}" if street else "")]
+    for m in named:
+        if m["code"] not in figures:
+            continue
+        value = figures[m["code"]]
+        unit = {"percent": " %", "hours": " h"}.get(m["unit"], "")
+        shown = "—" if value is None else f"{value}{unit}"
+        first_name, second = (m["name_en"], m["name"]) if english else (m["name"], m["name_en"])
+        lines.append(f"  {pad(first_name, 16)} {pad(second, 30)} {shown:>10}")
+    return "\n".join(lines)
+
+
+def scope_csv(conn: psycopg.Connection, first: date, last: date, scope: str, within: str | None, out: Path) -> int:
+    """Every measure per member of `scope` of the days first … last (inclusive) to a CSV file
+    Excel opens (UTF-8 with BOM); header cells in Chinese and English. Returns the rows written."""
+    import csv
+
+    from .store import measures
+
+    start, end = _report_period(conn, first, last)
+    within_id = None
+    if within:
+        table, what = _WITHIN.get(scope, ("", ""))
+        if not table:
+            raise CommandCenterError(f"--within does not apply to scope {scope}")
+        within_id = _named(conn, table, within, what)
+    rows = measures.kpi_by(conn, start, end, scope, within_id)
+    named = [m for m in measures.measures(conn) if m["code"] != "score"]
+    head = [("id", "编号", "ID"), ("name", "名称", "Name"), ("name_en", "英文名", "Name (English)"),
+            ("parent_id", "上级编号", "Parent ID")]
+    head += [(m["code"], m["name"], m["name_en"]) for m in named]
+    head += [("score", "综合得分", "Score"), ("rank", "排名", "Rank")]
+    with out.open("w", encoding="utf-8-sig", newline="") as f:
+        w = csv.writer(f)
+        w.writerow([f"{zh} {en}" for _, zh, en in head])
+        for r in rows:
+            w.writerow(["" if r.get(code) is None else r[code] for code, _, _ in head])
+    return len(rows)
+
+
 def _demo(args: argparse.Namespace, db: Database) -> int:
     from .demo.seed import seed_demo
     from .store import migrate
@@ -438,6 +584,9 @@ def _bench(args: argparse.Namespace, db: Database) -> int:
     elif args.name == "map":
         from .bench import mapbench
         result = mapbench.run()
+    elif args.name == "report":
+        from .bench.report import run as run_report
+        result = run_report(db)
     else:
         from .bench import memory
         result = memory.run()
