@@ -16,6 +16,7 @@ from shapely.geometry.base import BaseGeometry
 from ..store.errors import CommandCenterError
 from . import DEFAULT_DISTRICT, FULL_CASES, FULL_DAYS
 from . import accounts as demo_accounts
+from .assessment import seed_assessments
 from .geometry import bbox, outer_rings, to_geojson
 from .history import CaseScript, HistoryPlayer
 from .names import DISTRICTS
@@ -50,6 +51,7 @@ class DemoPlan:
     scripts: list[CaseScript]
     days: int
     started: float
+    seed: int = 1
 
     def play(self, conn: psycopg.Connection, progress: Callable[[str], None] | None = None,
              on_step: Callable[[int, int], None] | None = None) -> SeedResult:
@@ -63,6 +65,8 @@ class DemoPlan:
 
         self.player.conn = conn
         self.player.play(self.scripts, step)
+        forms = seed_assessments(conn, seed=self.seed, until=self.player.end)
+        say(f"two-way assessment: {forms} forms of the last half-year")
         t = self.territory
         return SeedResult(self.district, len(t.streets), len(t.communities), len(t.grids), len(t.persons),
                           len(self.scripts), self.player.actions, time.perf_counter() - self.started)
@@ -101,7 +105,7 @@ def prepare_demo(conn: psycopg.Connection, district: str = DEFAULT_DISTRICT, see
     say(f"demo console accounts: {', '.join(a.login for a in made)} (commandcenter demo accounts)")
     rng = np.random.default_rng(seed + 1000)
     player = HistoryPlayer(conn, t, rng, end - timedelta(days=days), end)
-    return DemoPlan(district, t, player, player.plan(cases), days, started)
+    return DemoPlan(district, t, player, player.plan(cases), days, started, seed)
 
 
 def seed_demo(conn: psycopg.Connection, district: str = DEFAULT_DISTRICT, seed: int = 1, cases: int = FULL_CASES,

@@ -400,7 +400,7 @@ BEGIN
     INSERT INTO cc.assessment_quota AS q (login, last_at) VALUES (session_user, v_now)
         ON CONFLICT (login) DO UPDATE SET last_at = EXCLUDED.last_at;
     SELECT count(*) INTO v_n FROM cc.assessment_log
-     WHERE rated_by = session_user AND rated_at > v_now - interval '1 day';
+     WHERE rated_by = session_user AND rated_at > v_now - interval '1 day' AND rated_at <= v_now;   -- the clock's day (history)
     IF v_n >= cc._limit_of('assessments_per_login_day') THEN
         RAISE EXCEPTION 'login "%" has submitted % assessment forms in the last 24 hours, the most one account may',
                         session_user, v_n
