@@ -144,6 +144,8 @@ def _parser() -> argparse.ArgumentParser:
     bench.add_argument("--duration", type=float, default=30.0, help="realtime: seconds of writing (default 30)")
     bench.add_argument("--rate", type=float, default=200.0, help="realtime: commits per second (default 200)")
     bench.add_argument("--consoles", type=int, default=10, help="realtime: console clients (default 10)")
+    bench.add_argument("--city-cases", type=int, default=1_000_000,
+                       help="report: synthetic cases in the city year (default 1,000,000)")
 
     wall = sub.add_parser("wall", parents=[common], help="the read-only wall display, full screen")
     wall.add_argument("--screen", type=int, help="screen number, 1 = first (default: the primary screen)")
@@ -586,7 +588,7 @@ def _bench(args: argparse.Namespace, db: Database) -> int:
         result = mapbench.run()
     elif args.name == "report":
         from .bench.report import run as run_report
-        result = run_report(db)
+        result = run_report(db, city_cases=args.city_cases)
     else:
         from .bench import memory
         result = memory.run()

@@ -96,6 +96,19 @@ GRANT SELECT ON cc.score_weight TO cc_reader, cc_exec;
 CREATE INDEX callback_done_idx ON cc.callback (done_at) WHERE outcome = 'reached';
 CREATE INDEX case_open_deadline_idx ON cc."case" (handle_deadline) WHERE closed_at IS NULL;
 CREATE INDEX extension_decided_at_idx ON cc.extension (decided_at) WHERE approved;
+-- a case's first dispatch, and its filings and escalations, without reading its other events
+CREATE INDEX case_event_dispatch_idx ON cc.case_event (case_id, at) WHERE action = 'dispatch';
+CREATE INDEX case_event_filing_idx ON cc.case_event (case_id, at) WHERE action IN ('file', 'escalate');
+
+-- Working minutes of a day up to time-of-day p_t, given the work periods' starts and ends (at
+-- most four periods: cc._kpi_period refuses more). One expression, so the planner inlines it.
+CREATE FUNCTION cc._in_day(p_t time, p_ws time[], p_we time[]) RETURNS numeric
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT (extract(epoch FROM coalesce(greatest(interval '0', least(p_t, p_we[1]) - p_ws[1]), interval '0')
+                             + coalesce(greatest(interval '0', least(p_t, p_we[2]) - p_ws[2]), interval '0')
+                             + coalesce(greatest(interval '0', least(p_t, p_we[3]) - p_ws[3]), interval '0')
+                             + coalesce(greatest(interval '0', least(p_t, p_we[4]) - p_ws[4]), interval '0')) / 60)::numeric
+$$;
 
 -- ---------------------------------------------------------------- arguments
 CREATE FUNCTION cc._kpi_period(p_from timestamptz, p_to timestamptz) RETURNS void
@@ -110,6 +123,10 @@ BEGIN
     IF p_to <= p_from THEN
         RAISE EXCEPTION 'the period ends (%) before it starts (%)', p_to, p_from
             USING ERRCODE = 'CC009', HINT = 'Periods are half-open, [from, to): give an end after the start.';
+    END IF;
+    IF (SELECT count(*) FROM cc.work_period) > 4 THEN
+        RAISE EXCEPTION 'the measures count working time over at most four work periods a day'
+            USING ERRCODE = 'CC009', HINT = 'Extend cc._in_day (db/sql/0007_measures.sql) for more periods.';
     END IF;
     IF p_to - p_from > v_days * interval '1 day' THEN
         RAISE EXCEPTION 'a period of % days is longer than the % days measured at once',
@@ -144,7 +161,10 @@ RETURNS TABLE (case_id bigint, reported integer, filed integer, dispatched integ
                closed_on_time integer, handled_judged integer, handled_on_time integer, reworked integer,
                open_overdue integer, extended integer, suspended integer, supervised integer,
                callbacks_reached integer, satisfaction integer, satisfied integer, handling_minutes numeric)
-LANGUAGE sql STABLE AS $$
+-- Planned on its own (the SET keeps it from being inlined): inlined, the planner guessed a few
+-- rows for it and joined a city year's facts to units by a nested loop (4 s of 5, measured).
+-- 32 MB keeps a year's per-case aggregate in memory.
+LANGUAGE sql STABLE ROWS 100000 SET work_mem = '32MB' AS $$
     WITH bounds AS (SELECT least(p_to, cc.clock()) AS t_end),
     ev AS (   -- events of the period, per case
         SELECT e.case_id,
@@ -157,15 +177,13 @@ LANGUAGE sql STABLE AS $$
           FROM cc.case_event e
          WHERE e.at >= p_from AND e.at < p_to
          GROUP BY e.case_id),
-    fd AS (   -- the case's first dispatch ever, when it falls in the period, and its deadline
-        SELECT ev.case_id, ev.first_dispatch_in AS at,
-               CASE WHEN c.return_count = 0 AND c.escalation_count = 0
-                    THEN c.dispatch_deadline     -- filing was the only thing that set it
-                    ELSE cc._limit(c.category_id, c.urgency, 'dispatch',
-                                   (SELECT max(p.at) FROM cc.case_event p
-                                     WHERE p.case_id = c.id AND p.action IN ('file', 'escalate')
-                                       AND p.at < ev.first_dispatch_in))
-               END AS deadline
+    fd AS (   -- the case's first dispatch ever, when it falls in the period
+        SELECT ev.case_id, ev.first_dispatch_in AS at, c.dispatch_deadline, c.category_id, c.urgency,
+               (c.return_count > 0 OR c.escalation_count > 0) AS reset,
+               CASE WHEN c.return_count > 0 OR c.escalation_count > 0     -- the filing or escalation before it
+                    THEN (SELECT max(p.at) FROM cc.case_event p
+                           WHERE p.case_id = c.id AND p.action IN ('file', 'escalate') AND p.at < ev.first_dispatch_in)
+               END AS since
           FROM ev JOIN cc."case" c ON c.id = ev.case_id
          WHERE ev.first_dispatch_in IS NOT NULL
            AND ((c.return_count = 0 AND c.escalation_count = 0)   -- then it has one dispatch event
@@ -186,23 +204,38 @@ LANGUAGE sql STABLE AS $$
         SELECT g::date AS day, w.work,
                (count(*) FILTER (WHERE w.work) OVER (ORDER BY g) - w.work::int) * tz.day_minutes AS mark
           FROM tz,
-               (SELECT (min(cl.first_dispatch) AT TIME ZONE (SELECT z FROM tz))::date AS d0,
-                       (max(cl.handled_at) AT TIME ZONE (SELECT z FROM tz))::date AS d1 FROM cl) span,
+               (SELECT (min(m.a) AT TIME ZONE (SELECT z FROM tz))::date AS d0,
+                       (max(m.b) AT TIME ZONE (SELECT z FROM tz))::date AS d1
+                  FROM (SELECT cl.first_dispatch AS a, cl.handled_at AS b FROM cl
+                        UNION ALL SELECT fd.since, fd.at FROM fd WHERE fd.reset) m) span,
                generate_series(span.d0, span.d1, interval '1 day') g,
                LATERAL (SELECT coalesce((SELECT cd.is_workday FROM cc.calendar_day cd WHERE cd.day = g::date),
                                         extract(isodow FROM g) < 6) AS work) w),
     hm AS (   -- working minutes from first dispatch to last feedback (as cc.work_minutes_between)
         SELECT cl.case_id,
-               (c1.mark + CASE WHEN c1.work THEN (SELECT coalesce(sum(greatest(0, extract(epoch FROM
-                              least((cl.handled_at AT TIME ZONE tz.z)::time, x.e) - x.s) / 60)), 0)
-                                                    FROM unnest(tz.ws, tz.we) x(s, e)) ELSE 0 END)
-               - (c0.mark + CASE WHEN c0.work THEN (SELECT coalesce(sum(greatest(0, extract(epoch FROM
-                              least((cl.first_dispatch AT TIME ZONE tz.z)::time, x.e) - x.s) / 60)), 0)
-                                                    FROM unnest(tz.ws, tz.we) x(s, e)) ELSE 0 END) AS minutes
+               (c1.mark + CASE WHEN c1.work THEN cc._in_day((cl.handled_at AT TIME ZONE tz.z)::time, tz.ws, tz.we)
+                               ELSE 0 END)
+               - (c0.mark + CASE WHEN c0.work THEN cc._in_day((cl.first_dispatch AT TIME ZONE tz.z)::time, tz.ws, tz.we)
+                                 ELSE 0 END) AS minutes
           FROM cl CROSS JOIN tz
           JOIN cal c1 ON c1.day = (cl.handled_at AT TIME ZONE tz.z)::date
           JOIN cal c0 ON c0.day = (cl.first_dispatch AT TIME ZONE tz.z)::date
          WHERE cl.handled_at >= cl.first_dispatch),
+    fdt AS (  -- on time: by the deadline set at filing; after a return or escalation, within the
+              -- item's dispatch limit from the filing or escalation before the first dispatch
+        SELECT fd.case_id,
+               CASE WHEN NOT fd.reset THEN fd.at <= fd.dispatch_deadline
+                    WHEN tl.unit = 'minutes' THEN fd.at <= fd.since + tl.amount * interval '1 minute'
+                    WHEN tl.unit = 'hours' THEN fd.at <= fd.since + tl.amount * interval '1 hour'
+                    ELSE (c1.mark + CASE WHEN c1.work THEN cc._in_day((fd.at AT TIME ZONE tz.z)::time, tz.ws, tz.we) ELSE 0 END)
+                       - (c0.mark + CASE WHEN c0.work THEN cc._in_day((fd.since AT TIME ZONE tz.z)::time, tz.ws, tz.we) ELSE 0 END)
+                         <= tl.amount * CASE tl.unit WHEN 'work_days' THEN tz.day_minutes ELSE 60 END
+               END AS on_time
+          FROM fd CROSS JOIN tz
+          LEFT JOIN cc.time_limit tl ON fd.reset AND tl.category_id = fd.category_id AND tl.urgency = fd.urgency
+                                    AND tl.phase = 'dispatch'
+          LEFT JOIN cal c1 ON fd.reset AND c1.day = (fd.at AT TIME ZONE tz.z)::date
+          LEFT JOIN cal c0 ON fd.reset AND c0.day = (fd.since AT TIME ZONE tz.z)::date),
     held AS (   -- working minutes on hold between first dispatch and last feedback (rare: per row)
         SELECT s.case_id,
                sum(greatest(0, cc.work_minutes_between(greatest(s.suspended_at, cl.first_dispatch),
@@ -239,8 +272,8 @@ LANGUAGE sql STABLE AS $$
                NULL::int AS satisfaction, 0 AS satisfied, NULL::numeric AS handling_minutes
           FROM ev
         UNION ALL
-        SELECT fd.case_id, 0, 0, 0, 0, 0, 1, (fd.at <= fd.deadline)::int, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, NULL, 0, NULL
-          FROM fd
+        SELECT fdt.case_id, 0, 0, 0, 0, 0, 1, coalesce(fdt.on_time, false)::int, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, NULL, 0, NULL
+          FROM fdt
         UNION ALL
         SELECT cl.case_id, 0, 0, 0, 0, 0, 0, 0, 1,
                (cl.handled_late IS NOT TRUE AND cl.closed_at <= cl.verify_deadline)::int,
@@ -570,7 +603,7 @@ COMMENT ON FUNCTION cc.kpi_trend(timestamptz, timestamptz, text, text, integer) 
 GRANT EXECUTE ON FUNCTION cc._kpi_period(timestamptz, timestamptz),
     cc._kpi_scope(text, integer), cc._kpi_facts(timestamptz, timestamptz),
     cc._kpi_member(text, integer, integer, integer, integer, integer, integer, integer), cc._kpi_sum(timestamptz, timestamptz, text, integer),
-    cc._limit(integer, text, text, timestamptz),
+    cc._in_day(time, time[], time[]),
     cc.kpi(timestamptz, timestamptz, integer), cc.kpi_by(timestamptz, timestamptz, text, integer),
     cc.kpi_by_street(timestamptz, timestamptz), cc.kpi_by_community(timestamptz, timestamptz, integer),
     cc.kpi_by_grid(timestamptz, timestamptz, integer), cc.kpi_by_department(timestamptz, timestamptz),
