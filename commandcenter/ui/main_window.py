@@ -26,6 +26,7 @@ from .board import BoardView
 from .board_model import BoardModel
 from .callbacks import CallbacksView
 from .detail import CaseDetailView
+from .evaluation import EvaluationPanel
 from .grid_card import GridCardView
 from .handoff import run_task
 from .intake import IntakeDialog, warm_up
@@ -59,6 +60,7 @@ class HallWindow(QMainWindow):
         self.grid_card = GridCardView(live, worker, sel)
         self.kpis = KpiStrip(self.kpi_model)
         self.callbacks = CallbacksView(session)
+        self.evaluation = EvaluationPanel(session)
         self.board.dispatch_requested.connect(self._dispatch_selected)
 
         self.docks: dict[str, QDockWidget] = {}
@@ -74,7 +76,15 @@ class HallWindow(QMainWindow):
                                         Qt.DockWidgetArea.LeftDockWidgetArea)
         self.dock_callbacks = self._dock("callbacks", self.tr("Callbacks"), self.callbacks,
                                          Qt.DockWidgetArea.LeftDockWidgetArea)
+        # the evaluation panel shares the board's place: wide, and read when its tab is raised (Ctrl+E)
+        self.dock_evaluation = self._dock("evaluation", self.tr("Evaluation"), self.evaluation,
+                                          Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.evaluation.case_opened.connect(lambda _c: self.dock_detail.raise_())
         self.splitDockWidget(self.dock_board, self.dock_staffing, Qt.Orientation.Vertical)
+        self.tabifyDockWidget(self.dock_board, self.dock_evaluation)
+        self.dock_board.raise_()
+        self.evaluation.set_shown(False)
+        self.dock_evaluation.visibilityChanged.connect(self.evaluation.set_shown)
         self.tabifyDockWidget(self.dock_staffing, self.dock_callbacks)
         self.dock_staffing.raise_()
         self.splitDockWidget(self.dock_map, self.dock_detail, Qt.Orientation.Vertical)
@@ -130,6 +140,12 @@ class HallWindow(QMainWindow):
         dialog.show()
         dialog.activateWindow()
 
+    def show_evaluation(self) -> None:
+        """Ctrl+E: the evaluation panel in front, wherever it was put (closed, tabbed, floating)."""
+        self.dock_evaluation.show()
+        self.dock_evaluation.raise_()
+        self.evaluation.period_box.setFocus()
+
     def _search_board(self) -> None:
         self.dock_board.raise_()
         self.board.search.setFocus()
@@ -166,6 +182,11 @@ class HallWindow(QMainWindow):
         find.setShortcut(QKeySequence.StandardKey.Find)
         find.triggered.connect(self._search_board)
         view.addAction(find)
+        evaluate = QAction(self.tr("Open the evaluation"), self)
+        evaluate.setObjectName("action-evaluation")
+        evaluate.setShortcut(QKeySequence("Ctrl+E"))
+        evaluate.triggered.connect(self.show_evaluation)
+        view.addAction(evaluate)
         full = QAction(self.tr("Full screen (active window)"), self)
         full.setShortcut(QKeySequence("F11"))
         full.triggered.connect(self.toggle_full_screen)
@@ -225,7 +246,8 @@ class HallWindow(QMainWindow):
         """The F1 list: action names from the database in the interface language, as on the buttons."""
         actions = self.session.reference.actions
         lines = [f"{key:>16}   {self.session.display.named(actions.get(code)) or code}" for code, key in SHORTCUTS.items()]
-        return lines + ["", "F11   " + self.tr("Full screen (active window)"), "Ctrl+F   " + self.tr("Search the board")]
+        return lines + ["", "F11   " + self.tr("Full screen (active window)"), "Ctrl+F   " + self.tr("Search the board"),
+                        "Ctrl+E   " + self.tr("Open the evaluation")]
 
     def _show_shortcuts(self) -> None:
         QMessageBox.information(self, self.tr("Keyboard shortcuts"), "\n".join(self.shortcut_lines()))
