@@ -122,6 +122,10 @@ def test_explanations_name_the_measures_in_the_language_asked() -> None:
           Measure("closure_rate", "结案率", "Closure rate", "percent", description_en="closed / due")]
     assert explain(ms[2], ms, english=False) == "结案数 / 应结案数"
     assert explain(ms[2], ms, english=True) == "Closed / Due"
+    # in a sentence an ordinary word stays a word; a code with an underscore is named
+    ms.append(Measure("open_overdue", "超期未结案数", "Open and overdue", "count"))
+    ms.append(Measure("x", "应", "Due", "count", description_en="cases closed in the period + open_overdue"))
+    assert explain(ms[-1], ms, english=True) == "cases closed in the period + Open and overdue"
 
 
 def test_the_csv_opens_in_excel_utf8_with_a_bom(tmp_path: Path) -> None:

@@ -15,8 +15,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from commandcenter.domain import periods
+from commandcenter.store.errors import CommandCenterError
 from commandcenter.ui.evaluation_data import EvaluationData, Level, Measure, Scope, default_order, read_evaluation
-from commandcenter.ui.report_pdf import cjk_family, write_report
+from commandcenter.ui.report_pdf import cjk_family, print_period, write_report
 
 BEIJING = ZoneInfo("Asia/Shanghai")
 
@@ -188,3 +189,19 @@ def test_every_street_and_measure_of_the_demo_is_in_the_report(qapp, conn, tmp_p
 def test_an_unknown_language_is_refused(qapp, tmp_path: Path) -> None:  # noqa: ANN001
     with pytest.raises(ValueError, match="zh_CN or en"):
         write_report(_made_data(), tmp_path / "x.pdf", "fr")
+
+
+def test_a_report_of_calendar_days_names_its_period_and_reads_a_street(qapp, conn, tmp_path: Path) -> None:  # noqa: ANN001
+    assert periods.from_days(date(2026, 7, 1), date(2026, 12, 31), BEIJING).kind == "half_year"
+    assert periods.from_days(date(2026, 11, 1), date(2026, 11, 30), BEIJING).kind == "month"
+    assert periods.from_days(date(2026, 11, 1), date(2026, 11, 29), BEIJING).kind == "custom"
+    street_id, name = conn.execute("SELECT id, name FROM cc.street ORDER BY code LIMIT 1").fetchone()
+    communities = [r[0] for r in conn.execute("SELECT name FROM cc.community WHERE street_id = %s", (street_id,))]
+    conn.commit()
+    out = tmp_path / "street.pdf"
+    pages = print_period(conn, date(2026, 7, 1), date(2026, 12, 31), out, "zh_CN", street_id=street_id)
+    text = Pdf(out.read_bytes()).all_text()
+    assert pages >= 1 and _flat(f"考核范围:{name}") in text and "2026年下半年" in text
+    assert "排名:社区" in text and any(_flat(c) in text for c in communities)
+    with pytest.raises(CommandCenterError, match="before the first"):
+        print_period(conn, date(2026, 7, 2), date(2026, 7, 1), out, "en")

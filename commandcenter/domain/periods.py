@@ -138,6 +138,16 @@ def custom(first_day: date, last_day: date, zone: tzinfo) -> Period:
     return Period("custom", midnight(first_day, zone), midnight(last_day + timedelta(days=1), zone))
 
 
+def from_days(first_day: date, last_day: date, zone: tzinfo) -> Period:
+    """The period of these calendar days, named when it is exactly a week, a month or a
+    half-year (a report of 2026-07-01 … 2026-12-31 is the second half of 2026), else custom."""
+    days = custom(first_day, last_day, zone)
+    for named in (week_of(first_day, zone), month_of(first_day, zone), half_year_of(first_day, zone)):
+        if (named.start, named.end) == (days.start, days.end):
+            return named
+    return days
+
+
 def preset(kind: Kind, now: datetime, zone: tzinfo) -> Period:
     """The period of this kind that holds `now` in the district's zone; custom starts as today."""
     if now.tzinfo is None:

@@ -163,9 +163,10 @@ def unit_suffix(unit: str, english: bool) -> str:
     return {"percent": "%", "hours": " h" if english else " 小时"}.get(unit, "")
 
 
-def format_value(value: Any, unit: str, english: bool = False) -> str:
+def format_value(value: Any, unit: str, english: bool = False, in_table: bool = False) -> str:
     """How a value is shown: counts with thousands separators, rates with one decimal and %,
-    hours with one decimal, scores with one or two; nothing to measure is "—"."""
+    hours with one decimal (in a table the column says "h"), scores with one or two; nothing to
+    measure is "—"."""
     v = number(value)
     if v is None:
         return "—"
@@ -174,7 +175,7 @@ def format_value(value: Any, unit: str, english: bool = False) -> str:
     if unit == "percent":
         return f"{v:.1f}%"
     if unit == "hours":
-        return f"{v:.1f}" + unit_suffix(unit, english)
+        return f"{v:.1f}" + ("" if in_table else unit_suffix(unit, english))
     if unit == "score":
         return f"{v:.2f}" if abs(v) < 10 else f"{v:.1f}"
     return f"{v}"
@@ -248,7 +249,12 @@ def explain(measure: Measure, measures: list[Measure], english: bool) -> str:
     names = {m.code: (m.name_en or m.name) if english else (m.name or m.name_en) for m in measures}
     if not names:
         return text
-    pattern = re.compile(r"\b(" + "|".join(sorted(map(re.escape, names), key=len, reverse=True)) + r")\b")
+    words = re.findall(r"[A-Za-z_]\w*", text)
+    formula = bool(words) and all(w in names for w in words)      # "closed / due": every word a code
+    codes = [c for c in names if formula or "_" in c]              # in a sentence only the clear ones
+    if not codes:
+        return text
+    pattern = re.compile(r"\b(" + "|".join(sorted(map(re.escape, codes), key=len, reverse=True)) + r")\b")
     return pattern.sub(lambda hit: names[hit.group(1)], text)
 
 

@@ -109,7 +109,7 @@ class RankingModel(QAbstractTableModel):
                 return self.display.pick(row.get("name"), row.get("name_en"))
             if key == "score":
                 return format_value(row.get("score"), "score", self.display.english)
-            return format_value(row.get(key), m.unit if m else "count", self.display.english)
+            return format_value(row.get(key), m.unit if m else "count", self.display.english, in_table=True)
         if role == RAW_ROLE:
             return row.get(key) if key != "name" else self.display.pick(row.get("name"), row.get("name_en"))
         if role == ID_ROLE:

@@ -17,16 +17,19 @@ import glob
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
+import psycopg
 from PySide6.QtCore import QMarginsF, QPointF, QRectF, Qt
 from PySide6.QtGui import (
     QColor,
     QFont,
     QFontDatabase,
     QFontMetricsF,
+    QGuiApplication,
     QPageLayout,
     QPageSize,
     QPainter,
@@ -37,9 +40,20 @@ from PySide6.QtGui import (
 )
 
 from ..domain.display import Display
-from ..domain.periods import Period, buckets
+from ..domain.periods import Period, buckets, from_days
 from ..store.errors import CommandCenterError
-from .evaluation_data import EvaluationData, Measure, explain, format_value, has_chinese, number, unit_suffix
+from .evaluation_data import (
+    EvaluationData,
+    Level,
+    Measure,
+    Scope,
+    explain,
+    format_value,
+    has_chinese,
+    number,
+    read_evaluation,
+    unit_suffix,
+)
 
 #: the report's words; English is the key, as in the interface's .ts files
 WORDS: dict[str, str] = {
@@ -465,7 +479,9 @@ def _ranking(lay: _Layout, data: EvaluationData, display: Display, say: Words) -
         return
     rank_w, name_w, score_w = lay.mm(10), lay.mm(40), lay.mm(15)
     fixed = rank_w + name_w + score_w
-    per_chunk = max(1, int((lay.width - fixed) // lay.mm(16.5)))
+    fits = max(1, int((lay.width - fixed) // lay.mm(16.5)))
+    parts = max(1, -(-len(measures) // fits))
+    per_chunk = max(1, -(-len(measures) // parts))       # as even as the columns allow
     chunks = [measures[i:i + per_chunk] for i in range(0, len(measures), per_chunk)] or [[]]
     head_font, cell_font = lay.font(6.5, bold=True), lay.font(7.5)
     row_h = lay.metrics(cell_font).height() + lay.mm(1.6)
@@ -538,7 +554,7 @@ def _cell(row: dict[str, Any], key: str, by_code: dict[str, Measure], display: D
                                                                       | Qt.AlignmentFlag.AlignVCenter)
     if key == "score":
         return format_value(row.get("score"), "score", say.english), right
-    return format_value(row.get(key), by_code[key].unit, say.english), right
+    return format_value(row.get(key), by_code[key].unit, say.english, in_table=True), right
 
 
 def _elide(lay: _Layout, text: str, font: QFont, width: float) -> str:
@@ -636,3 +652,37 @@ def _fix_text_layer(path: Path, drawn: set[str], family: str) -> None:
     fixed = re.sub(rb"beginbfrange.*?endbfrange", fix_map, raw, flags=re.S)
     if fixed != raw:
         path.write_bytes(fixed)
+
+
+def print_period(conn: psycopg.Connection, first: date, last: date, path: Path, lang: str,
+                 street_id: int | None = None, departments: bool = False) -> int:
+    """`commandcenter report pdf`: read the measures of the calendar days first … last (both
+    included, in the district's zone) for the district, one street, or the departments, under
+    the connection's row-level security, and write the report. Makes the Qt application a
+    command-line run lacks (fonts and the PDF writer need one). Returns the page count."""
+    if last < first:
+        raise CommandCenterError(f"the last day {last} is before the first {first}")
+    if QGuiApplication.instance() is None:
+        import os
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        _keep_app.append(QGuiApplication([]))
+    row = conn.execute("SELECT cc.local_tz(), d.name, d.name_en FROM cc.district d LIMIT 1").fetchone()
+    if row is None:
+        raise CommandCenterError("the database has no district")
+    zone_name, district, district_en = row
+    if departments:
+        root = Level("departments", None, "", "")
+    elif street_id is not None:
+        found = conn.execute("SELECT name, name_en FROM cc.street WHERE id = %s", (street_id,)).fetchone()
+        if found is None:
+            raise CommandCenterError(f"no street {street_id} (or this login may not see it)")
+        root = Level("street", street_id, found[0], found[1])
+    else:
+        root = Level("district", None, district, district_en)
+    conn.commit()
+    data = read_evaluation(conn, from_days(first, last, ZoneInfo(zone_name)), Scope.root(root))
+    return write_report(data, path, lang)
+
+
+#: the application print_period made, kept for the process (Qt wants one, alive, per process)
+_keep_app: list[QGuiApplication] = []
