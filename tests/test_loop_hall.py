@@ -117,8 +117,7 @@ def test_supervise_from_the_detail_and_the_wall_counts_it(qtbot, hall, db, conn,
         wall.close()
 
 
-def test_an_extension_asked_by_the_assignee_is_approved_as_requested_from_the_hall(qtbot, hall, conn,  # noqa: ANN001
-                                                                                 login_role) -> None:
+def test_an_extension_asked_by_the_assignee_is_approved_from_the_hall(qtbot, hall, conn, login_role) -> None:  # noqa: ANN001
     case_id, v = new_case_in(conn, "in_progress")
     unit, street = conn.execute('SELECT assignee_unit_id, street_id FROM cc."case" WHERE id = %s',
                                 (case_id,)).fetchone()
