@@ -137,6 +137,11 @@ def _parser() -> argparse.ArgumentParser:
                     help="narrow: communities of a street, grids of a community, units of a department, "
                          "people of a unit (name or id)")
     rc.add_argument("--out", required=True, type=Path, help="CSV file to write")
+    rp = repsub.add_parser("pdf", parents=[common, period],
+                           help="the printable report of a period (A4 PDF, Chinese font embedded)")
+    rp.add_argument("--street", help="street by Chinese or English name (default: the district)")
+    rp.add_argument("--departments", action="store_true", help="rank the departments instead of the streets")
+    rp.add_argument("--out", required=True, type=Path, help="PDF file to write")
 
     bench = sub.add_parser("bench", parents=[common], help="benchmarks: figures against their targets")
     bench.add_argument("name", choices=("realtime", "board", "map", "startup", "memory", "report"))
@@ -151,7 +156,7 @@ def _parser() -> argparse.ArgumentParser:
     wall.add_argument("--screen", type=int, help="screen number, 1 = first (default: the primary screen)")
 
     shot = sub.add_parser("screenshot", parents=[common], help="render a view offscreen to a PNG file")
-    shot.add_argument("--view", required=True, choices=("hall", "wall", "map", "staffing", "intake"))
+    shot.add_argument("--view", required=True, choices=("hall", "wall", "map", "staffing", "intake", "evaluation"))
     shot.add_argument("--out", required=True, type=Path, help="PNG file to write")
     shot.add_argument("--size", default="1920x1080", type=_size, help="WIDTHxHEIGHT (default 1920x1080)")
     return p
@@ -440,7 +445,7 @@ def _field(args: argparse.Namespace, db: Database) -> int:
 
 
 def _report(args: argparse.Namespace, db: Database) -> int:
-    """`report kpi` and `report csv`: the measures of cc.kpi / cc.kpi_by over local calendar
+    """`report kpi`, `report csv` and `report pdf`: the measures of cc.kpi / cc.kpi_by over local calendar
     days, signed in as db.connect() signs in (the embedded server's owner, or --dsn's login:
     its row-level security decides what is counted)."""
     from .store import migrate
@@ -452,6 +457,13 @@ def _report(args: argparse.Namespace, db: Database) -> int:
         if args.report_command == "kpi":
             print(kpi_report(conn, args.date_from, args.date_to, args.street, as_json=args.json,
                              english=args.lang == "en"))
+            return 0
+        if args.report_command == "pdf":
+            from .ui.report_pdf import print_period
+            street = _named(conn, "street", args.street, "street") if args.street else None
+            pages = print_period(conn, args.date_from, args.date_to, args.out, args.lang or "zh_CN",
+                                 street_id=street, departments=args.departments)
+            print(f"wrote {pages} page(s) to {args.out} ({args.date_from} … {args.date_to} inclusive)")
             return 0
         n = scope_csv(conn, args.date_from, args.date_to, args.scope, args.within, args.out)
     print(f"wrote {n} row(s) to {args.out} ({args.scope}, {args.date_from} … {args.date_to} inclusive)")

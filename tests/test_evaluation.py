@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from PySide6.QtCore import QDate, Qt
+from PySide6.QtGui import QAction
 
 from commandcenter.domain import periods
 from commandcenter.store import measures
@@ -326,3 +327,28 @@ def test_the_panel_prints_what_it_shows(qtbot, hall, tmp_path: Path) -> None:  #
     out = tmp_path / "report.pdf"
     pages = panel.print_pdf(out)
     assert pages >= 2 and out.read_bytes().startswith(b"%PDF")
+
+
+def test_the_assessment_sits_beside_the_measures_and_the_menu_opens_its_form(qtbot, hall, conn) -> None:  # noqa: ANN001
+    """Two-way assessment in the hall: the panel's previous half-year shows the demo's forms as
+    cc.assessment_summary counts them; File → Two-way assessment opens the form, once."""
+    from commandcenter.store import assessment as asm
+    from commandcenter.ui.assessment import AssessmentDialog
+
+    panel = _opened(qtbot, hall)
+    with qtbot.waitSignal(panel.loaded, timeout=15_000):
+        panel.shift(-1)
+    first, last = panel.period.first_day, panel.period.last_day
+    expected = asm.summary(conn, first, last, asm.STREET_RATES_UNIT)
+    conn.commit()
+    assert expected                                      # the demo holds a half-year of forms
+    qtbot.waitUntil(lambda: (panel.assessment.start, panel.assessment.end) == (first, last)
+                    and panel.assessment.table.rowCount() == len(expected), timeout=15_000)
+    menu = hall.findChild(QAction, "action-assessment")
+    assert menu is not None
+    menu.trigger()
+    assert isinstance(hall.assessment, AssessmentDialog) and hall.assessment.isVisible()
+    first_dialog = hall.assessment
+    menu.trigger()
+    assert hall.assessment is first_dialog               # brought to the front, not a second one
+    first_dialog.close()

@@ -213,7 +213,12 @@ def _screenshot_widget(session: Session, view: str) -> QWidget:
     if view == "intake":
         from .intake import IntakeDialog
         return IntakeDialog(session)
-    raise CommandCenterError(f"unknown view {view!r}: use hall, wall, map, staffing or intake")
+    if view == "evaluation":
+        from .evaluation import EvaluationPanel
+        w = EvaluationPanel(session)
+        w.setWindowTitle("evaluation")
+        return w
+    raise CommandCenterError(f"unknown view {view!r}: use hall, wall, map, staffing, intake or evaluation")
 
 
 def _settle(session: Session, widget: QWidget, view: str) -> None:

@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 from ..domain import periods
 from ..domain.periods import Kind, Period
 from ..store.errors import CommandCenterError
+from .assessment import AssessmentSummary
 from .evaluation_data import (
     EvaluationData,
     Level,
@@ -228,10 +229,14 @@ class EvaluationPanel(QWidget):
         cl.setContentsMargins(0, 0, 0, 0)
         cl.addWidget(self.cases_title)
         cl.addWidget(self.cases, 1)
+        # the two-way assessment (条块双向考评) beside the computed measures: forms whose period
+        # overlaps the one shown
+        self.assessment = AssessmentSummary(session.worker, session.display, date.today(), date.today())
         right = QSplitter(Qt.Orientation.Vertical)
         right.addWidget(trend_box)
         right.addWidget(cases_box)
-        right.setSizes([440, 260])
+        right.addWidget(self.assessment)
+        right.setSizes([360, 220, 200])
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(ranking)
         self.splitter.addWidget(right)
@@ -263,6 +268,7 @@ class EvaluationPanel(QWidget):
         self.export_button.clicked.connect(self._export_dialog)
         self.pdf_button.clicked.connect(self._pdf_dialog)
         self.period = periods.preset("month", self._now(), self.display.zone)
+        self.assessment.set_period(self.period.first_day, self.period.last_day)
         self._show_dates()
         self._show_breadcrumb()
 
@@ -279,6 +285,7 @@ class EvaluationPanel(QWidget):
             self.period_box.setCurrentIndex(i)
             self.period_box.blockSignals(False)
         self._show_dates()
+        self.assessment.set_period(self.period.first_day, self.period.last_day)
         self.reload()
 
     def shift(self, steps: int) -> None:

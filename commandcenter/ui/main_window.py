@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from ..store.listener import FeedState
 from . import layouts
 from .actions import SHORTCUTS, ActionRunner
+from .assessment import AssessmentDialog
 from .board import BoardView
 from .board_model import BoardModel
 from .callbacks import CallbacksView
@@ -50,6 +51,7 @@ class HallWindow(QMainWindow):
         live, worker, sel = session.live, session.worker, session.selection
         self.runner = ActionRunner(worker, self, ref, session.display)
         self.intake: QDialog | None = None     # the call being taken (ui/intake.py)
+        self.assessment: QDialog | None = None     # a two-way assessment form being filled in
         run_task(lambda: warm_up(session), name="cc-intake-warm-up", receiver=self)
         self.board_model = BoardModel(live, self)
         self.kpi_model = KpiModel(live, worker, self)
@@ -140,6 +142,19 @@ class HallWindow(QMainWindow):
         dialog.show()
         dialog.activateWindow()
 
+    def open_assessment(self) -> None:
+        """The two-way assessment form (条块双向考评), one at a time."""
+        if self.assessment is not None and self.assessment.isVisible():
+            self.assessment.raise_()
+            self.assessment.activateWindow()
+            return
+        dialog = AssessmentDialog(self.session, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.destroyed.connect(lambda: setattr(self, "assessment", None))
+        dialog.assessed.connect(lambda _d: self.evaluation.assessment.refresh())
+        self.assessment = dialog
+        dialog.show()
+
     def show_evaluation(self) -> None:
         """Ctrl+E: the evaluation panel in front, wherever it was put (closed, tabbed, floating)."""
         self.dock_evaluation.show()
@@ -169,6 +184,10 @@ class HallWindow(QMainWindow):
         take_call.setShortcut(QKeySequence("Ctrl+N"))
         take_call.triggered.connect(self.take_call)
         file_menu.addAction(take_call)
+        assess = QAction(self.tr("Two-way assessment…"), self)
+        assess.setObjectName("action-assessment")
+        assess.triggered.connect(self.open_assessment)
+        file_menu.addAction(assess)
         quit_action = QAction(self.tr("Quit"), self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
