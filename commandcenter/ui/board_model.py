@@ -205,29 +205,27 @@ class BoardModel(QAbstractTableModel):
         return None
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("BoardModel", text)
-
-
 def watch_marks(row: BoardRow) -> str:
     """Short marks after the state: under supervision (督), on hold (挂), more time asked or
     granted (延) — the board's reading of the case's watch columns."""
     marks = []
     if row.supervision_level is not None:
-        marks.append(_tr("SUP"))
+        marks.append(QCoreApplication.translate("BoardModel", "SUP"))
     if row.suspension_review_on is not None:
-        marks.append(_tr("HOLD"))
+        marks.append(QCoreApplication.translate("BoardModel", "HOLD"))
     if row.extension_pending:
-        marks.append(_tr("EXT?"))
+        marks.append(QCoreApplication.translate("BoardModel", "EXT?"))
     elif row.extension_count:
-        marks.append(_tr("EXT") + str(row.extension_count))
+        marks.append(QCoreApplication.translate("BoardModel", "EXT%1").replace("%1", str(row.extension_count)))
     return ("  " + " ".join(marks)) if marks else ""
 
 
 def on_hold_until(row: BoardRow) -> str:
     """The deadline cell of a suspended case: no clock runs, the review date does."""
     review = row.suspension_review_on
-    return _tr("On hold to %1").replace("%1", review.strftime("%m-%d")) if review is not None else ""
+    if review is None:
+        return ""
+    return QCoreApplication.translate("BoardModel", "On hold to %1").replace("%1", review.strftime("%m-%d"))
 
 
 def _alignment(_row: BoardRow, col: str) -> int | None:

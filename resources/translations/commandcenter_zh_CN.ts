@@ -4,87 +4,299 @@
 <context>
     <name>ActionRunner</name>
     <message>
-        <location filename="../../commandcenter/ui/actions.py" line="206"/>
+        <location filename="../../commandcenter/ui/actions.py" line="218"/>
         <source>Attach a photo</source>
         <translation>添加照片</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/actions.py" line="207"/>
+        <location filename="../../commandcenter/ui/actions.py" line="219"/>
         <source>Images (*.jpg *.jpeg *.png *.webp)</source>
         <translation>图片 (*.jpg *.jpeg *.png *.webp)</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/actions.py" line="220"/>
+        <location filename="../../commandcenter/ui/actions.py" line="232"/>
         <source>This cannot be undone</source>
         <translation>此操作不可撤回</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/actions.py" line="221"/>
+        <location filename="../../commandcenter/ui/actions.py" line="233"/>
         <source>%1 for %2? This cannot be undone.</source>
         <translation>对 %2 执行“%1”？此操作不可撤回。</translation>
     </message>
 </context>
 <context>
-    <name>BoardModel</name>
+    <name>AssessmentDialog</name>
     <message>
-        <location filename="../../commandcenter/ui/board_model.py" line="79"/>
-        <source>Code</source>
-        <translation>编号</translation>
+        <location filename="../../commandcenter/ui/assessment.py" line="87"/>
+        <source>Two-way assessment</source>
+        <extracomment>emitted after a form is stored, with its direction (the summary reloads)</extracomment>
+        <translation>条块双向考评</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board_model.py" line="79"/>
-        <source>Reported</source>
-        <translation>上报时间</translation>
+        <location filename="../../commandcenter/ui/assessment.py" line="98"/>
+        <source>A street rates a department&apos;s unit</source>
+        <translation>街道评价部门单位</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board_model.py" line="79"/>
-        <source>Source</source>
-        <translation>来源</translation>
+        <location filename="../../commandcenter/ui/assessment.py" line="99"/>
+        <source>A department rates a street</source>
+        <translation>部门评价街道</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board_model.py" line="79"/>
-        <source>Category</source>
-        <translation>类别</translation>
+        <location filename="../../commandcenter/ui/assessment.py" line="105"/>
+        <source>Previous half-year</source>
+        <translation>上一半年度</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board_model.py" line="80"/>
-        <source>Grid</source>
-        <translation>网格</translation>
+        <location filename="../../commandcenter/ui/assessment.py" line="106"/>
+        <source>Current half-year</source>
+        <translation>本半年度</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board_model.py" line="80"/>
-        <source>Community</source>
-        <translation>社区</translation>
+        <location filename="../../commandcenter/ui/assessment.py" line="107"/>
+        <source>Previous year</source>
+        <translation>上一年度</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board_model.py" line="80"/>
+        <location filename="../../commandcenter/ui/assessment.py" line="108"/>
+        <source>Current year</source>
+        <translation>本年度</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/assessment.py" line="110"/>
+        <source>Custom</source>
+        <translation>自定义</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/assessment.py" line="119"/>
+        <source>Find: name, pinyin, initials or department</source>
+        <translation>查找：名称、拼音、首字母或部门</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/assessment.py" line="126"/>
+        <source>Comment (optional)</source>
+        <translation>评语（可选）</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/assessment.py" line="132"/>
+        <source>Load those scores</source>
+        <translation>载入已评分数</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/assessment.py" line="138"/>
+        <source>Save rating</source>
+        <translation>保存评价</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/assessment.py" line="142"/>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/assessment.py" line="146"/>
+        <source>Direction</source>
+        <translation>考评方向</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/assessment.py" line="147"/>
+        <source>Rating for</source>
+        <translation>评价方</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/assessment.py" line="153"/>
+        <source>Period</source>
+        <translation>考评期</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/assessment.py" line="155"/>
+        <source>Whom to rate</source>
+        <translation>被评对象</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/assessment.py" line="159"/>
+        <source>Scores</source>
+        <translation>评分</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/assessment.py" line="191"/>
+        <source>Loading the form…</source>
+        <translation>正在读取考评表…</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/assessment.py" line="218"/>
+        <source>This account may not rate: a street sub-centre rates units, a unit&apos;s console rates streets, the district centre&apos;s supervisors record paper forms.</source>
+        <translation>本账号不能评价：街道分中心评价部门单位，单位终端评价街道，区指挥中心值班长录入纸质考评表。</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/assessment.py" line="247"/>
+        <source>%1 (weight %2)</source>
+        <translation>%1（权重 %2）</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/assessment.py" line="350"/>
+        <source>Already rated for this period by %1 at %2 (revision %3): saving replaces it.</source>
+        <translation>本考评期已由 %1 于 %2 评价（第 %3 版）：保存将替换它。</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/assessment.py" line="370"/>
+        <source>Choose whom to rate.</source>
+        <translation>请选择被评对象。</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/assessment.py" line="375"/>
+        <source>Saving…</source>
+        <translation>正在保存…</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/assessment.py" line="383"/>
+        <source>Saved: %1 (replaces the earlier rating, revision %2).</source>
+        <translation>已保存：%1（替换此前的评价，第 %2 版）。</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/assessment.py" line="385"/>
+        <source>Saved: %1.</source>
+        <translation>已保存：%1。</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/assessment.py" line="403"/>
+        <source>The unit, street or department does not exist or lies outside your area.</source>
+        <translation>该单位、街道或部门不存在或不在您的辖区内。</translation>
+    </message>
+</context>
+<context>
+    <name>AssessmentSummary</name>
+    <message>
+        <location filename="../../commandcenter/ui/assessment.py" line="422"/>
+        <source>Units rated by the streets</source>
+        <translation>街道对部门单位的评价</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/assessment.py" line="423"/>
+        <source>Streets rated by the departments</source>
+        <translation>部门对街道的评价</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/assessment.py" line="456"/>
+        <source>Forms for periods overlapping %1 – %2</source>
+        <translation>考评期与 %1 – %2 重叠的考评表</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/assessment.py" line="466"/>
+        <source>No assessment forms in this period.</source>
+        <translation>本期间没有考评表。</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/assessment.py" line="468"/>
+        <source>Unit</source>
+        <translation>单位</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/assessment.py" line="468"/>
         <source>Street</source>
         <translation>街道</translation>
     </message>
     <message>
+        <location filename="../../commandcenter/ui/assessment.py" line="470"/>
+        <source>Department</source>
+        <translation>部门</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/assessment.py" line="471"/>
+        <source>Raters</source>
+        <translation>评价方数</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/assessment.py" line="471"/>
+        <source>Score</source>
+        <translation>综合得分</translation>
+    </message>
+</context>
+<context>
+    <name>BoardModel</name>
+    <message>
         <location filename="../../commandcenter/ui/board_model.py" line="80"/>
+        <source>Code</source>
+        <translation>编号</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/board_model.py" line="80"/>
+        <source>Reported</source>
+        <translation>上报时间</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/board_model.py" line="80"/>
+        <source>Source</source>
+        <translation>来源</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/board_model.py" line="80"/>
+        <source>Category</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/board_model.py" line="81"/>
+        <source>Grid</source>
+        <translation>网格</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/board_model.py" line="81"/>
+        <source>Community</source>
+        <translation>社区</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/board_model.py" line="81"/>
+        <source>Street</source>
+        <translation>街道</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/board_model.py" line="81"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board_model.py" line="81"/>
+        <location filename="../../commandcenter/ui/board_model.py" line="82"/>
         <source>Tier</source>
         <translation>层级</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board_model.py" line="81"/>
+        <location filename="../../commandcenter/ui/board_model.py" line="82"/>
         <source>Assignee</source>
         <translation>承办</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board_model.py" line="81"/>
+        <location filename="../../commandcenter/ui/board_model.py" line="82"/>
         <source>Deadline</source>
         <translation>时限</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board_model.py" line="81"/>
+        <location filename="../../commandcenter/ui/board_model.py" line="82"/>
         <source>Urgency</source>
         <translation>紧急程度</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/board_model.py" line="213"/>
+        <source>SUP</source>
+        <translation>督</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/board_model.py" line="215"/>
+        <source>HOLD</source>
+        <translation>挂</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/board_model.py" line="217"/>
+        <source>EXT?</source>
+        <translation>延?</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/board_model.py" line="219"/>
+        <source>EXT%1</source>
+        <translation>延%1</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/board_model.py" line="228"/>
+        <source>On hold to %1</source>
+        <translation>挂账至 %1</translation>
     </message>
 </context>
 <context>
@@ -121,34 +333,64 @@
     </message>
     <message>
         <location filename="../../commandcenter/ui/board.py" line="69"/>
+        <source>Any watch</source>
+        <translation>全部督办挂账</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/board.py" line="69"/>
+        <source>Under supervision</source>
+        <translation>督办中</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/board.py" line="70"/>
+        <source>Supervision reply late</source>
+        <translation>督办逾期未答复</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/board.py" line="70"/>
+        <source>On hold</source>
+        <translation>挂账缓办</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/board.py" line="71"/>
+        <source>Hold review due</source>
+        <translation>挂账到期待复核</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/board.py" line="72"/>
+        <source>Extension awaiting decision</source>
+        <translation>延期待审批</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/board.py" line="76"/>
         <source>Search code, title, address, grid, assignee…  (Ctrl+F)</source>
         <translation>搜索编号、标题、地址、网格、承办…（Ctrl+F）</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board.py" line="72"/>
-        <location filename="../../commandcenter/ui/board.py" line="195"/>
+        <location filename="../../commandcenter/ui/board.py" line="79"/>
+        <location filename="../../commandcenter/ui/board.py" line="204"/>
         <source>Dispatch selected</source>
         <translation>派遣所选</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board.py" line="88"/>
+        <location filename="../../commandcenter/ui/board.py" line="96"/>
         <source>Sound</source>
         <translation>提示音</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board.py" line="89"/>
+        <location filename="../../commandcenter/ui/board.py" line="97"/>
         <source>Beep when a new urgent case arrives</source>
         <translation>新紧急案件到达时响铃</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../commandcenter/ui/board.py" line="184"/>
+        <location filename="../../commandcenter/ui/board.py" line="193"/>
         <source>%n case(s) shown</source>
         <translation>
             <numerusform>显示 %n 件</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board.py" line="194"/>
+        <location filename="../../commandcenter/ui/board.py" line="203"/>
         <source>Dispatch selected (%1)</source>
         <translation>派遣所选（%1）</translation>
     </message>
@@ -234,7 +476,7 @@
 <context>
     <name>CaseDetailView</name>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="52"/>
+        <location filename="../../commandcenter/ui/detail.py" line="51"/>
         <source>Select a case on the board or the map</source>
         <translation>请在案件台或地图上选择案件</translation>
     </message>
@@ -300,89 +542,177 @@
     </message>
     <message>
         <location filename="../../commandcenter/ui/detail.py" line="79"/>
-        <location filename="../../commandcenter/ui/detail.py" line="199"/>
+        <location filename="../../commandcenter/ui/detail.py" line="233"/>
         <source>No photos</source>
         <translation>无照片</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="88"/>
+        <location filename="../../commandcenter/ui/detail.py" line="87"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="88"/>
+        <location filename="../../commandcenter/ui/detail.py" line="87"/>
         <source>Who</source>
         <translation>操作人</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="88"/>
+        <location filename="../../commandcenter/ui/detail.py" line="87"/>
         <source>Action</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="88"/>
+        <location filename="../../commandcenter/ui/detail.py" line="87"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="89"/>
+        <location filename="../../commandcenter/ui/detail.py" line="88"/>
         <source>Note</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="149"/>
+        <location filename="../../commandcenter/ui/detail.py" line="148"/>
         <source>This case is not visible to you</source>
         <translation>您无权查看此案件</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="199"/>
+        <location filename="../../commandcenter/ui/detail.py" line="193"/>
+        <source>min, continuous clock</source>
+        <translation>分钟，连续计时</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/detail.py" line="193"/>
+        <source>h, continuous clock</source>
+        <translation>小时，紧急工作时</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/detail.py" line="194"/>
+        <source>working hours</source>
+        <translation>工作时</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/detail.py" line="194"/>
+        <source>working days</source>
+        <translation>工作日</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/detail.py" line="207"/>
+        <source>answered</source>
+        <translation>已答复</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/detail.py" line="210"/>
+        <source>reply due %1</source>
+        <translation>答复期限 %1</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/detail.py" line="214"/>
+        <source>On hold · review %1</source>
+        <translation>挂账 · %1 复核</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/detail.py" line="217"/>
+        <source>Extension awaiting decision</source>
+        <translation>延期待审批</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/detail.py" line="219"/>
+        <source>Extended %1×</source>
+        <translation>已延期 %1 次</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/detail.py" line="233"/>
         <source>Photos:</source>
         <translation>照片：</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="218"/>
+        <location filename="../../commandcenter/ui/detail.py" line="252"/>
         <source>Far view</source>
         <translation>远景</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="218"/>
+        <location filename="../../commandcenter/ui/detail.py" line="252"/>
         <source>Close-up</source>
         <translation>近景</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="219"/>
+        <location filename="../../commandcenter/ui/detail.py" line="253"/>
         <source>Before handling</source>
         <translation>处置前</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="219"/>
+        <location filename="../../commandcenter/ui/detail.py" line="253"/>
         <source>After handling</source>
         <translation>处置后</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="265"/>
+        <location filename="../../commandcenter/ui/detail.py" line="310"/>
         <source>Your role may not do this</source>
         <translation>您的角色无此权限</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="277"/>
+        <location filename="../../commandcenter/ui/detail.py" line="322"/>
         <source>No connection to the database: actions resume when it is back</source>
         <translation>与数据库的连接已断开：恢复后即可操作</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="304"/>
+        <location filename="../../commandcenter/ui/detail.py" line="349"/>
         <source>Refused by the database:</source>
         <translation>数据库拒绝：</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="305"/>
+        <location filename="../../commandcenter/ui/detail.py" line="350"/>
         <source>%1 done, %2 refused:</source>
         <translation>已完成 %1 件，被拒绝 %2 件：</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="308"/>
+        <location filename="../../commandcenter/ui/detail.py" line="353"/>
         <source>Done: %1</source>
         <translation>已完成：%1</translation>
+    </message>
+</context>
+<context>
+    <name>CasesModel</name>
+    <message>
+        <location filename="../../commandcenter/ui/evaluation_model.py" line="191"/>
+        <source>Case</source>
+        <translation>案件</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/evaluation_model.py" line="191"/>
+        <source>Title</source>
+        <translation>标题</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/evaluation_model.py" line="191"/>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/evaluation_model.py" line="192"/>
+        <source>Street</source>
+        <translation>街道</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/evaluation_model.py" line="192"/>
+        <source>Grid</source>
+        <translation>网格</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/evaluation_model.py" line="192"/>
+        <source>Reported</source>
+        <translation>上报时间</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/evaluation_model.py" line="193"/>
+        <source>Closed</source>
+        <translation>结案时间</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/evaluation_model.py" line="193"/>
+        <source>Counted</source>
+        <translation>计数</translation>
     </message>
 </context>
 <context>
@@ -457,6 +787,181 @@
         <location filename="../../commandcenter/ui/dispatch.py" line="125"/>
         <source>Recommended first: the grid role or the routed unit the category calls for. Open cases show each candidate&apos;s current load.</source>
         <translation>推荐在前：该类别对应的网格岗位或分派单位。在办数为各候选当前的工作量。</translation>
+    </message>
+</context>
+<context>
+    <name>EvaluationPanel</name>
+    <message>
+        <location filename="../../commandcenter/ui/evaluation.py" line="122"/>
+        <source>Today</source>
+        <extracomment>events make the measures stale; reading a half-year again costs more than the strip&apos;s day a case chosen from the cases behind a count (the hall brings its detail forward) every reading applied (tests and screenshots wait on it) whether its dock&apos;s tab is the one in front (the hall says; alone, being visible is enough)</extracomment>
+        <translation>今日</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/evaluation.py" line="122"/>
+        <source>This week</source>
+        <translation>本周</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/evaluation.py" line="123"/>
+        <source>This month</source>
+        <translation>本月</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/evaluation.py" line="123"/>
+        <source>Half-year</source>
+        <translation>半年</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/evaluation.py" line="124"/>
+        <source>Custom</source>
+        <translation>自定义</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/evaluation.py" line="135"/>
+        <source>The period before</source>
+        <translation>上一期间</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/evaluation.py" line="138"/>
+        <source>The period after</source>
+        <translation>下一期间</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/evaluation.py" line="141"/>
+        <source>Territory</source>
+        <translation>属地（块）</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/evaluation.py" line="142"/>
+        <location filename="../../commandcenter/ui/evaluation.py" line="368"/>
+        <source>Departments</source>
+        <translation>部门</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/evaluation.py" line="143"/>
+        <source>Export CSV…</source>
+        <translation>导出 CSV…</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/evaluation.py" line="145"/>
+        <source>Print PDF…</source>
+        <translation>打印 PDF…</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/evaluation.py" line="148"/>
+        <source>Period</source>
+        <translation>考评期</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/evaluation.py" line="156"/>
+        <source>Evaluate</source>
+        <translation>考核对象</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/evaluation.py" line="209"/>
+        <source>Click a count to list its cases; double-click a case to open it.</source>
+        <translation>单击数字列出相关案件；双击案件打开。</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/evaluation.py" line="340"/>
+        <source>All departments</source>
+        <translation>各部门</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/evaluation.py" line="367"/>
+        <source>Streets</source>
+        <translation>街道</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/evaluation.py" line="367"/>
+        <source>Communities</source>
+        <translation>社区</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/evaluation.py" line="367"/>
+        <source>Grids</source>
+        <translation>网格</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/evaluation.py" line="368"/>
+        <source>Units</source>
+        <translation>单位</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/evaluation.py" line="368"/>
+        <source>People</source>
+        <translation>人员</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/evaluation.py" line="369"/>
+        <source>Ranking: %1</source>
+        <translation>排名：%1</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/evaluation.py" line="371"/>
+        <source>double-click a row to look inside it</source>
+        <translation>双击一行查看下级</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/evaluation.py" line="394"/>
+        <source>reading…</source>
+        <translation>读取中…</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/evaluation.py" line="419"/>
+        <source>Not read: %1</source>
+        <translation>未能读取：%1</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/evaluation.py" line="428"/>
+        <source>Trend by day</source>
+        <translation>按日趋势</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/evaluation.py" line="428"/>
+        <source>Trend by week</source>
+        <translation>按周趋势</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/evaluation.py" line="429"/>
+        <source>Trend by month</source>
+        <translation>按月趋势</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/evaluation.py" line="430"/>
+        <source>%1 – %2, read at %3</source>
+        <translation>%1 至 %2，读取于 %3</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/evaluation.py" line="471"/>
+        <source>%1 — %2: %3 cases (double-click one to open it)</source>
+        <translation>%1 — %2：%3 件（双击打开）</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/evaluation.py" line="520"/>
+        <source>Export the ranking</source>
+        <translation>导出排名</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/evaluation.py" line="521"/>
+        <source>CSV files (*.csv)</source>
+        <translation>CSV 文件 (*.csv)</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/evaluation.py" line="528"/>
+        <source>Print the report to PDF</source>
+        <translation>将报告打印为 PDF</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/evaluation.py" line="529"/>
+        <source>PDF files (*.pdf)</source>
+        <translation>PDF 文件 (*.pdf)</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/evaluation.py" line="537"/>
+        <source>Not written</source>
+        <translation>未能写入</translation>
     </message>
 </context>
 <context>
@@ -535,192 +1040,208 @@
 <context>
     <name>HallWindow</name>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="42"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="46"/>
         <source>Command hall — %1</source>
         <translation>指挥大厅 — %1</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="62"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="69"/>
         <source>Key figures</source>
         <translation>关键指标</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="65"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="72"/>
         <source>Live case board</source>
         <translation>实时案件台</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="66"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="73"/>
         <source>Grid map</source>
         <translation>网格地图</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="67"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="74"/>
         <source>Case detail</source>
         <translation>案件详情</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="68"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="75"/>
         <source>Grid card</source>
         <translation>网格卡片</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="70"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="77"/>
         <source>Staffing</source>
         <translation>力量配置</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="72"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="79"/>
         <source>Callbacks</source>
         <translation>回访</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="92"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="82"/>
+        <source>Evaluation</source>
+        <translation>考核评价</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/main_window.py" line="107"/>
         <source>Signed in as %1</source>
         <translation>当前用户：%1</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="98"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="113"/>
         <source>working…</source>
         <translation>处理中…</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="103"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="118"/>
         <source>New urgent case: %1 %2</source>
         <translation>新紧急案件：%1 %2</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="149"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="181"/>
         <source>&amp;File</source>
         <extracomment>nothing saved for this workstation yet: the hall takes the whole screen it opens on</extracomment>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="150"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="182"/>
         <source>Take a call…</source>
         <translation>受理来电…</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="155"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="187"/>
+        <source>Two-way assessment…</source>
+        <translation>条块双向考评…</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/main_window.py" line="191"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="160"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="196"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="164"/>
-        <location filename="../../commandcenter/ui/main_window.py" line="227"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="200"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="268"/>
         <source>Search the board</source>
         <translation>搜索案件台</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="168"/>
-        <location filename="../../commandcenter/ui/main_window.py" line="227"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="204"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="269"/>
+        <source>Open the evaluation</source>
+        <translation>打开考核评价</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/main_window.py" line="209"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="268"/>
         <source>Full screen (active window)</source>
         <translation>全屏（当前窗口）</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="172"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="213"/>
         <source>Move to screen</source>
         <translation>移到屏幕</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="176"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="217"/>
         <source>&amp;Layouts</source>
         <translation>布局(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="177"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="218"/>
         <source>Save layout as…</source>
         <translation>布局另存为…</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="180"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="221"/>
         <source>Restore layout</source>
         <translation>恢复布局</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="182"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="223"/>
         <source>Delete layout</source>
         <translation>删除布局</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="184"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="225"/>
         <source>Default layout</source>
         <translation>默认布局</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="188"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="229"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="189"/>
         <location filename="../../commandcenter/ui/main_window.py" line="230"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="272"/>
         <source>Keyboard shortcuts</source>
         <translation>快捷键</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="197"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="238"/>
         <source>Main window</source>
         <translation>主窗口</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="202"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="243"/>
         <source>Screen %1 (%2×%3)</source>
         <translation>屏幕 %1（%2×%3）</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="214"/>
-        <location filename="../../commandcenter/ui/main_window.py" line="218"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="255"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="259"/>
         <source>Save layout</source>
         <translation>保存布局</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="214"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="255"/>
         <source>Name of this layout:</source>
         <translation>布局名称：</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="219"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="260"/>
         <source>A layout name has at most 60 characters and no slashes.</source>
         <translation>布局名称最多 60 个字符，且不能含斜杠。</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="242"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="284"/>
         <source>Dispatch</source>
         <translation>派遣</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="248"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="290"/>
         <source>Live</source>
         <translation>实时</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="252"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="294"/>
         <source>Connecting…</source>
         <translation>正在连接…</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="256"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="298"/>
         <source>Reconnecting — data as of %1</source>
         <translation>正在重连 — 数据截至 %1</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="263"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="305"/>
         <source>No events yet</source>
         <translation>尚无事件</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="266"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="308"/>
         <source>Last event %1 (#%2)</source>
         <translation>最新事件 %1（#%2）</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="269"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="311"/>
         <source>%1 s ago</source>
         <translation>%1 秒前</translation>
     </message>
@@ -728,118 +1249,118 @@
 <context>
     <name>IntakeDialog</name>
     <message>
-        <location filename="../../commandcenter/ui/intake.py" line="100"/>
+        <location filename="../../commandcenter/ui/intake.py" line="122"/>
         <source>Take a call</source>
         <translation>受理来电</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/intake.py" line="135"/>
+        <location filename="../../commandcenter/ui/intake.py" line="152"/>
         <source>Street, community or grid — Chinese, pinyin or initials</source>
         <translation>街道、社区或网格——汉字、拼音或首字母</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/intake.py" line="138"/>
+        <location filename="../../commandcenter/ui/intake.py" line="155"/>
         <source>Not chosen yet: search a place, or click the map</source>
         <translation>尚未选择：搜索地点，或在地图上点选</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/intake.py" line="141"/>
+        <location filename="../../commandcenter/ui/intake.py" line="158"/>
         <source>Category — Chinese, pinyin, initials or English</source>
         <translation>案件类别——汉字、拼音、首字母或英文</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/intake.py" line="155"/>
+        <location filename="../../commandcenter/ui/intake.py" line="172"/>
         <source>Case</source>
         <translation>案件</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/intake.py" line="155"/>
-        <location filename="../../commandcenter/ui/intake.py" line="185"/>
+        <location filename="../../commandcenter/ui/intake.py" line="172"/>
+        <location filename="../../commandcenter/ui/intake.py" line="202"/>
         <source>Title</source>
         <translation>标题</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/intake.py" line="155"/>
+        <location filename="../../commandcenter/ui/intake.py" line="172"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/intake.py" line="155"/>
+        <location filename="../../commandcenter/ui/intake.py" line="172"/>
         <source>Distance</source>
         <translation>距离</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/intake.py" line="156"/>
+        <location filename="../../commandcenter/ui/intake.py" line="173"/>
         <source>Reports</source>
         <translation>上报次数</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/intake.py" line="161"/>
+        <location filename="../../commandcenter/ui/intake.py" line="178"/>
         <source>Possible duplicates: choose a place and a category</source>
         <translation>疑似重复：请先选择地点和类别</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/intake.py" line="167"/>
+        <location filename="../../commandcenter/ui/intake.py" line="184"/>
         <source>Report and file  Ctrl+Enter</source>
         <translation>上报并立案  Ctrl+Enter</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/intake.py" line="169"/>
+        <location filename="../../commandcenter/ui/intake.py" line="186"/>
         <source>Report only</source>
         <translation>仅上报</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/intake.py" line="170"/>
+        <location filename="../../commandcenter/ui/intake.py" line="187"/>
         <source>Add to the chosen case  Ctrl+D</source>
         <translation>并入所选案件  Ctrl+D</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/intake.py" line="172"/>
+        <location filename="../../commandcenter/ui/intake.py" line="189"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/intake.py" line="175"/>
+        <location filename="../../commandcenter/ui/intake.py" line="192"/>
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/intake.py" line="179"/>
+        <location filename="../../commandcenter/ui/intake.py" line="196"/>
         <source>Caller, phone</source>
         <translation>来电人、电话</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/intake.py" line="180"/>
+        <location filename="../../commandcenter/ui/intake.py" line="197"/>
         <source>Where</source>
         <translation>地点</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/intake.py" line="182"/>
+        <location filename="../../commandcenter/ui/intake.py" line="199"/>
         <source>What</source>
         <translation>问题</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/intake.py" line="184"/>
+        <location filename="../../commandcenter/ui/intake.py" line="201"/>
         <source>Urgency</source>
         <translation>紧急程度</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/intake.py" line="186"/>
+        <location filename="../../commandcenter/ui/intake.py" line="203"/>
         <source>Description</source>
         <translation>描述</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/intake.py" line="232"/>
+        <location filename="../../commandcenter/ui/intake.py" line="249"/>
         <source>Call time %1</source>
         <translation>通话时长 %1</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/intake.py" line="260"/>
+        <location filename="../../commandcenter/ui/intake.py" line="277"/>
         <source>Point on the map</source>
         <translation>地图选点</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../commandcenter/ui/intake.py" line="303"/>
+        <location filename="../../commandcenter/ui/intake.py" line="321"/>
         <source>Possible duplicates: %n open case(s) of this item nearby</source>
         <translation>
             <numerusform>疑似重复：附近有 %n 件同类在办案件</numerusform>
@@ -963,6 +1484,55 @@
     </message>
 </context>
 <context>
+    <name>LoopDialog</name>
+    <message>
+        <location filename="../../commandcenter/ui/loop_dialogs.py" line="63"/>
+        <source>New handling deadline:</source>
+        <extracomment>the actions this dialog asks for (the others need a note at most: NoteDialog)</extracomment>
+        <translation>新的处置期限：</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/loop_dialogs.py" line="64"/>
+        <source>Granted deadline:</source>
+        <translation>批准的期限：</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/loop_dialogs.py" line="65"/>
+        <source>Reply due by:</source>
+        <translation>答复期限：</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/loop_dialogs.py" line="67"/>
+        <source>As requested</source>
+        <translation>按申请的期限</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/loop_dialogs.py" line="82"/>
+        <source>Review on:</source>
+        <translation>复核日期：</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/loop_dialogs.py" line="89"/>
+        <source>Reason:</source>
+        <translation>原因：</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/loop_dialogs.py" line="89"/>
+        <source>Level:</source>
+        <translation>级别：</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/loop_dialogs.py" line="92"/>
+        <source>Reason (required):</source>
+        <translation>理由（必填）：</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/loop_dialogs.py" line="92"/>
+        <source>Note (optional):</source>
+        <translation>备注（选填）：</translation>
+    </message>
+</context>
+<context>
     <name>MapLegend</name>
     <message>
         <location filename="../../commandcenter/ui/map_panel.py" line="30"/>
@@ -1074,17 +1644,17 @@
 <context>
     <name>NoteDialog</name>
     <message>
-        <location filename="../../commandcenter/ui/actions.py" line="105"/>
+        <location filename="../../commandcenter/ui/actions.py" line="110"/>
         <source>Reason (required):</source>
         <translation>原因（必填）：</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/actions.py" line="105"/>
+        <location filename="../../commandcenter/ui/actions.py" line="110"/>
         <source>Note (optional):</source>
         <translation>备注（可选）：</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/actions.py" line="111"/>
+        <location filename="../../commandcenter/ui/actions.py" line="116"/>
         <source>Satisfaction (1 = very dissatisfied, 5 = very satisfied):</source>
         <translation>满意度（1 = 很不满意，5 = 很满意）：</translation>
     </message>
@@ -1092,18 +1662,18 @@
 <context>
     <name>PhotoDialog</name>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="341"/>
+        <location filename="../../commandcenter/ui/detail.py" line="386"/>
         <source>Loading the photo…</source>
         <extracomment>how large a thumbnail shows in the detail (the stored one fits 240 × 240)</extracomment>
         <translation>正在读取照片…</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="363"/>
+        <location filename="../../commandcenter/ui/detail.py" line="408"/>
         <source>This photo cannot be shown</source>
         <translation>无法显示此照片</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="373"/>
+        <location filename="../../commandcenter/ui/detail.py" line="418"/>
         <source>The photo could not be read: %1</source>
         <translation>无法读取照片：%1</translation>
     </message>
@@ -1111,71 +1681,95 @@
 <context>
     <name>PhotoTagDialog</name>
     <message>
-        <location filename="../../commandcenter/ui/actions.py" line="141"/>
+        <location filename="../../commandcenter/ui/actions.py" line="146"/>
         <source>Attach a photo</source>
         <translation>添加照片</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/actions.py" line="144"/>
+        <location filename="../../commandcenter/ui/actions.py" line="149"/>
         <source>View: not said</source>
         <translation>视角：未注明</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/actions.py" line="144"/>
+        <location filename="../../commandcenter/ui/actions.py" line="149"/>
         <source>Far view (远景)</source>
         <translation>远景</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/actions.py" line="145"/>
+        <location filename="../../commandcenter/ui/actions.py" line="150"/>
         <source>Near view (近景)</source>
         <translation>近景</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/actions.py" line="149"/>
+        <location filename="../../commandcenter/ui/actions.py" line="154"/>
         <source>Stage: not said</source>
         <translation>阶段：未注明</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/actions.py" line="149"/>
+        <location filename="../../commandcenter/ui/actions.py" line="154"/>
         <source>Before handling (处置前)</source>
         <translation>处置前</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/actions.py" line="150"/>
+        <location filename="../../commandcenter/ui/actions.py" line="155"/>
         <source>After handling (处置后)</source>
         <translation>处置后</translation>
     </message>
 </context>
 <context>
+    <name>RankingModel</name>
+    <message>
+        <location filename="../../commandcenter/ui/evaluation_model.py" line="92"/>
+        <source>Rank</source>
+        <translation>排名</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/evaluation_model.py" line="92"/>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/evaluation_model.py" line="92"/>
+        <source>Score</source>
+        <translation>综合得分</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/evaluation_model.py" line="126"/>
+        <source>Click to list these cases</source>
+        <translation>单击列出这些案件</translation>
+    </message>
+</context>
+<context>
     <name>Refusal</name>
     <message>
-        <location filename="../../commandcenter/ui/actions.py" line="70"/>
+        <location filename="../../commandcenter/ui/actions.py" line="75"/>
+        <location filename="../../commandcenter/ui/assessment.py" line="404"/>
         <source>Database: %1</source>
         <extracomment>keyboard first: every action has a key (shown on its button and tooltip)</extracomment>
         <translation>数据库说明：%1</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/actions.py" line="75"/>
+        <location filename="../../commandcenter/ui/actions.py" line="80"/>
         <source>The case&apos;s current state does not allow this action.</source>
         <translation>案件当前状态不允许此操作。</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/actions.py" line="77"/>
+        <location filename="../../commandcenter/ui/actions.py" line="82"/>
         <source>Someone else changed the case first: reload it and decide again.</source>
         <translation>案件已被他人先行修改：请刷新后重新处理。</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/actions.py" line="79"/>
+        <location filename="../../commandcenter/ui/actions.py" line="84"/>
         <source>Unknown case category, or the category has no time limit.</source>
         <translation>案件类别不存在，或该类别未设置时限。</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/actions.py" line="81"/>
+        <location filename="../../commandcenter/ui/actions.py" line="86"/>
         <source>The position lies outside the district or outside the chosen grid.</source>
         <translation>位置不在本区或不在所选网格内。</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/actions.py" line="83"/>
+        <location filename="../../commandcenter/ui/actions.py" line="88"/>
         <source>The photo was not accepted: it is empty, too large, one too many, or not JPEG, PNG or WebP.</source>
         <translation>照片未被接受：为空、过大、超出张数，或不是 JPEG、PNG、WebP 格式。</translation>
     </message>
@@ -1184,17 +1778,17 @@
         <translation type="vanished">照片未被接受（为空、超过 5 MiB，或不是 JPEG、PNG、WebP 格式）。</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/actions.py" line="86"/>
+        <location filename="../../commandcenter/ui/actions.py" line="91"/>
         <source>The case does not exist or lies outside your area.</source>
         <translation>案件不存在或不在您的管辖范围内。</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/actions.py" line="88"/>
+        <location filename="../../commandcenter/ui/actions.py" line="93"/>
         <source>An entry was not accepted.</source>
         <translation>有输入内容未被接受。</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/actions.py" line="90"/>
+        <location filename="../../commandcenter/ui/actions.py" line="95"/>
         <source>Your account may not do this.</source>
         <translation>您的账号无权执行此操作。</translation>
     </message>
@@ -1283,109 +1877,149 @@
     </message>
 </context>
 <context>
+    <name>TrendChart</name>
+    <message>
+        <location filename="../../commandcenter/ui/evaluation_trend.py" line="39"/>
+        <source>Closure rate (%)</source>
+        <translation>结案率 (%)</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/evaluation_trend.py" line="42"/>
+        <source>On-time closure rate (%)</source>
+        <translation>按期结案率 (%)</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/evaluation_trend.py" line="43"/>
+        <location filename="../../commandcenter/ui/evaluation_trend.py" line="47"/>
+        <source>Filed</source>
+        <translation>立案数</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/evaluation_trend.py" line="44"/>
+        <location filename="../../commandcenter/ui/evaluation_trend.py" line="48"/>
+        <source>Closed</source>
+        <translation>结案数</translation>
+    </message>
+</context>
+<context>
     <name>WallWindow</name>
     <message>
-        <location filename="../../commandcenter/ui/wall.py" line="46"/>
+        <location filename="../../commandcenter/ui/wall.py" line="47"/>
         <source>Wall display — %1</source>
         <translation>大屏 — %1</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/wall.py" line="47"/>
+        <location filename="../../commandcenter/ui/wall.py" line="48"/>
         <source>%1 Grid Service Management Command Centre</source>
         <translation>%1网格化服务管理指挥中心</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/wall.py" line="81"/>
+        <location filename="../../commandcenter/ui/wall.py" line="83"/>
         <source>Reported today</source>
         <translation>今日上报</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/wall.py" line="81"/>
+        <location filename="../../commandcenter/ui/wall.py" line="83"/>
         <source>Closed today</source>
         <translation>今日结案</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/wall.py" line="82"/>
+        <location filename="../../commandcenter/ui/wall.py" line="84"/>
         <source>Open now</source>
         <translation>当前在办</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/wall.py" line="82"/>
+        <location filename="../../commandcenter/ui/wall.py" line="84"/>
         <source>Overdue now</source>
         <translation>当前超期</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/wall.py" line="83"/>
+        <location filename="../../commandcenter/ui/wall.py" line="85"/>
         <source>Dispatched today</source>
         <translation>今日派遣</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/wall.py" line="84"/>
+        <location filename="../../commandcenter/ui/wall.py" line="86"/>
         <source>On-time closure (30 d)</source>
         <translation>按期结案率（30天）</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/wall.py" line="95"/>
+        <location filename="../../commandcenter/ui/wall.py" line="87"/>
+        <source>Under supervision</source>
+        <translation>督办中</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/wall.py" line="88"/>
+        <source>Supervision reply late</source>
+        <translation>督办逾期未答复</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/wall.py" line="89"/>
+        <source>On hold</source>
+        <translation>挂账缓办</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/wall.py" line="100"/>
         <source>Newest cases</source>
         <translation>最新案件</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/wall.py" line="99"/>
+        <location filename="../../commandcenter/ui/wall.py" line="104"/>
         <source>Overdue — longest first</source>
         <translation>超期案件 — 超期最久在前</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/wall.py" line="106"/>
+        <location filename="../../commandcenter/ui/wall.py" line="111"/>
         <source>Streets: open (blue) and overdue (red)</source>
         <translation>各街道：在办（蓝）与超期（红）</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/wall.py" line="142"/>
+        <location filename="../../commandcenter/ui/wall.py" line="147"/>
         <source>Leave the wall display?</source>
         <translation>退出大屏显示？</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/wall.py" line="143"/>
+        <location filename="../../commandcenter/ui/wall.py" line="148"/>
         <source>The hall&apos;s big screen goes dark until the wall is started again.</source>
         <translation>退出后大厅大屏将黑屏，直到再次启动大屏显示。</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/wall.py" line="146"/>
+        <location filename="../../commandcenter/ui/wall.py" line="151"/>
         <source>Leave</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/wall.py" line="147"/>
+        <location filename="../../commandcenter/ui/wall.py" line="152"/>
         <source>Stay</source>
         <translation>留在大屏</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/wall.py" line="207"/>
+        <location filename="../../commandcenter/ui/wall.py" line="217"/>
         <source>Focus: %1 — %2 open, %3 overdue</source>
         <translation>焦点：%1 — 在办 %2 件，超期 %3 件</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/wall.py" line="227"/>
+        <location filename="../../commandcenter/ui/wall.py" line="237"/>
         <source>LIVE</source>
         <translation>实时</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/wall.py" line="233"/>
+        <location filename="../../commandcenter/ui/wall.py" line="243"/>
         <source>DATABASE UNREACHABLE — showing data as of %1, reconnecting…</source>
         <translation>数据库无法连接 — 显示 %1 时的数据，正在重连…</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/wall.py" line="235"/>
+        <location filename="../../commandcenter/ui/wall.py" line="245"/>
         <source>Connecting to the database…</source>
         <translation>正在连接数据库…</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/wall.py" line="237"/>
+        <location filename="../../commandcenter/ui/wall.py" line="247"/>
         <source>DATA STALE — no contact since %1</source>
         <translation>数据已过期 — 自 %1 起未收到更新</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/wall.py" line="240"/>
+        <location filename="../../commandcenter/ui/wall.py" line="250"/>
         <source>OFFLINE</source>
         <translation>离线</translation>
     </message>
