@@ -352,3 +352,9 @@ def test_the_assessment_sits_beside_the_measures_and_the_menu_opens_its_form(qtb
     menu.trigger()
     assert hall.assessment is first_dialog               # brought to the front, not a second one
     first_dialog.close()
+
+
+def test_each_trend_series_is_in_its_legend_once(qapp) -> None:  # noqa: ANN001
+    from commandcenter.ui.evaluation_trend import TrendChart
+    chart = TrendChart()
+    assert [len(chart.rate_legend.items), len(chart.count_legend.items)] == [2, 2]

@@ -42,10 +42,8 @@ class TrendChart(pg.GraphicsLayoutWidget):
                                        name=self.tr("On-time closure rate (%)"))
         self.filed = pg.BarGraphItem(x=[], height=[], width=0.38, brush=COUNT_COLOURS[0], name=self.tr("Filed"))
         self.closed = pg.BarGraphItem(x=[], height=[], width=0.38, brush=COUNT_COLOURS[1], name=self.tr("Closed"))
-        self.counts.addItem(self.filed)
+        self.counts.addItem(self.filed)       # named items join the plot's legend as they are added
         self.counts.addItem(self.closed)
-        self.count_legend.addItem(self.filed, self.tr("Filed"))
-        self.count_legend.addItem(self.closed, self.tr("Closed"))
         self.values: dict[str, list[float | None]] = {}
 
     def show_data(self, data: EvaluationData) -> None:
