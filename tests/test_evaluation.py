@@ -298,6 +298,13 @@ def test_the_strip_and_the_panel_show_the_same_numbers_today(qtbot, hall, conn) 
     qtbot.waitUntil(same, timeout=20_000)
     assert panel.tiles["filed"].value.text() == hall.kpis.values["filed"].text()
     assert panel.tiles["closed"].value.text() == hall.kpis.values["closed"].text()
+    # the strip's 按期结案率 is the measure of that name (closed on time over due), last 30 days
+    k = hall.kpi_model.kpis
+    rate = conn.execute("SELECT on_time_closure_rate FROM cc.kpi(cc.clock() - interval '30 days', cc.clock())"
+                        ).fetchone()[0]
+    conn.commit()
+    assert k is not None and k.on_time_rate == float(rate)
+    assert hall.kpis.values["on_time"].text() == f"{float(rate):.1f}%"
 
 
 def test_the_ranking_exports_to_csv_as_shown(qtbot, hall, tmp_path: Path) -> None:  # noqa: ANN001

@@ -256,7 +256,7 @@ class Kpis:
     closed: int
     overdue: int
     open: int
-    on_time_rate: float | None         # percent of cases closed in the last 30 days handled on time
+    on_time_rate: float | None         # on-time closure rate of the last 30 days (cc.kpi, over due)
     streets: list[dict[str, Any]]      # per street: id, name, name_en, open, overdue, on_time_rate
 
 
@@ -272,13 +272,13 @@ def kpis(conn: psycopg.Connection) -> Kpis:
         recent = cur.execute("SELECT * FROM cc.kpi(cc.clock() - %s::interval, cc.clock())",
                              (ON_TIME_PERIOD,)).fetchone()
         streets = cur.execute(
-            "SELECT s.id, s.name, s.name_en, b.open, b.overdue, k.handled_on_time_rate AS on_time_rate "
+            "SELECT s.id, s.name, s.name_en, b.open, b.overdue, k.on_time_closure_rate AS on_time_rate "
             "  FROM cc.backlog_by_street() b JOIN cc.street s ON s.id = b.street_id "
             "  LEFT JOIN cc.kpi_by_street(cc.clock() - %s::interval, cc.clock()) k ON k.id = b.street_id "
             " ORDER BY s.code", (ON_TIME_PERIOD,)).fetchall()
     if flow is None or recent is None:      # one row always; guard for the type checker
         raise RuntimeError("cc.kpi returned no row")
-    rate = recent["handled_on_time_rate"]
+    rate = recent["on_time_closure_rate"]          # 按期结案率: the strip's and the wall's label
     for st in streets:
         st["on_time_rate"] = float(st["on_time_rate"]) if st["on_time_rate"] is not None else None
     return Kpis(reported=flow["reported"], filed=flow["filed"], dispatched=flow["dispatched"],
