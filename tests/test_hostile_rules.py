@@ -12,6 +12,7 @@ import psycopg
 import pytest
 from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict
+from psycopg.rows import dict_row
 
 from commandcenter.store.commands import Workflow
 from commandcenter.store.errors import InvalidArgument, NotFound, PermissionRefused
@@ -380,7 +381,14 @@ def test_consoles_call_only_the_harmless_helpers(db) -> None:  # noqa: ANN001
             "SELECT DISTINCT p.proname::text FROM pg_proc p CROSS JOIN unnest(%s::text[]) g(role) "
             "WHERE p.pronamespace = 'cc'::regnamespace AND p.proname LIKE '\\_%%' "
             "AND has_function_privilege(g.role, p.oid, 'EXECUTE')", (list(CONSOLE_GROUPS),))}
-    assert callable_ == {"_has_capability", "_clean_text", "_quote", "_require_admin", "_limit_of", "_rate"}
+    assert callable_ == {"_has_capability", "_clean_text", "_quote", "_require_admin", "_limit_of", "_rate",
+                         # the measures' parts (0007): they run as the caller, under its row-level security
+                         "_kpi_facts", "_kpi_sum", "_kpi_member", "_kpi_period", "_kpi_scope", "_in_day"}
+    with db.connect() as c:
+        definer = {r[0] for r in c.execute(
+            "SELECT p.proname::text FROM pg_proc p WHERE p.pronamespace = 'cc'::regnamespace AND p.prosecdef "
+            "AND p.proname = ANY(%s)", (sorted(callable_),))}
+    assert definer == {"_require_admin"}           # the others decide nothing with rights of their own
 
 
 FORGED = [
@@ -421,38 +429,52 @@ def test_the_recommended_assignee_of_another_street_is_out_of_reach(db, streets)
 
 # ---------------------------------------------------------------- 5. key figures
 
-PERIODS = [("-infinity", "infinity"), (None, None), ("infinity", "-infinity"), ("-infinity", None),
-           ("1900-01-01", "9999-12-31"), ("4713-01-01 BC", "294275-01-01")]
+#: periods a console may not ask for: unbounded, missing, reversed, or longer than measure_period_days
+HOSTILE_PERIODS = [("-infinity", "infinity"), (None, None), ("infinity", "-infinity"), ("-infinity", None),
+                   ("1900-01-01", "9999-12-31"), ("4713-01-01 BC", "294275-01-01"), ("2026-11-20", "2026-11-01")]
+#: the longest period allowed, ending now: every case of the demo
+WHOLE = "SELECT cc.clock() - interval '799 days', cc.clock()"
 
 
 def test_a_street_counts_only_its_own_street(db, login_role, streets) -> None:  # noqa: ANN001
     dhm, dhs = streets["东华门街道"], streets["东花市街道"]
     with db.connect() as admin:
-        truth = {r[0]: r[1:] for r in admin.execute("SELECT * FROM cc.kpi_by_street('-infinity', 'infinity')")}
+        p_from, p_to = admin.execute(WHOLE).fetchone()
+        with admin.cursor(row_factory=dict_row) as cur:
+            total = cur.execute("SELECT * FROM cc.kpi(%s, %s)", (p_from, p_to)).fetchone()
+            measures = list(total)                   # every measure cc.kpi returns, by name
+            truth = {r["id"]: {m: r[m] for m in measures} for r in cur.execute(
+                "SELECT * FROM cc.kpi_by_street(%s, %s)", (p_from, p_to))}
         backlog = {r[0]: r[1:] for r in admin.execute("SELECT * FROM cc.backlog_by_street()")}
-        total = admin.execute("SELECT * FROM cc.kpi('-infinity', 'infinity')").fetchone()
-    assert len(truth) > 2
+    assert len(truth) > 2 and truth[dhm]["closed"] > 0
     handler = login_role(["cc_handler"], street_id=dhm, unit_id=_units(db, dhm, 1)[0])
     for connect in (lambda: sign_in(db, "dhm_operator"), lambda: psycopg.connect(handler)):
         with connect() as c:
-            for p_from, p_to in PERIODS:
-                by_street = c.execute("SELECT * FROM cc.kpi_by_street(%s, %s)", (p_from, p_to)).fetchall()
-                assert {r[0] for r in by_street} <= {dhm}, (p_from, p_to, by_street)
+            for bad_from, bad_to in HOSTILE_PERIODS:
+                for sql_text in ("SELECT * FROM cc.kpi_by_street(%s, %s)", "SELECT * FROM cc.kpi(%s, %s)"):
+                    with pytest.raises(psycopg.Error) as refused:
+                        c.execute(sql_text, (bad_from, bad_to))
+                    assert refused.value.sqlstate == "CC009", (bad_from, bad_to, refused.value)
+                    c.rollback()
+            with c.cursor(row_factory=dict_row) as cur:
+                by_street = cur.execute("SELECT * FROM cc.kpi_by_street(%s, %s)", (p_from, p_to)).fetchall()
+                assert {r["id"] for r in by_street} == {dhm}
                 for street in (None, dhm, dhs, -1):
-                    row = c.execute("SELECT * FROM cc.kpi(%s, %s, %s)", (p_from, p_to, street)).fetchone()
+                    row = cur.execute("SELECT * FROM cc.kpi(%s, %s, %s)", (p_from, p_to, street)).fetchone()
                     if street in (dhs, -1):
-                        assert row == (0, 0, 0, 0, 0, 0, None), (p_from, p_to, street)
-            assert c.execute("SELECT * FROM cc.kpi('-infinity', 'infinity')").fetchone() == truth[dhm]
+                        assert all(row[m] in (0, None) for m in measures), (street, row)
+                    else:
+                        assert {m: row[m] for m in measures} == truth[dhm], street
             assert {r[0]: r[1:] for r in c.execute("SELECT * FROM cc.backlog_by_street()")} == {dhm: backlog[dhm]}
-    with sign_in(db, "wall") as c:               # the district sees the district
-        assert c.execute("SELECT * FROM cc.kpi('-infinity', 'infinity')").fetchone() == total
+    with sign_in(db, "wall") as c, c.cursor(row_factory=dict_row) as cur:   # the district sees the district
+        assert cur.execute("SELECT * FROM cc.kpi(%s, %s)", (p_from, p_to)).fetchone() == total
 
 
 def test_key_figures_lock_nothing_and_hold_no_one_up(db, streets) -> None:  # noqa: ANN001
     """The heaviest call (every event, every case) from every connection the wall has: another
     street's dispatch still goes through; the figures take no lock beyond reading."""
     with sign_in(db, "wall") as c:
-        c.execute("SELECT * FROM cc.kpi('-infinity', 'infinity')")
+        c.execute(f"SELECT k.* FROM ({WHOLE}) p(f, t), cc.kpi(p.f, p.t) k")      # the heaviest call allowed
         c.execute("SELECT * FROM cc.backlog_by_street()")
         modes = {r[0] for r in c.execute("SELECT mode FROM pg_locks WHERE pid = pg_backend_pid() "
                                           "AND locktype = 'relation'")}
@@ -468,7 +490,7 @@ def test_key_figures_lock_nothing_and_hold_no_one_up(db, streets) -> None:  # no
 
     def hammer(c: psycopg.Connection) -> None:
         while not stop.is_set():
-            c.execute("SELECT * FROM cc.kpi('-infinity', 'infinity')").fetchone()
+            c.execute(f"SELECT k.* FROM ({WHOLE}) p(f, t), cc.kpi(p.f, p.t) k").fetchone()
 
     threads = [threading.Thread(target=hammer, args=(c,)) for c in hammers]
     for t in threads:

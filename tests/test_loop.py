@@ -229,3 +229,13 @@ def test_the_lowest_consoles_cannot_use_the_new_actions(conn, login_role) -> Non
     assert case_row(conn, case_id)["version"] == v
     for c in (wall, operator, stranger):
         c.close()
+
+
+@pytest.mark.parametrize(("a", "b"), [("-infinity", "2026-01-01"), ("4713-01-01 BC", "294275-01-01"),
+                                      ("2026-01-01", "2040-01-01")])
+def test_working_time_refuses_what_it_cannot_count_with_a_clear_message(db, a: str, b: str) -> None:  # noqa: ANN001
+    from .helpers import sign_in
+    with sign_in(db, "wall") as c:
+        with pytest.raises(psycopg.Error) as refused:
+            c.execute("SELECT cc.work_minutes_between(%s, %s)", (a, b))
+        assert refused.value.sqlstate == "CC009"

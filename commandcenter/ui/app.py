@@ -215,9 +215,9 @@ def _screenshot_widget(session: Session, view: str) -> QWidget:
         return IntakeDialog(session)
     if view == "evaluation":
         from .evaluation import EvaluationPanel
-        w = EvaluationPanel(session)
-        w.setWindowTitle("evaluation")
-        return w
+        panel = EvaluationPanel(session)
+        panel.setWindowTitle("evaluation")
+        return panel
     raise CommandCenterError(f"unknown view {view!r}: use hall, wall, map, staffing, intake or evaluation")
 
 

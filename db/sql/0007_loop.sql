@@ -189,10 +189,14 @@ BEGIN
     IF p_from IS NULL OR p_to IS NULL THEN
         RETURN NULL;
     END IF;
+    IF NOT isfinite(p_from) OR NOT isfinite(p_to) THEN
+        RAISE EXCEPTION 'working time needs finite times, got % to %', p_from, p_to
+            USING ERRCODE = 'CC009', HINT = 'Give two real moments.';
+    END IF;
     IF p_to < p_from THEN
         RETURN -cc.work_minutes_between(p_to, p_from);
     END IF;
-    IF p_to - p_from > interval '4000 days' THEN
+    IF extract(epoch FROM p_to) - extract(epoch FROM p_from) > 4000 * 86400 THEN   -- no interval overflow
         RAISE EXCEPTION 'working time over more than 4000 days (% to %) is not counted', p_from, p_to
             USING ERRCODE = 'CC009', HINT = 'Ask for a shorter period.';
     END IF;

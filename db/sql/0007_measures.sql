@@ -128,9 +128,10 @@ BEGIN
         RAISE EXCEPTION 'the measures count working time over at most four work periods a day'
             USING ERRCODE = 'CC009', HINT = 'Extend cc._in_day (db/sql/0007_measures.sql) for more periods.';
     END IF;
-    IF p_to - p_from > v_days * interval '1 day' THEN
+    -- in epoch seconds (numeric): p_to - p_from overflows an interval for far-apart dates (22008)
+    IF extract(epoch FROM p_to) - extract(epoch FROM p_from) > v_days * 86400 THEN
         RAISE EXCEPTION 'a period of % days is longer than the % days measured at once',
-                        ceil(extract(epoch FROM p_to - p_from) / 86400), v_days
+                        ceil((extract(epoch FROM p_to) - extract(epoch FROM p_from)) / 86400), v_days
             USING ERRCODE = 'CC009', HINT = 'Ask for a shorter period (cc.input_limit measure_period_days).';
     END IF;
 END $$;
