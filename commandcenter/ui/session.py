@@ -14,7 +14,7 @@ from ..domain.mapgeom import MapGeometry
 from ..domain.reference import Reference
 from ..store import queries
 from ..store.errors import CommandCenterError
-from .gc_policy import keep_snapshots_out_of_gc
+from .gc_policy import GuiThreadCollector, keep_snapshots_out_of_gc
 from .handoff import run_task
 from .live import LiveData
 from .selection import Selection
@@ -61,11 +61,14 @@ class Session(QObject):
         self.worker = DbWorker(dsn, self)
         self.live = LiveData(dsn, basics.reference, self, display=basics.display)
         keep_snapshots_out_of_gc(self.live)
+        self.collector = GuiThreadCollector(self)       # cycles freed on the GUI thread only
+        self.collector.start()
         self.live.start()
 
     def close(self) -> None:
         self.live.stop()
         self.worker.stop()
+        self.collector.stop()
 
 
 def open_session(dsn: str, lang: str, on_ready: Callable[[Session], None],
