@@ -27,21 +27,18 @@ SMALL_DEMO = dict(district="东城区", seed=7, cases=400, days=30, communities=
 
 @pytest.fixture(autouse=True)
 def _qt_objects_die_on_the_gui_thread() -> Iterator[None]:
-    """After each test, the Qt objects it left are deleted here, on the GUI thread: their
-    deferred deletes and the cycles they sit in. Left for later, the cyclic collector could
+    """After each test, the cycles its Qt objects sit in are collected here, on the GUI thread.
+    Left for later, the cyclic collector could
     free one from a database or feed thread of the next test, and a timer of a destroyed
     object fired in a later test's event loop (a segmentation fault, reproducible in the full
     suite)."""
     yield
     import gc
 
-    from PySide6.QtCore import QCoreApplication, QEvent
+    from PySide6.QtCore import QCoreApplication
     app = QCoreApplication.instance()
     if app is None:
         return
-    gc.collect()
-    app.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
-    app.processEvents()
     gc.collect()
 
 

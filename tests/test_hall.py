@@ -286,7 +286,9 @@ def test_a_reload_with_the_same_actions_keeps_the_buttons_and_a_change_frees_the
     assert hall.detail.action_buttons["urge"] is button
     Workflow(conn).accept(case_id, version)
     qtbot.waitUntil(lambda: "accept" not in hall.detail.action_buttons, timeout=10000)
-    assert button.shortcut().isEmpty() and not button.isVisible()
+    import shiboken6
+    # gone, or at least keyless and hidden at once: never a second live button with the key
+    assert not shiboken6.isValid(button) or (button.shortcut().isEmpty() and not button.isVisible())
 
 
 def test_actions_wait_while_the_link_is_down(qtbot, hall, conn) -> None:  # noqa: ANN001

@@ -236,6 +236,8 @@ class EvaluationPanel(QWidget):
         right.addWidget(trend_box)
         right.addWidget(cases_box)
         right.addWidget(self.assessment)
+        for pane in (trend_box, cases_box, self.assessment):   # the hall still fits 1280×800
+            pane.setMinimumHeight(40)
         right.setSizes([360, 220, 200])
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(ranking)
