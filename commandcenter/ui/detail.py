@@ -311,6 +311,8 @@ class CaseDetailView(QWidget):
             b.clicked.connect(lambda _=False, act=dict(a, label=label): self.trigger(act))
             self.action_buttons[a["action"]] = b
             self.actions_box.addWidget(b)
+            b.show()        # at once: the layout would show it only on the next turn of the event loop,
+            #                 and a hidden button's key does not fire (a key pressed in between was lost)
 
     def set_online(self, online: bool) -> None:
         """While the link is down the detail stays readable and the actions wait: an action
