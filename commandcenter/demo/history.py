@@ -362,11 +362,15 @@ class HistoryPlayer:
 
     def _on_request_extension(self, cur: psycopg.Cursor, s: CaseScript, at: datetime) -> None:
         self._watch(cur, s, at, "request_extension",
-                    "cc.request_extension(c.id, c.version, c.handle_deadline + %s::interval, %s)",
+                    "cc.request_extension(c.id, c.version, greatest(c.handle_deadline, cc.clock()) + %s::interval, %s)",
                     (f"{int(self.rng.integers(1, 4))} days", NOTES["extension"]))
 
     def _on_approve_extension(self, cur: psycopg.Cursor, s: CaseScript, at: datetime) -> None:
-        self._watch(cur, s, at, "approve_extension", "cc.decide_extension(c.id, c.version, true)")
+        # as a supervisor would: the time asked for, or a day from now if that has passed meanwhile
+        self._watch(cur, s, at, "approve_extension",
+                    "cc.decide_extension(c.id, c.version, true, greatest((SELECT x.requested_deadline "
+                    "FROM cc.extension x WHERE x.case_id = c.id AND x.approved IS NULL), "
+                    "cc.clock() + interval '1 day'))")
 
     def _on_refuse_extension(self, cur: psycopg.Cursor, s: CaseScript, at: datetime) -> None:
         self._watch(cur, s, at, "refuse_extension", "cc.decide_extension(c.id, c.version, false, NULL, %s)",

@@ -131,6 +131,7 @@ def run_hall(dsn: str, lang: str | None, ready_exit: bool = False, sign_in: Sign
         holder["login"] = dialog
         dialog.signed_in.connect(lambda operator_dsn: open_session(operator_dsn, chosen, ready, failed))
         dialog.rejected.connect(lambda: app.exit(0))
+        dialog.failed_unattended.connect(lambda why: (print(f"error: {why}", file=sys.stderr), app.exit(1)))
         if ready_exit and sign_in.user and sign_in.password:
             QTimer.singleShot(0, dialog.submit)       # bench startup: sign in as a user would
         dialog.show()

@@ -30,6 +30,7 @@ def try_sign_in(base_dsn: str, user: str, password: str) -> str:
 
 class LoginDialog(QDialog):
     signed_in = Signal(str)          # the operator's DSN
+    failed_unattended = Signal(str)  # the demo could not be built and no one is there to read why
 
     def __init__(self, base_dsn: str, user: str = "", password: str = "", demo: bool = False,
                  history=None, parent: QWidget | None = None) -> None:  # noqa: ANN001 - BackgroundHistory
@@ -95,6 +96,8 @@ class LoginDialog(QDialog):
             self.building.hide()
             self._show(self.tr("Building the demo district failed: %1").replace("%1", str(h.error)))
             ok.setEnabled(False)
+            if self._submit_when_built:              # nobody waits at this dialog (--ready-exit): leave
+                self.failed_unattended.emit(str(h.error))
         elif h.done.is_set():
             self._build_timer.stop()
             self.building.hide()
