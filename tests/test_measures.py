@@ -374,8 +374,9 @@ def test_set_based_working_time_matches_the_calendar(admin: psycopg.Connection) 
             'SELECT id FROM cc."case" WHERE closed_at IS NOT NULL AND state = \'closed\' ORDER BY id LIMIT 1').fetchone()[0]
         # a throw-away closed case with the two moments, inside a transaction rolled back
         admin.execute("ALTER TABLE cc.\"case\" DISABLE TRIGGER USER")
+        # (with its triggers off, the first dispatch the case keeps since 0008 is written too)
         admin.execute('UPDATE cc."case" SET handled_at = %s, closed_at = %s, dispatched_at = %s, '
-                      "return_count = 0, escalation_count = 0 WHERE id = %s", (b, b, a, cid))
+                      "first_dispatched_at = %s, return_count = 0, escalation_count = 0 WHERE id = %s", (b, b, a, a, cid))
         # an earlier dispatch event than the demo's (its history starts in October 2026)
         admin.execute("INSERT INTO cc.case_event (case_id, street_id, action, from_state, to_state, actor, at, note) "
                       "SELECT id, street_id, 'dispatch', 'filed', 'dispatched', %s, %s, '' FROM cc.\"case\" WHERE id = %s",
@@ -384,3 +385,18 @@ def test_set_based_working_time_matches_the_calendar(admin: psycopg.Connection) 
                             (b - timedelta(minutes=1), b + timedelta(minutes=1), cid)).fetchone()[0]
         admin.rollback()
         assert got == expected
+
+
+def test_the_case_keeps_its_first_dispatch(admin: psycopg.Connection, data: Data) -> None:
+    # Since 0008 the measures read the first dispatch from the case (a trigger keeps it): it must
+    # be the first dispatch event of every case, after a return and a second dispatch (C6) too,
+    # for the demo's history played through the workflow functions as for this module's cases.
+    differ = admin.execute(
+        'SELECT count(*) FROM cc."case" c WHERE c.first_dispatched_at IS DISTINCT FROM '
+        "(SELECT min(e.at) FROM cc.case_event e WHERE e.case_id = c.id AND e.action = 'dispatch')").fetchone()
+    dispatched = admin.execute('SELECT count(*) FROM cc."case" WHERE first_dispatched_at IS NOT NULL').fetchone()
+    c6 = admin.execute('SELECT first_dispatched_at, dispatched_at FROM cc."case" WHERE id = %s',
+                       (data.cases["C6"],)).fetchone()
+    admin.rollback()
+    assert differ == (0,) and dispatched is not None and dispatched[0] > 100
+    assert c6 == (t(3, 4, 9, 30), t(3, 4, 11))

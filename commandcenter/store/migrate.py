@@ -40,8 +40,12 @@ def current_revision(db: Database) -> str | None:
         engine.dispose()
 
 
-def upgrade(db: Database) -> str:
-    """Bring the schema to this app's head revision; returns it."""
+def upgrade(db: Database, to: str = "head") -> str:
+    """Bring the schema to this app's head revision (or an earlier one, `to`: how a database
+    made by an older release is reproduced to test its upgrade); returns it."""
+    import psycopg
+    from sqlalchemy.exc import DBAPIError
+
     current = current_revision(db)
     _refuse_unknown(current)
     cfg = alembic_config()
@@ -49,10 +53,19 @@ def upgrade(db: Database) -> str:
     try:
         with engine.begin() as conn:
             cfg.attributes["connection"] = conn
-            command.upgrade(cfg, "head")
+            command.upgrade(cfg, to)
+    except (psycopg.Error, DBAPIError) as exc:
+        # All revisions run in one transaction: a failure leaves the database as it was.
+        first = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+        raise SchemaMismatch(
+            f"could not upgrade the database from revision {current or 'none'} to {to}: {first}. "
+            f"Nothing was changed: the database is still at revision {current or 'none'}. Keep a copy of it "
+            "(the data directory, or pg_dump) and report this message; to work on at once, start "
+            "with another --data-dir for a fresh demo."
+        ) from exc
     finally:
         engine.dispose()
-    return head_revision()
+    return head_revision() if to == "head" else to
 
 
 def check_schema(db: Database) -> str:

@@ -24,12 +24,29 @@ END $$;
 -- ---------------------------------------------------------------- what cc_owner gives up
 ALTER ROLE cc_owner NOCREATEROLE;
 REVOKE pg_signal_backend FROM cc_owner;
-REVOKE cc_operator, cc_supervisor, cc_wall, cc_admin FROM cc_owner;
 
 -- ---------------------------------------------------------------- cc_keeper
 ALTER ROLE cc_keeper CREATEROLE;
 GRANT cc_operator, cc_supervisor, cc_wall, cc_admin TO cc_keeper WITH ADMIN TRUE, INHERIT FALSE, SET FALSE;
 GRANT pg_signal_backend, pg_read_all_stats TO cc_keeper;
+
+-- The console groups that cc_owner gave existing logins (cc.create_account ran as cc_owner
+-- before 0004) are given again by cc_keeper, then taken back from cc_owner's hand: a grant
+-- depends on its grantor's ADMIN, so cc_owner could not lose ADMIN while they stood
+-- ("dependent privileges exist": every database with accounts failed to upgrade from 0003).
+DO $$
+DECLARE r record;
+BEGIN
+    FOR r IN SELECT g.rolname AS grp, m.rolname AS login, am.inherit_option, am.set_option
+               FROM pg_auth_members am JOIN pg_roles g ON g.oid = am.roleid JOIN pg_roles m ON m.oid = am.member
+              WHERE am.grantor = 'cc_owner'::regrole
+                AND g.rolname IN ('cc_operator', 'cc_supervisor', 'cc_wall', 'cc_admin') LOOP
+        EXECUTE format('GRANT %I TO %I WITH INHERIT %s, SET %s GRANTED BY cc_keeper',
+                       r.grp, r.login, upper(r.inherit_option::text), upper(r.set_option::text));
+        EXECUTE format('REVOKE %I FROM %I GRANTED BY cc_owner', r.grp, r.login);
+    END LOOP;
+END $$;
+REVOKE cc_operator, cc_supervisor, cc_wall, cc_admin FROM cc_owner;
 
 -- Existing console logins: administered by cc_keeper from now on, with a connection limit and
 -- an idle-in-transaction timeout (a first line only: a login can SET that one away; the
