@@ -5,8 +5,11 @@ the audit trails cannot be altered, and that accounts are the administrators' bu
 
 from __future__ import annotations
 
+import uuid
+
 import psycopg
 import pytest
+from psycopg import sql
 
 from commandcenter.store import accounts
 from commandcenter.store.commands import Workflow
@@ -46,6 +49,44 @@ def test_a_street_operator_reads_only_its_street(db, streets) -> None:  # noqa: 
         # and the function that lists options refuses a case it cannot see
         with pytest.raises(psycopg.Error, match="outside your scope"):
             c.execute("SELECT * FROM cc.dispatch_options(%s)", (other_case,))
+
+
+STREET_KEPT = ("case_event", "attachment", "repeat_report", "callback", "open311_request", "extension",
+               "suspension", "supervision")
+
+
+def test_every_table_kept_by_street_shows_a_console_exactly_its_street(db, streets) -> None:  # noqa: ANN001
+    # Since 0008 the policies look the console's scope up once a statement, not once a row:
+    # the same rows as cc.sees_street must come out, for a street, the whole district and a
+    # login without a console account (which sees nothing).
+    dhm = streets["东华门街道"]
+    with db.connect() as admin:
+        policies = dict(admin.execute(
+            "SELECT tablename, qual FROM pg_policies WHERE schemaname = 'cc' AND roles = '{cc_reader}' "
+            "AND qual LIKE '%%console_street%%'").fetchall())
+        totals = {t: admin.execute(f"SELECT count(*), count(*) FILTER (WHERE street_id = %s) FROM cc.{t}",
+                                   (dhm,)).fetchone() for t in STREET_KEPT}
+        cases = admin.execute('SELECT count(*), count(*) FILTER (WHERE street_id = %s) FROM cc."case"',
+                              (dhm,)).fetchone()
+    assert set(policies) == {*STREET_KEPT, "case"}
+    with sign_in(db, "dhm_operator") as street, sign_in(db, "dc_operator") as district:
+        for t in STREET_KEPT:
+            assert street.execute(f"SELECT count(*) FROM cc.{t}").fetchone()[0] == totals[t][1], t
+            assert district.execute(f"SELECT count(*) FROM cc.{t}").fetchone()[0] == totals[t][0], t
+        assert street.execute('SELECT count(*) FROM cc."case"').fetchone()[0] == cases[1]
+        assert district.execute('SELECT count(*) FROM cc."case"').fetchone()[0] == cases[0]
+    # a login in a console group but without a console account (made by hand) sees nothing
+    login = f"u_{uuid.uuid4().hex[:10]}"
+    with db.connect(autocommit=True) as admin:
+        admin.execute(sql.SQL("CREATE ROLE {} LOGIN PASSWORD 'x-123456789' IN ROLE cc_operator").format(
+            sql.Identifier(login)))
+    try:
+        with psycopg.connect(psycopg.conninfo.make_conninfo(db.dsn, user=login, password="x-123456789")) as bare:
+            for t in (*STREET_KEPT, "case"):
+                assert bare.execute(f'SELECT count(*) FROM cc."{t}"').fetchone()[0] == 0, t
+    finally:
+        with db.connect(autocommit=True) as admin:
+            admin.execute(sql.SQL("DROP ROLE {}").format(sql.Identifier(login)))
 
 
 def test_residents_private_data_is_for_operators_not_the_wall(db) -> None:  # noqa: ANN001
