@@ -11,9 +11,13 @@ import pytest
 
 from commandcenter.domain.board import COLUMNS, BoardFilter, BoardIndex, RowHooks
 from commandcenter.domain.cases import BoardRow
+from commandcenter.domain.collation import collation_key
 
 NOW = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
 STATES = ["reported", "filed", "dispatched", "in_progress", "handled", "closed"]
+# code point order: 东 北 安 朝 第; pinyin order: an, bei, chao (朝阳门: cháo, not zhāo), di 2, di 10, dong
+STREETS = ["东华门街道", "北新桥街道", "安定门街道", "朝阳门外街道", "第2网格", "第10网格"]
+PINYIN_ORDER = ["安定门街道", "北新桥街道", "朝阳门外街道", "第2网格", "第10网格", "东华门街道"]
 
 
 def row(i: int, rng: random.Random, version: int = 1) -> BoardRow:
@@ -23,9 +27,9 @@ def row(i: int, rng: random.Random, version: int = 1) -> BoardRow:
         id=i, code=f"C{i:05d}", source=rng.choice(["patrol", "hotline"]), category_id=rng.randint(1, 4),
         category_name=rng.choice(["乱停车", "暴露垃圾", "道路不洁"]), category_name_en="x", title=f"title {i}",
         address="", lon=116.4, lat=39.9, grid_id=rng.randint(1, 9), grid_name=f"G{rng.randint(1, 9)}",
-        community_id=1, community_name="社区", street_id=rng.randint(1, 3), street_name="街道", street_name_en="S",
+        community_id=1, community_name="社区", street_id=rng.randint(1, 3), street_name=rng.choice(STREETS), street_name_en="S",
         urgency=rng.choice(["normal", "urgent", "critical"]), state=state, is_open=state != "closed",
-        tier=rng.choice(["grid", "street", "district"]), assignee_unit_name=rng.choice([None, "城管"]),
+        tier=rng.choice(["grid", "street", "district"]), assignee_unit_name=rng.choice([None, "城管", "安监", "环卫所"]),
         assignee_person_name=None, reported_at=NOW - timedelta(minutes=rng.randint(0, 5000)),
         deadline=d,
         urge_count=0, escalation_count=0, rework_count=0, version=version,
@@ -112,3 +116,17 @@ def test_filters_and_counts_per_state() -> None:
     for hostile in ("'; DROP TABLE cc.case; --", ".*", "[", "\\", "%", "\x00"):
         index.set_filter(BoardFilter(state=None, text=hostile))
         assert len(index) == 0
+
+
+def test_names_sort_by_pinyin_and_numbers_by_value() -> None:
+    assert sorted(STREETS, key=collation_key) == PINYIN_ORDER
+    assert sorted(STREETS) != PINYIN_ORDER                       # what the code points would give
+    rng = random.Random(3)
+    index = BoardIndex(state_rank={s: i for i, s in enumerate(STATES)}, now=lambda: NOW,
+                       filter=BoardFilter(state=None))
+    index.load(row(i, rng) for i in range(200))
+    index.set_sort("street", False)
+    shown = [index.row_at(r).street_name for r in range(len(index))]
+    assert list(dict.fromkeys(shown)) == PINYIN_ORDER           # each street's rows together, in pinyin order
+    index.set_sort("street", True)
+    assert list(dict.fromkeys(index.row_at(r).street_name for r in range(len(index)))) == PINYIN_ORDER[::-1]

@@ -38,3 +38,10 @@ def test_kinds_and_empty_input() -> None:
     assert keys("东", kinds=("item",)) == []
     assert keys("   ") == []
     assert keys("parking") == ["010503"]
+
+
+def test_a_beijing_place_name_is_read_as_beijing_reads_it() -> None:
+    # 朝阳门 is Cháoyángmén (pypinyin alone reads 朝 as zhāo, "morning")
+    index = SearchIndex([entry("street", 7, "朝阳门街道", "Chaoyangmen Street")])
+    assert [e.key for e in index.find("cym")] == [7] and [e.key for e in index.find("chaoyangmen")] == [7]
+    assert index.find("zym") == []

@@ -10,6 +10,8 @@ from functools import lru_cache
 
 from pypinyin import Style, lazy_pinyin
 
+from . import collation  # noqa: F401  (its Beijing place-name readings, before any pinyin is made)
+
 
 @dataclass(frozen=True)
 class Entry:

@@ -10,6 +10,7 @@ import psycopg
 from psycopg.rows import args_row, dict_row
 
 from ..domain.cases import BoardRow, Snapshot
+from ..domain.collation import collation_key
 from ..domain.reference import Named, Reference
 from .rows import one, scalar
 
@@ -242,6 +243,10 @@ def staffing(conn: psycopg.Connection, street_id: int | None, community_id: int 
             f" WHERE {where} GROUP BY p.id "
             f"HAVING count(DISTINCT ga.grid_id) > 1 OR count(DISTINCT ga.role_code) > 1 "
             f" ORDER BY count(DISTINCT ga.grid_id) DESC, p.name", args).fetchall()
+    # names by pinyin (the server's collation orders Chinese by code point)
+    for staff in posts.values():
+        staff.sort(key=lambda r: collation_key(r["name"]))
+    people.sort(key=lambda r: (-r["grids"], collation_key(r["name"])))
     return Staffing(roles, grids, posts, people)
 
 

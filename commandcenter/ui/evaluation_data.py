@@ -17,6 +17,7 @@ from typing import Any
 
 import psycopg
 
+from ..domain.collation import collation_key
 from ..domain.periods import Bucket, Period
 
 #: which scope a level lists when drilled into (kpi_by's p_scope, with the level's id as p_within)
@@ -186,7 +187,7 @@ def sort_key(value: Any) -> tuple[int, float | str]:
     if value is None:
         return (1, 0.0)
     if isinstance(value, str):
-        return (0, value)
+        return (0, collation_key(value))
     v = number(value)
     return (0, float(v) if v is not None else 0.0)
 
@@ -202,7 +203,7 @@ def sorted_rows(rows: list[dict[str, Any]], key: str, descending: bool) -> list[
 def default_order(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Ranked first by rank, then the unranked by score, then by name."""
     return sorted(rows, key=lambda r: (r.get("rank") is None, r.get("rank") or 0,
-                                       -(number(r.get("score")) or 0.0), r.get("name") or ""))
+                                       -(number(r.get("score")) or 0.0), collation_key(r.get("name") or "")))
 
 
 # ------------------------------------------------------------ CSV

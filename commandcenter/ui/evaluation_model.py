@@ -9,6 +9,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 
+from ..domain.collation import collation_key
 from ..domain.display import Display
 from ..domain.reference import Reference
 from .evaluation_data import EvaluationData, Measure, default_order, format_value, number, sorted_rows, unit_suffix
@@ -141,7 +142,7 @@ class RankingModel(QAbstractTableModel):
         assert self._sort is not None
         key, descending = self._sort
         if key == "name":
-            ordered = sorted(self.rows, key=lambda r: self.display.pick(r.get("name"), r.get("name_en")),
+            ordered = sorted(self.rows, key=lambda r: collation_key(self.display.pick(r.get("name"), r.get("name_en")) or ""),
                              reverse=descending)
         else:
             ordered = sorted_rows(self.rows, key, descending)
