@@ -54,3 +54,16 @@ def test_two_consoles_in_one_process_each_show_their_own_language_and_zone(qapp)
     assert "待派遣" in shown["zh_CN"] and "Filed" in shown["en"]
     assert "东华门街道" in shown["zh_CN"] and "Donghuamen" in shown["en"]
     assert "11-20 09:30" in shown["zh_CN"] and "11-19 20:30" in shown["en"]
+
+
+def test_the_english_interface_spells_names_the_database_keeps_only_in_chinese() -> None:
+    en, zh = Display("en"), Display("zh_CN")
+    assert en.place("永定社区第2网格") == "Yongding Community Grid 2"
+    assert en.place("大栅栏社区") == "Dashilar Community"           # the Beijing reading, not dà zhà lán
+    assert zh.place("永定社区第2网格") == "永定社区第2网格"
+    units = {"龙潭环卫所": "Longtan Sanitation Station"}
+    assert en.assignee("范辉云", "龙潭环卫所", units) == "Fan Huiyun"
+    assert en.assignee("欧阳修", None, units) == "Ouyang Xiu"
+    assert en.assignee(None, "龙潭环卫所", units) == "Longtan Sanitation Station"
+    assert en.assignee(None, "新单位", units) == "Xindanwei"          # a unit without an English name
+    assert zh.assignee(None, "龙潭环卫所", units) == "龙潭环卫所" and en.assignee(None, None, units) == ""

@@ -4,10 +4,13 @@ the views; no module keeps either as a global."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from typing import Protocol
 from zoneinfo import ZoneInfo
+
+from . import romanise
 
 
 class Bilingual(Protocol):
@@ -39,6 +42,19 @@ class Display:
 
     def named(self, n: Bilingual | None) -> str:
         return self.pick(n.name, n.name_en) if n is not None else ""
+
+    def place(self, name: str | None) -> str:
+        """A community's or grid's name (the database keeps only the Chinese one)."""
+        return romanise.place(name) if self.english and name else (name or "")
+
+    def assignee(self, person: str | None, unit: str | None, units_en: Mapping[str, str]) -> str:
+        """Who handles a case: the person, else the unit (English unit names are in the
+        database, people's names are spelled in pinyin)."""
+        if not self.english:
+            return person or unit or ""
+        if person:
+            return romanise.person(person)
+        return units_en.get(unit or "") or romanise.place(unit or "")
 
     def local(self, ts: datetime) -> datetime:
         return ts.astimezone(self.zone)

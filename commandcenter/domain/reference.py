@@ -37,5 +37,6 @@ class Reference:
     streets: dict[int, Named] = field(default_factory=dict)
     communities: dict[int, tuple[int, str]] = field(default_factory=dict)  # id -> (street, name)
     limits: dict[str, int] = field(default_factory=dict)            # cc.input_limit: what dialogs allow
+    units_en: dict[str, str] = field(default_factory=dict)          # a unit's Chinese name -> its English one
     #: category items (level 3) by code, with the names of their classes: (level 2 zh, en, level 1 zh, en)
     items: dict[str, tuple[Named, tuple[str, ...]]] = field(default_factory=dict)

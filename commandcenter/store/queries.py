@@ -68,6 +68,7 @@ def reference(conn: psycopg.Connection) -> Reference:
     for cid, sid, name in conn.execute("SELECT id, street_id, name FROM cc.community ORDER BY code"):
         ref.communities[cid] = (sid, name)
     ref.limits = dict(conn.execute("SELECT code, value FROM cc.input_limit"))
+    ref.units_en = dict(conn.execute("SELECT name, name_en FROM cc.unit"))
     for code, name, name_en, *parents in conn.execute(
             "SELECT i.code, i.name, i.name_en, g.name, g.name_en, c.name, c.name_en FROM cc.category i "
             "JOIN cc.category g ON g.id = i.parent_id JOIN cc.category c ON c.id = g.parent_id "

@@ -168,10 +168,11 @@ class CaseDetailView(QWidget):
         f = self.fields
         f["category"].setText(d.pick(c["item_name"], c["item_name_en"]))
         f["source"].setText(d.named(ref.sources.get(c["source"])))
-        f["place"].setText(f"{d.pick(c['street_name'], c['street_name_en'])} / {c['community_name']} / {c['grid_name']}")
+        f["place"].setText(f"{d.pick(c['street_name'], c['street_name_en'])} / {d.place(c['community_name'])} / "
+                           f"{d.place(c['grid_name'])}")
         f["address"].setText(c["address"] or "—")
         f["tier"].setText(d.named(ref.tiers.get(c["tier"])))
-        f["assignee"].setText(c["assignee_person_name"] or c["assignee_unit_name"] or "—")
+        f["assignee"].setText(d.assignee(c["assignee_person_name"], c["assignee_unit_name"], ref.units_en) or "—")
         f["reported"].setText(d.stamp(c["reported_at"]))
         f["deadline"].setText(d.stamp(c["deadline"]) + self._limit_text(c))
         reporter = c["reporter_person_name"] or c["reporter_name"] or "—"
