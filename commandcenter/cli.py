@@ -193,6 +193,8 @@ def main(argv: list[str] | None = None) -> int:
         return _dispatch(args)
     except CommandCenterError as exc:
         print(f"commandcenter: {exc}", file=sys.stderr)
+        if getattr(args, "splash", None) is not None:
+            args.splash.close()             # it stays on top: the message must not be under it
         if args.command in (None, "wall"):       # started from a desktop entry: stderr is unseen
             from .ui.startup_error import show_startup_error
             show_startup_error(str(exc), args.lang)
@@ -206,6 +208,9 @@ def _dispatch(args: argparse.Namespace) -> int:
     from .store.database import Database
 
     _refuse_early(args)
+    splash = args.splash = _splash(args)
+    if splash is not None:
+        splash.starting_database()
     with Database.open(args.dsn, args.data_dir) as db:
         if args.command == "db":
             return _db(args, db)
@@ -223,6 +228,8 @@ def _dispatch(args: argparse.Namespace) -> int:
             from .bench import startup
             return _bench_done(startup.run(), args.json)
         from .launch.first_run import prepare
+        if splash is not None:
+            splash.upgrading_schema()
         history = prepare(db, background_history=args.command is None)
         if args.command == "bench":
             return _bench(args, db)
@@ -242,6 +249,18 @@ def _dispatch(args: argparse.Namespace) -> int:
             print(f"wrote {out}")
             return 0
         return _hall(args, db, history)
+
+
+def _splash(args: argparse.Namespace):  # noqa: ANN202 - a ui.splash.StartupSplash, imported here only
+    """The hall and the wall show a window at once (the database can take seconds to be ready)."""
+    if args.command not in (None, "wall"):
+        return None
+    from .ui import i18n
+    from .ui.app import application
+    from .ui.splash import StartupSplash
+
+    application(args.lang, wall=args.command == "wall")
+    return StartupSplash(i18n.choose_language(args.lang))
 
 
 def _refuse_early(args: argparse.Namespace) -> None:

@@ -18,6 +18,7 @@ from ..launch.sign_in import SignIn
 from ..store.errors import CommandCenterError
 from . import i18n, settings
 from .session import Session, open_session
+from .splash import close_splash
 from .theme import HALL_QSS, WALL_QSS, apply_base_font
 
 
@@ -93,6 +94,7 @@ def run_hall(dsn: str, lang: str | None, ready_exit: bool = False, sign_in: Sign
     def ready(session: Session) -> None:
         w = HallWindow(session)
         holder["w"] = w
+        close_splash()
         app.aboutToQuit.connect(session.close)
         if w.first_start:            # fits whatever screen it opens on (1366×768 … 3840×2160),
             screen = QGuiApplication.primaryScreen()     # also where no window manager maximises
@@ -118,6 +120,7 @@ def run_hall(dsn: str, lang: str | None, ready_exit: bool = False, sign_in: Sign
             check()
 
     def failed(exc: Exception) -> None:
+        close_splash()
         _report_failure(app, exc)
 
     # between the sign-in dialog closing and the hall opening no window is shown: that must
@@ -134,6 +137,7 @@ def run_hall(dsn: str, lang: str | None, ready_exit: bool = False, sign_in: Sign
         dialog.failed_unattended.connect(lambda why: (print(f"error: {why}", file=sys.stderr), app.exit(1)))
         if ready_exit and sign_in.user and sign_in.password:
             QTimer.singleShot(0, dialog.submit)       # bench startup: sign in as a user would
+        close_splash()
         dialog.show()
     return app.exec()
 
@@ -152,6 +156,7 @@ def run_wall(dsn: str, lang: str | None, screen: int | None) -> int:
     def ready(session: Session) -> None:
         w = WallWindow(session)
         holder["w"] = w
+        close_splash()
         app.aboutToQuit.connect(session.close)
         w.setGeometry(target.geometry())
         w.showFullScreen()
@@ -159,6 +164,7 @@ def run_wall(dsn: str, lang: str | None, screen: int | None) -> int:
             w.windowHandle().setScreen(target)
 
     def failed(exc: Exception) -> None:
+        close_splash()
         _report_failure(app, exc)
 
     open_session(dsn, i18n.choose_language(lang), ready, failed)

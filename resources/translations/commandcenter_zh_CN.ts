@@ -542,7 +542,7 @@
     </message>
     <message>
         <location filename="../../commandcenter/ui/detail.py" line="79"/>
-        <location filename="../../commandcenter/ui/detail.py" line="233"/>
+        <location filename="../../commandcenter/ui/detail.py" line="234"/>
         <source>No photos</source>
         <translation>无照片</translation>
     </message>
@@ -577,97 +577,97 @@
         <translation>您无权查看此案件</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="193"/>
+        <location filename="../../commandcenter/ui/detail.py" line="194"/>
         <source>min, continuous clock</source>
         <translation>分钟，连续计时</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="193"/>
+        <location filename="../../commandcenter/ui/detail.py" line="194"/>
         <source>h, continuous clock</source>
         <translation>小时，紧急工作时</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="194"/>
+        <location filename="../../commandcenter/ui/detail.py" line="195"/>
         <source>working hours</source>
         <translation>工作时</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="194"/>
+        <location filename="../../commandcenter/ui/detail.py" line="195"/>
         <source>working days</source>
         <translation>工作日</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="207"/>
+        <location filename="../../commandcenter/ui/detail.py" line="208"/>
         <source>answered</source>
         <translation>已答复</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="210"/>
+        <location filename="../../commandcenter/ui/detail.py" line="211"/>
         <source>reply due %1</source>
         <translation>答复期限 %1</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="214"/>
+        <location filename="../../commandcenter/ui/detail.py" line="215"/>
         <source>On hold · review %1</source>
         <translation>挂账 · %1 复核</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="217"/>
+        <location filename="../../commandcenter/ui/detail.py" line="218"/>
         <source>Extension awaiting decision</source>
         <translation>延期待审批</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="219"/>
+        <location filename="../../commandcenter/ui/detail.py" line="220"/>
         <source>Extended %1×</source>
         <translation>已延期 %1 次</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="233"/>
+        <location filename="../../commandcenter/ui/detail.py" line="234"/>
         <source>Photos:</source>
         <translation>照片：</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="252"/>
+        <location filename="../../commandcenter/ui/detail.py" line="253"/>
         <source>Far view</source>
         <translation>远景</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="252"/>
+        <location filename="../../commandcenter/ui/detail.py" line="253"/>
         <source>Close-up</source>
         <translation>近景</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="253"/>
+        <location filename="../../commandcenter/ui/detail.py" line="254"/>
         <source>Before handling</source>
         <translation>处置前</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="253"/>
+        <location filename="../../commandcenter/ui/detail.py" line="254"/>
         <source>After handling</source>
         <translation>处置后</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="310"/>
+        <location filename="../../commandcenter/ui/detail.py" line="311"/>
         <source>Your role may not do this</source>
         <translation>您的角色无此权限</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="322"/>
+        <location filename="../../commandcenter/ui/detail.py" line="325"/>
         <source>No connection to the database: actions resume when it is back</source>
         <translation>与数据库的连接已断开：恢复后即可操作</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="349"/>
+        <location filename="../../commandcenter/ui/detail.py" line="352"/>
         <source>Refused by the database:</source>
         <translation>数据库拒绝：</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="350"/>
+        <location filename="../../commandcenter/ui/detail.py" line="353"/>
         <source>%1 done, %2 refused:</source>
         <translation>已完成 %1 件，被拒绝 %2 件：</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="353"/>
+        <location filename="../../commandcenter/ui/detail.py" line="356"/>
         <source>Done: %1</source>
         <translation>已完成：%1</translation>
     </message>
@@ -675,42 +675,42 @@
 <context>
     <name>CasesModel</name>
     <message>
-        <location filename="../../commandcenter/ui/evaluation_model.py" line="191"/>
+        <location filename="../../commandcenter/ui/evaluation_model.py" line="192"/>
         <source>Case</source>
         <translation>案件</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/evaluation_model.py" line="191"/>
+        <location filename="../../commandcenter/ui/evaluation_model.py" line="192"/>
         <source>Title</source>
         <translation>标题</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/evaluation_model.py" line="191"/>
+        <location filename="../../commandcenter/ui/evaluation_model.py" line="192"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/evaluation_model.py" line="192"/>
+        <location filename="../../commandcenter/ui/evaluation_model.py" line="193"/>
         <source>Street</source>
         <translation>街道</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/evaluation_model.py" line="192"/>
+        <location filename="../../commandcenter/ui/evaluation_model.py" line="193"/>
         <source>Grid</source>
         <translation>网格</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/evaluation_model.py" line="192"/>
+        <location filename="../../commandcenter/ui/evaluation_model.py" line="193"/>
         <source>Reported</source>
         <translation>上报时间</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/evaluation_model.py" line="193"/>
+        <location filename="../../commandcenter/ui/evaluation_model.py" line="194"/>
         <source>Closed</source>
         <translation>结案时间</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/evaluation_model.py" line="193"/>
+        <location filename="../../commandcenter/ui/evaluation_model.py" line="194"/>
         <source>Counted</source>
         <translation>计数</translation>
     </message>
@@ -834,7 +834,7 @@
     </message>
     <message>
         <location filename="../../commandcenter/ui/evaluation.py" line="142"/>
-        <location filename="../../commandcenter/ui/evaluation.py" line="368"/>
+        <location filename="../../commandcenter/ui/evaluation.py" line="370"/>
         <source>Departments</source>
         <translation>部门</translation>
     </message>
@@ -864,102 +864,102 @@
         <translation>单击数字列出相关案件；双击案件打开。</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/evaluation.py" line="340"/>
+        <location filename="../../commandcenter/ui/evaluation.py" line="342"/>
         <source>All departments</source>
         <translation>各部门</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/evaluation.py" line="367"/>
+        <location filename="../../commandcenter/ui/evaluation.py" line="369"/>
         <source>Streets</source>
         <translation>街道</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/evaluation.py" line="367"/>
+        <location filename="../../commandcenter/ui/evaluation.py" line="369"/>
         <source>Communities</source>
         <translation>社区</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/evaluation.py" line="367"/>
+        <location filename="../../commandcenter/ui/evaluation.py" line="369"/>
         <source>Grids</source>
         <translation>网格</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/evaluation.py" line="368"/>
+        <location filename="../../commandcenter/ui/evaluation.py" line="370"/>
         <source>Units</source>
         <translation>单位</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/evaluation.py" line="368"/>
+        <location filename="../../commandcenter/ui/evaluation.py" line="370"/>
         <source>People</source>
         <translation>人员</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/evaluation.py" line="369"/>
+        <location filename="../../commandcenter/ui/evaluation.py" line="371"/>
         <source>Ranking: %1</source>
         <translation>排名：%1</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/evaluation.py" line="371"/>
+        <location filename="../../commandcenter/ui/evaluation.py" line="373"/>
         <source>double-click a row to look inside it</source>
         <translation>双击一行查看下级</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/evaluation.py" line="394"/>
+        <location filename="../../commandcenter/ui/evaluation.py" line="396"/>
         <source>reading…</source>
         <translation>读取中…</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/evaluation.py" line="419"/>
+        <location filename="../../commandcenter/ui/evaluation.py" line="421"/>
         <source>Not read: %1</source>
         <translation>未能读取：%1</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/evaluation.py" line="428"/>
+        <location filename="../../commandcenter/ui/evaluation.py" line="430"/>
         <source>Trend by day</source>
         <translation>按日趋势</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/evaluation.py" line="428"/>
+        <location filename="../../commandcenter/ui/evaluation.py" line="430"/>
         <source>Trend by week</source>
         <translation>按周趋势</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/evaluation.py" line="429"/>
+        <location filename="../../commandcenter/ui/evaluation.py" line="431"/>
         <source>Trend by month</source>
         <translation>按月趋势</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/evaluation.py" line="430"/>
+        <location filename="../../commandcenter/ui/evaluation.py" line="432"/>
         <source>%1 – %2, read at %3</source>
         <translation>%1 至 %2，读取于 %3</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/evaluation.py" line="471"/>
+        <location filename="../../commandcenter/ui/evaluation.py" line="473"/>
         <source>%1 — %2: %3 cases (double-click one to open it)</source>
         <translation>%1 — %2：%3 件（双击打开）</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/evaluation.py" line="520"/>
+        <location filename="../../commandcenter/ui/evaluation.py" line="522"/>
         <source>Export the ranking</source>
         <translation>导出排名</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/evaluation.py" line="521"/>
+        <location filename="../../commandcenter/ui/evaluation.py" line="523"/>
         <source>CSV files (*.csv)</source>
         <translation>CSV 文件 (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/evaluation.py" line="528"/>
+        <location filename="../../commandcenter/ui/evaluation.py" line="530"/>
         <source>Print the report to PDF</source>
         <translation>将报告打印为 PDF</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/evaluation.py" line="529"/>
+        <location filename="../../commandcenter/ui/evaluation.py" line="531"/>
         <source>PDF files (*.pdf)</source>
         <translation>PDF 文件 (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/evaluation.py" line="537"/>
+        <location filename="../../commandcenter/ui/evaluation.py" line="539"/>
         <source>Not written</source>
         <translation>未能写入</translation>
     </message>
@@ -1413,72 +1413,72 @@
 <context>
     <name>LoginDialog</name>
     <message>
-        <location filename="../../commandcenter/ui/login.py" line="38"/>
+        <location filename="../../commandcenter/ui/login.py" line="39"/>
         <source>Sign in — command hall</source>
         <translation>登录 — 指挥大厅</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/login.py" line="54"/>
+        <location filename="../../commandcenter/ui/login.py" line="55"/>
         <source>User</source>
         <translation>用户名</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/login.py" line="55"/>
+        <location filename="../../commandcenter/ui/login.py" line="56"/>
         <source>Password</source>
         <translation>密码</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/login.py" line="57"/>
+        <location filename="../../commandcenter/ui/login.py" line="58"/>
         <source>Sign in</source>
         <translation>登录</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/login.py" line="61"/>
+        <location filename="../../commandcenter/ui/login.py" line="62"/>
         <source>Grid Service Management Command Hall</source>
         <translation>网格化服务管理指挥大厅</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/login.py" line="66"/>
+        <location filename="../../commandcenter/ui/login.py" line="67"/>
         <source>Demo district: the demo accounts and their passwords are listed by commandcenter demo accounts.</source>
         <translation>演示区：演示账号及密码可用 commandcenter demo accounts 查看。</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/login.py" line="96"/>
+        <location filename="../../commandcenter/ui/login.py" line="97"/>
         <source>Building the demo district failed: %1</source>
         <translation>生成演示区失败：%1</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/login.py" line="106"/>
+        <location filename="../../commandcenter/ui/login.py" line="109"/>
         <source>Building the demo district…</source>
         <translation>正在生成演示区…</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/login.py" line="111"/>
+        <location filename="../../commandcenter/ui/login.py" line="114"/>
         <source>Building the demo district: %p%</source>
         <translation>正在生成演示区：%p%</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/login.py" line="120"/>
+        <location filename="../../commandcenter/ui/login.py" line="123"/>
         <source>Enter your user name and password.</source>
         <translation>请输入用户名和密码。</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/login.py" line="142"/>
+        <location filename="../../commandcenter/ui/login.py" line="145"/>
         <source>Wrong user name or password.</source>
         <translation>用户名或密码错误。</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/login.py" line="144"/>
+        <location filename="../../commandcenter/ui/login.py" line="147"/>
         <source>This account is disabled. Ask an administrator to enable it.</source>
         <translation>该账号已停用，请联系管理员启用。</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/login.py" line="146"/>
+        <location filename="../../commandcenter/ui/login.py" line="149"/>
         <source>This login has no console account. Ask an administrator to register it.</source>
         <translation>该登录名没有控制台账号，请联系管理员登记。</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/login.py" line="148"/>
+        <location filename="../../commandcenter/ui/login.py" line="151"/>
         <source>Cannot sign in: %1</source>
         <translation>无法登录：%1</translation>
     </message>
@@ -1662,18 +1662,18 @@
 <context>
     <name>PhotoDialog</name>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="386"/>
+        <location filename="../../commandcenter/ui/detail.py" line="389"/>
         <source>Loading the photo…</source>
         <extracomment>how large a thumbnail shows in the detail (the stored one fits 240 × 240)</extracomment>
         <translation>正在读取照片…</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="408"/>
+        <location filename="../../commandcenter/ui/detail.py" line="411"/>
         <source>This photo cannot be shown</source>
         <translation>无法显示此照片</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="418"/>
+        <location filename="../../commandcenter/ui/detail.py" line="421"/>
         <source>The photo could not be read: %1</source>
         <translation>无法读取照片：%1</translation>
     </message>
@@ -1719,22 +1719,22 @@
 <context>
     <name>RankingModel</name>
     <message>
-        <location filename="../../commandcenter/ui/evaluation_model.py" line="92"/>
+        <location filename="../../commandcenter/ui/evaluation_model.py" line="93"/>
         <source>Rank</source>
         <translation>排名</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/evaluation_model.py" line="92"/>
+        <location filename="../../commandcenter/ui/evaluation_model.py" line="93"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/evaluation_model.py" line="92"/>
+        <location filename="../../commandcenter/ui/evaluation_model.py" line="93"/>
         <source>Score</source>
         <translation>综合得分</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/evaluation_model.py" line="126"/>
+        <location filename="../../commandcenter/ui/evaluation_model.py" line="127"/>
         <source>Click to list these cases</source>
         <translation>单击列出这些案件</translation>
     </message>
@@ -1877,6 +1877,29 @@
     </message>
 </context>
 <context>
+    <name>StartupSplash</name>
+    <message>
+        <location filename="../../commandcenter/ui/splash.py" line="18"/>
+        <source>Grid service management command hall</source>
+        <translation>网格化服务管理指挥大厅</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/splash.py" line="20"/>
+        <source>Starting…</source>
+        <translation>正在启动…</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/splash.py" line="36"/>
+        <source>Starting the database… (the first start creates it: a few seconds)</source>
+        <translation>正在启动数据库…（首次启动需创建数据库，约需数秒）</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/splash.py" line="39"/>
+        <source>Checking the database and bringing it up to date…</source>
+        <translation>正在检查数据库并升级到最新版本…</translation>
+    </message>
+</context>
+<context>
     <name>TrendChart</name>
     <message>
         <location filename="../../commandcenter/ui/evaluation_trend.py" line="39"/>
@@ -1890,13 +1913,11 @@
     </message>
     <message>
         <location filename="../../commandcenter/ui/evaluation_trend.py" line="43"/>
-        <location filename="../../commandcenter/ui/evaluation_trend.py" line="47"/>
         <source>Filed</source>
         <translation>立案数</translation>
     </message>
     <message>
         <location filename="../../commandcenter/ui/evaluation_trend.py" line="44"/>
-        <location filename="../../commandcenter/ui/evaluation_trend.py" line="48"/>
         <source>Closed</source>
         <translation>结案数</translation>
     </message>
