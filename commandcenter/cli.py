@@ -62,6 +62,12 @@ def _parser() -> argparse.ArgumentParser:
     seed.add_argument("--days", type=int, default=FULL_DAYS, help=f"days of history (default {FULL_DAYS})")
     seed.add_argument("--communities", type=int, help="override the number of communities")
     seed.add_argument("--grids", type=int, help="override the number of grids")
+    seed.add_argument("--base-scale", type=float, default=1.0,
+                      help="the grid information base's size against the grids' figures (default 1: all)")
+    base = demosub.add_parser("base", parents=[common],
+                              help="the grid information base: buildings, households, residents of every grid")
+    base.add_argument("--scale", type=float, default=1.0, help="share of each grid's figures (default 1: all)")
+    base.add_argument("--seed", type=int, default=1, help="random seed")
     p.add_argument("--ready-exit", action="store_true", help=argparse.SUPPRESS)   # bench startup: quit once usable
     p.add_argument("--simulate", type=float, nargs="?", const=2.0, default=None, metavar="RATE",
                    help="run live demo traffic in the background (RATE actions/s, default 2)")
@@ -156,7 +162,8 @@ def _parser() -> argparse.ArgumentParser:
     wall.add_argument("--screen", type=int, help="screen number, 1 = first (default: the primary screen)")
 
     shot = sub.add_parser("screenshot", parents=[common], help="render a view offscreen to a PNG file")
-    shot.add_argument("--view", required=True, choices=("hall", "wall", "map", "staffing", "intake", "evaluation"))
+    shot.add_argument("--view", required=True, choices=("hall", "wall", "map", "gridcard", "staffing", "intake",
+                                                               "evaluation"))
     shot.add_argument("--out", required=True, type=Path, help="PNG file to write")
     shot.add_argument("--size", default="1920x1080", type=_size, help="WIDTHxHEIGHT (default 1920x1080)")
     return p
@@ -598,9 +605,18 @@ def _demo(args: argparse.Namespace, db: Database) -> int:
                   f"{a.display_name} / {a.display_name_en}")
         return 0
     migrate.upgrade(db)
+    if args.demo_command == "base":
+        from .demo.base import BaseRefused, build_base
+        with db.connect() as conn:
+            try:
+                build_base(conn, seed=args.seed, scale=args.scale, progress=print)
+            except BaseRefused as exc:
+                raise CommandCenterError(str(exc)) from exc
+        return 0
     with db.connect() as conn:
         result = seed_demo(conn, args.district, seed=args.seed, cases=args.cases, days=args.days,
-                           communities=args.communities, grids=args.grids, progress=print)
+                           communities=args.communities, grids=args.grids, progress=print,
+                           base_scale=args.base_scale)
     print(f"seeded {result.district}: {result.streets} streets, {result.communities} communities, "
           f"{result.grids} grids, {result.persons} people, {result.cases} cases "
           f"({result.actions} workflow actions) in {result.seconds:.1f} s")

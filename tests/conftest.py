@@ -22,7 +22,8 @@ from commandcenter.store.embedded import EmbeddedServer
 TEMPLATE = "cc_template"
 # A small Dongcheng: every street, fewer communities and grids, a few hundred cases.
 SMALL_DEMO = dict(district="东城区", seed=7, cases=400, days=30, communities=34, grids=60,
-                  until=datetime(2026, 11, 20, 9, 30, tzinfo=UTC))
+                  until=datetime(2026, 11, 20, 9, 30, tzinfo=UTC),
+                  base_scale=0.02)     # the grid information base: ~6,000 residents of the grids' ~300,000
 
 
 @pytest.fixture(autouse=True)

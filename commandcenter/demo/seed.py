@@ -17,6 +17,7 @@ from ..store.errors import CommandCenterError
 from . import DEFAULT_DISTRICT, FULL_CASES, FULL_DAYS
 from . import accounts as demo_accounts
 from .assessment import seed_assessments
+from .base import build_base
 from .geometry import bbox, outer_rings, to_geojson
 from .history import CaseScript, HistoryPlayer
 from .names import DISTRICTS
@@ -52,6 +53,7 @@ class DemoPlan:
     days: int
     started: float
     seed: int = 1
+    base_scale: float | None = None      # the grid information base, after the history (None: not built)
 
     def play(self, conn: psycopg.Connection, progress: Callable[[str], None] | None = None,
              on_step: Callable[[int, int], None] | None = None) -> SeedResult:
@@ -67,6 +69,8 @@ class DemoPlan:
         self.player.play(self.scripts, step)
         forms = seed_assessments(conn, seed=self.seed, until=self.player.end)
         say(f"two-way assessment: {forms} forms of the last half-year")
+        if self.base_scale is not None:
+            build_base(conn, seed=self.seed, scale=self.base_scale, progress=say)
         t = self.territory
         return SeedResult(self.district, len(t.streets), len(t.communities), len(t.grids), len(t.persons),
                           len(self.scripts), self.player.actions, time.perf_counter() - self.started)
@@ -111,13 +115,14 @@ def prepare_demo(conn: psycopg.Connection, district: str = DEFAULT_DISTRICT, see
 def seed_demo(conn: psycopg.Connection, district: str = DEFAULT_DISTRICT, seed: int = 1, cases: int = FULL_CASES,
               days: int = FULL_DAYS, communities: int | None = None, grids: int | None = None,
               until: datetime | None = None,
-              progress: Callable[[str], None] | None = None) -> SeedResult:
+              progress: Callable[[str], None] | None = None, base_scale: float | None = None) -> SeedResult:
     """Build the district and play `days` of history ending at `until` (default: now).
 
     Deterministic for the same arguments: the same seed gives the same territory, people
     and case scripts; `until` fixes the clock too.
     """
     plan = prepare_demo(conn, district, seed, cases, days, communities, grids, until, progress)
+    plan.base_scale = base_scale
     return plan.play(conn, progress)
 
 

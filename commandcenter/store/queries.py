@@ -207,6 +207,11 @@ def grid_card(conn: psycopg.Connection, grid_id: int) -> dict[str, Any] | None:
         grid["open_cases"] = cur.execute(
             "SELECT id, code, title, state, urgency, deadline, overdue FROM cc.case_board "
             " WHERE grid_id = %s AND is_open ORDER BY deadline NULLS LAST", (grid_id,)).fetchall()
+        # the grid information base: counts only, which every console may read (None: not in scope)
+        grid["base"] = cur.execute("SELECT * FROM cc.base_counts(%s)", (grid_id,)).fetchone()
+        grid["special"] = cur.execute(
+            "SELECT g.code, g.name, g.name_en, (b.special ->> g.code)::int AS n FROM cc.base_counts(%s) b "
+            "CROSS JOIN cc.special_group g WHERE b.special ? g.code ORDER BY g.sort", (grid_id,)).fetchall()
     return grid
 
 

@@ -41,4 +41,19 @@ def _counts(conn: psycopg.Connection) -> dict[str, Any]:
         "overdue": one("SELECT count(*) FROM cc.case_board WHERE overdue"),
         "events": one("SELECT count(*) FROM cc.case_event"),
         "last_event_id": one("SELECT cc.event_horizon()"),
+        # the grid information base (issue 14), through the function every console may call
+        "base": _base(conn),
     }
+
+
+def _base(conn: psycopg.Connection) -> dict[str, Any]:
+    row = conn.execute(
+        "SELECT coalesce(sum(buildings), 0), coalesce(sum(households), 0), coalesce(sum(residents), 0), "
+        "coalesce(sum(registered), 0), coalesce(sum(permanent), 0), coalesce(sum(floating), 0), "
+        "coalesce(sum(must_visit), 0) FROM cc.base_counts()").fetchone()
+    assert row is not None
+    special: dict[str, int] = dict(conn.execute(
+        "SELECT g.code, coalesce(sum((b.special ->> g.code)::int), 0) FROM cc.special_group g "
+        "CROSS JOIN cc.base_counts() b GROUP BY g.code, g.sort ORDER BY g.sort").fetchall())
+    keys = ("buildings", "households", "residents", "registered", "permanent", "floating", "must_visit_households")
+    return {**dict(zip(keys, (int(v) for v in row), strict=True)), "special_populations": special}

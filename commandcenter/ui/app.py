@@ -217,6 +217,11 @@ def _screenshot_widget(session: Session, view: str) -> QWidget:
     if view == "staffing":
         return StaffingView(session.live, session.worker, session.selection,
                             street_scope=session.basics.account_street)
+    if view == "gridcard":
+        from .grid_card import GridCardView
+        card = GridCardView(session.live, session.worker, session.selection)
+        card.setWindowTitle("grid card")
+        return card
     if view == "intake":
         from .intake import IntakeDialog
         return IntakeDialog(session)
@@ -225,14 +230,14 @@ def _screenshot_widget(session: Session, view: str) -> QWidget:
         panel = EvaluationPanel(session)
         panel.setWindowTitle("evaluation")
         return panel
-    raise CommandCenterError(f"unknown view {view!r}: use hall, wall, map, staffing, intake or evaluation")
+    raise CommandCenterError(f"unknown view {view!r}: use hall, wall, map, gridcard, staffing, intake or evaluation")
 
 
 def _settle(session: Session, widget: QWidget, view: str) -> None:
     """Give the views something to show, then wait for every query to come back."""
     live = session.live
     open_rows = [r for r in live.rows.values() if r.is_open]
-    if view in ("hall", "map") and open_rows:
+    if view in ("hall", "map", "gridcard") and open_rows:
         # the newest urgent case: what an operator would look at first
         pick = max(open_rows, key=lambda r: (r.urgency != "normal", r.reported_at.timestamp()))
         session.selection.select_case(pick.id)

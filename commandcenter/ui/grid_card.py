@@ -62,6 +62,24 @@ class GridCardView(QWidget):
             if self.grid_id in grids:
                 self.show_grid(self.grid_id)
 
+    def _base_text(self, g: dict[str, Any]) -> str:
+        """The grid information base in counts (names are for those allowed, elsewhere)."""
+        b = g.get("base")
+        if b is None:
+            return ""
+        if b["residents"] == 0:
+            return "\n" + self.tr("Information base: not loaded (commandcenter demo base)")
+        d = self.live.display
+        text = ("\n" + self.tr("Information base: %1 residents (registered %2 · permanent %3 · floating %4) "
+                               "in %5 households, %6 buildings · must-visit households %7")
+                .replace("%1", f"{b['residents']:,}").replace("%2", f"{b['registered']:,}")
+                .replace("%3", f"{b['permanent']:,}").replace("%4", f"{b['floating']:,}")
+                .replace("%5", f"{b['households']:,}").replace("%6", f"{b['buildings']:,}")
+                .replace("%7", f"{b['must_visit']:,}"))
+        if g["special"]:
+            text += "\n" + " · ".join(f"{d.pick(s['name'], s['name_en'])} {s['n']:,}" for s in g["special"])
+        return text
+
     def _loaded(self, g: dict[str, Any] | None) -> None:
         d = self.live.display
         if g is None or g["id"] != self.grid_id:
@@ -72,7 +90,8 @@ class GridCardView(QWidget):
             f"{d.pick(g['type_name'], g['type_name_en'])} · {d.pick(g['level_name'], g['level_name_en'])}\n"
             + self.tr("Population %1 · households %2 · buildings %3 · area %4 km²")
             .replace("%1", f"{g['population']:,}").replace("%2", f"{g['households']:,}")
-            .replace("%3", str(g["buildings"])).replace("%4", f"{g['area_m2'] / 1e6:.2f}"))
+            .replace("%3", str(g["buildings"])).replace("%4", f"{g['area_m2'] / 1e6:.2f}")
+            + self._base_text(g))
         self.staff.clear()
         if not g["in_scope"]:
             item = QTreeWidgetItem([self.tr("Another street's grid: its staff are not shown to your sub-centre"), "", "", ""])

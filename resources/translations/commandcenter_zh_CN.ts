@@ -1012,27 +1012,37 @@
         <translation>在办案件</translation>
     </message>
     <message>
+        <location filename="../../commandcenter/ui/grid_card.py" line="71"/>
+        <source>Information base: not loaded (commandcenter demo base)</source>
+        <translation>信息库：尚未载入（commandcenter demo base）</translation>
+    </message>
+    <message>
         <location filename="../../commandcenter/ui/grid_card.py" line="73"/>
+        <source>Information base: %1 residents (registered %2 · permanent %3 · floating %4) in %5 households, %6 buildings · must-visit households %7</source>
+        <translation>信息库：居民 %1 人（户籍 %2 · 常住非户籍 %3 · 流动 %4），%5 户，%6 栋楼 · 必访户 %7</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/grid_card.py" line="91"/>
         <source>Population %1 · households %2 · buildings %3 · area %4 km²</source>
         <translation>人口 %1 · 户数 %2 · 楼栋 %3 · 面积 %4 平方公里</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/grid_card.py" line="78"/>
+        <location filename="../../commandcenter/ui/grid_card.py" line="97"/>
         <source>Another street&apos;s grid: its staff are not shown to your sub-centre</source>
         <translation>其他街道的网格：其人员信息不向本分中心显示</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/grid_card.py" line="84"/>
+        <location filename="../../commandcenter/ui/grid_card.py" line="103"/>
         <source>VACANT</source>
         <translation>空缺</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/grid_card.py" line="87"/>
+        <location filename="../../commandcenter/ui/grid_card.py" line="106"/>
         <source> (off duty)</source>
         <translation>（休）</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/grid_card.py" line="100"/>
+        <location filename="../../commandcenter/ui/grid_card.py" line="119"/>
         <source>Open cases: %1</source>
         <translation>在办案件：%1</translation>
     </message>

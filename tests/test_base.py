@@ -1,0 +1,130 @@
+"""The grid information base (issue 14, first part): its demo data are consistent with each
+grid's figures and with GB 11643, and its privacy rules hold, checked with plain psycopg as
+each role: a street sees only its street's residents, the wall counts and no names, identity
+numbers only masked."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import psycopg
+import pytest
+
+from commandcenter.demo.base import BaseRefused, build_base
+from commandcenter.store.status import database_status
+
+from .conftest import SMALL_DEMO
+from .helpers import sign_in
+
+MASKED = re.compile(r"^[0-9]{6}\*{8}[0-9]{3}[0-9X]$")
+
+
+@pytest.fixture(scope="module")
+def streets(db) -> dict[str, int]:  # noqa: ANN001
+    with db.connect() as c:
+        return dict(c.execute("SELECT name, id FROM cc.street").fetchall())
+
+
+def test_the_base_follows_each_grids_figures_and_the_identity_number_rules(db) -> None:  # noqa: ANN001
+    scale = SMALL_DEMO["base_scale"]
+    with db.connect() as c:
+        off = c.execute(
+            "SELECT count(*) FROM cc.grid g JOIN cc.base_counts() b ON b.grid_id = g.id "
+            "WHERE b.residents <> greatest(1, round(g.population * %s)) "
+            "   OR b.households <> greatest(1, round(g.households * %s)) "
+            "   OR b.buildings <> greatest(1, round(g.buildings * %s))", (scale, scale, scale)).fetchone()
+        assert off == (0,)
+        # 人进户，户进房，房进网格: each household has people and one head, in its building's grid
+        assert c.execute(
+            "SELECT count(*) FROM cc.household h WHERE (SELECT count(*) FILTER (WHERE r.head) FROM cc.resident r "
+            "WHERE r.household_id = h.id) <> 1 OR NOT EXISTS (SELECT 1 FROM cc.building b "
+            "WHERE b.id = h.building_id AND b.grid_id = h.grid_id AND b.street_id = h.street_id)").fetchone() == (0,)
+        assert c.execute(
+            "SELECT count(*) FROM cc.resident r JOIN cc.household h ON h.id = r.household_id "
+            "WHERE (r.grid_id, r.street_id) <> (h.grid_id, h.street_id)").fetchone() == (0,)
+        rows = c.execute("SELECT id_number, gender, birth_year, residence FROM cc.resident").fetchall()
+        district = c.execute("SELECT code FROM cc.district").fetchone()[0]
+    numbers = [r[0] for r in rows]
+    assert len(set(numbers)) == len(numbers) > 5000
+    weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+    for number, gender, born, residence in rows:
+        total = sum(int(ch) * w for ch, w in zip(number[:17], weights, strict=True))
+        assert number[17] == "10X98765432"[total % 11], number
+        assert (int(number[16]) % 2 == 1) == (gender == "m"), number
+        birth = date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+        assert birth.year == born and birth <= date.today()
+        assert (number[:6] == district) == (residence != "floating"), number
+
+
+def test_a_street_sees_its_residents_the_wall_counts_and_nobody_an_identity_number(db, streets) -> None:  # noqa: ANN001
+    dhm, dhs = streets["东华门街道"], streets["东花市街道"]
+    with db.connect() as admin:
+        in_dhm = admin.execute("SELECT count(*) FROM cc.resident WHERE street_id = %s", (dhm,)).fetchone()[0]
+        everyone = admin.execute("SELECT count(*) FROM cc.resident").fetchone()[0]
+        own_household, own_number = admin.execute(
+            "SELECT r.household_id, r.id_number FROM cc.resident r WHERE r.street_id = %s ORDER BY r.id LIMIT 1",
+            (dhm,)).fetchone()
+        other_household = admin.execute(
+            "SELECT household_id FROM cc.resident WHERE street_id = %s LIMIT 1", (dhs,)).fetchone()[0]
+        other_grid = admin.execute("SELECT id FROM cc.grid WHERE street_id = %s LIMIT 1", (dhs,)).fetchone()[0]
+        grids = admin.execute("SELECT count(*) FROM cc.grid").fetchone()[0]
+    assert 0 < in_dhm < everyone
+
+    with sign_in(db, "dhm_operator") as street:
+        assert street.execute("SELECT count(*), count(DISTINCT street_id) FROM cc.resident").fetchone() == (in_dhm, 1)
+        assert street.execute("SELECT DISTINCT street_id FROM cc.building").fetchall() == [(dhm,)]
+        card = street.execute("SELECT * FROM cc.resident_card(%s)", (own_household,)).fetchall()
+        assert card and all(MASKED.match(r[4]) for r in card)
+        assert own_number not in {r[4] for r in card} and own_number[:6] == card[0][4][:6]
+        assert street.execute("SELECT count(*) FROM cc.resident_card(%s)", (other_household,)).fetchone() == (0,)
+        assert street.execute("SELECT count(*) FROM cc.base_counts(%s)", (other_grid,)).fetchone() == (0,)
+        assert {r[0] for r in street.execute("SELECT grid_id FROM cc.base_counts()")} <= set(
+            r[0] for r in street.execute("SELECT id FROM cc.grid WHERE street_id = %s", (dhm,)))
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            street.execute("SELECT id_number FROM cc.resident LIMIT 1")
+
+    with sign_in(db, "dc_operator") as district:
+        assert district.execute("SELECT count(*) FROM cc.resident").fetchone() == (everyone,)
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            district.execute("SELECT * FROM cc.resident LIMIT 1")          # * includes the identity number
+
+    with sign_in(db, "wall") as wall:
+        counts = wall.execute("SELECT count(*), sum(residents) FROM cc.base_counts()").fetchone()
+        assert counts == (grids, everyone)
+        assert wall.execute("SELECT count(*) FROM cc.resident_card(%s)", (own_household,)).fetchone() == (0,)
+        for query in ("SELECT name FROM cc.resident LIMIT 1", "SELECT count(*) FROM cc.household",
+                      "SELECT name FROM cc.building LIMIT 1", "SELECT count(*) FROM cc.resident_group"):
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                wall.execute(query)
+            wall.rollback()
+
+    with sign_in(db, "dhm_field") as field:           # a grid worker keeps its street's people
+        assert field.execute("SELECT count(*) FROM cc.resident").fetchone() == (in_dhm,)
+        assert field.execute("SELECT count(*) FROM cc.resident_card(%s)", (own_household,)).fetchone()[0] > 0
+
+
+def test_hostile_arguments_get_nothing_and_the_base_is_built_once(db) -> None:  # noqa: ANN001
+    with sign_in(db, "dhm_operator") as street:
+        for household in (-1, 0, 2**62, None):
+            assert street.execute("SELECT count(*) FROM cc.resident_card(%s)", (household,)).fetchone() == (0,)
+        for grid in (-1, 2**31 - 1):
+            assert street.execute("SELECT count(*) FROM cc.base_counts(%s)", (grid,)).fetchone() == (0,)
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):     # consoles write nothing here
+            street.execute("DELETE FROM cc.resident")
+    with db.connect() as admin:
+        with pytest.raises(BaseRefused, match="already holds"):
+            build_base(admin)
+        admin.rollback()
+        with pytest.raises(BaseRefused, match="more than 0"):
+            build_base(admin, scale=2)
+
+
+def test_db_status_reports_the_base(db) -> None:  # noqa: ANN001
+    status = database_status(db)["base"]
+    with db.connect() as c:
+        residents, households = c.execute(
+            "SELECT (SELECT count(*) FROM cc.resident), (SELECT count(*) FROM cc.household)").fetchone()
+    assert status["residents"] == residents and status["households"] == households
+    assert status["registered"] + status["permanent"] + status["floating"] == residents
+    assert set(status["special_populations"]) >= {"low_income", "empty_nest", "party_member"}
