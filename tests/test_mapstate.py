@@ -15,6 +15,7 @@ from commandcenter.domain.mapgeom import MapGeometry
 from commandcenter.domain.mapstate import (
     CLUSTER_ABOVE,
     COARSE_FROM_M_PER_PX,
+    DENSITY_BREAKS,
     LABELS_MAX,
     LAYERS,
     LOAD_BREAKS,
@@ -234,6 +235,15 @@ def test_fill_groups_by_mode(geo: MapGeometry) -> None:
     assert all(geo.grids[geo.grid_index[g]].attrs["grid_type"] == t for t, ids in types.items() for g in ids)
     s.set_fill("level")
     assert sum(len(v) for v in s.fill_groups().values()) == len(geo.grids)
+    s.set_fill("people")                             # residents per km² from each grid's figures
+    people = s.fill_groups()
+    for key, ids in people.items():
+        for g in ids:
+            a = geo.grids[geo.grid_index[g]]
+            per_km2 = a.attrs["population"] / a.geom.area * 1e6
+            assert DENSITY_BREAKS[int(key)] <= per_km2 < (DENSITY_BREAKS + (float("inf"),))[int(key) + 1]
+    assert sum(len(v) for v in people.values()) == len(geo.grids)
+    assert s.legend(_reference()).fill_keys == [str(i) for i in range(len(DENSITY_BREAKS))]
     s.set_fill("none")
     assert s.fill_groups() == {}
 

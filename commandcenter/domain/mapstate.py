@@ -20,6 +20,8 @@ from .reference import Reference
 ViewRange = tuple[tuple[float, float], tuple[float, float]]
 
 LOAD_BREAKS = (0, 1, 3, 6, 11)          # open cases per grid: 0, 1–2, 3–5, 6–10, 11+
+#: residents per km² (Dongcheng averages ~17,000, its hutong blocks above 30,000; Haidian ~7,800)
+DENSITY_BREAKS = (0, 5_000, 10_000, 20_000, 30_000)
 CLUSTER_ABOVE = 700                     # more markers than this in view: aggregate
 CLUSTER_CELL_PX = 64                    # side of a cluster cell on screen
 CLUSTER_LABELS_MAX = 250                # counts written on at most this many clusters
@@ -42,13 +44,20 @@ DENSITY_BINS = 160
 #: layers in the panel's order; all on at start except these
 LAYERS = ("district", "street", "community", "grid", "labels", "markers", "staff", "density")
 OFF_AT_START = frozenset({"staff", "density"})
-FILL_MODES = ("load", "type", "level", "none")
+FILL_MODES = ("load", "people", "type", "level", "none")
 MARKER_MODES = ("state", "urgency")
 
 
 def load_classes(counts: np.ndarray) -> np.ndarray:
     """The load class (index into LOAD_BREAKS) of each open-case count."""
     return np.searchsorted(LOAD_BREAKS, counts, side="right") - 1
+
+
+def density_classes(population: np.ndarray, area_m2: np.ndarray) -> np.ndarray:
+    """The density class (index into DENSITY_BREAKS) of each grid: residents per km²."""
+    per_km2 = population / np.maximum(area_m2, 1.0) * 1e6
+    classes: np.ndarray = np.searchsorted(DENSITY_BREAKS, per_km2, side="right") - 1
+    return classes
 
 
 def load_labels(breaks: tuple[int, ...] = LOAD_BREAKS) -> list[str]:
@@ -213,6 +222,11 @@ class MapState:
             keys = [a.attrs["grid_type"] for a in grids]
         elif self.fill_mode == "level":
             keys = [a.attrs["mgmt_level"] for a in grids]
+        elif self.fill_mode == "people":
+            names = [str(i) for i in range(len(DENSITY_BREAKS))]
+            people = np.array([a.attrs.get("population", 0) for a in grids], dtype=float)
+            area = np.array([a.geom.area for a in grids], dtype=float)
+            keys = [names[k] for k in density_classes(people, area).tolist()]
         else:
             names = [str(i) for i in range(len(LOAD_BREAKS))]      # one string per class, shared
             keys = [names[k] for k in load_classes(self.grid_load).tolist()]
@@ -228,6 +242,8 @@ class MapState:
             fills = list(reference.levels)
         elif self.fill_mode == "load":
             fills = [str(i) for i in range(len(LOAD_BREAKS))]
+        elif self.fill_mode == "people":
+            fills = [str(i) for i in range(len(DENSITY_BREAKS))]
         else:
             fills = []
         marks = ([c for c in reference.states if c in reference.open_states] if self.marker_mode == "state"

@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QVBoxLayout, QWidget
 
 from ..domain.display import Display
-from ..domain.mapstate import FILL_MODES, LAYERS, MARKER_MODES, Legend, MapState, load_labels
+from ..domain.mapstate import DENSITY_BREAKS, FILL_MODES, LAYERS, MARKER_MODES, Legend, MapState, load_labels
 from ..domain.reference import Reference
 from .map_style import fill_colour, marker_colour
 from .plain import plain_label
@@ -28,6 +28,9 @@ class MapLegend(QLabel):
         if mode == "load":
             labels = load_labels()
             fills = [self.tr("%1 open cases").replace("%1", labels[int(k)]) for k in legend.fill_keys]
+        elif mode == "people":
+            labels = load_labels(tuple(b // 1000 for b in DENSITY_BREAKS))
+            fills = [self.tr("%1 thousand residents/km²").replace("%1", labels[int(k)]) for k in legend.fill_keys]
         else:
             names = ref.grid_types if mode == "type" else ref.levels
             fills = [display.named(names.get(k)) for k in legend.fill_keys]
@@ -70,7 +73,7 @@ class MapPanel(QWidget):
         lay.addWidget(QLabel(self.tr("Grid fill")))
         self.fill_box = QComboBox()
         self.fill_box.setObjectName("fill-mode")
-        fills = {"load": self.tr("Open-case load"), "type": self.tr("Grid type"),
+        fills = {"load": self.tr("Open-case load"), "people": self.tr("Population density"), "type": self.tr("Grid type"),
                  "level": self.tr("Management level"), "none": self.tr("No fill")}
         for code in FILL_MODES:
             self.fill_box.addItem(fills[code], code)

@@ -8,7 +8,16 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtGui import QBrush
 
-from .theme import GRID_TYPE_COLOURS, LEVEL_COLOURS, LOAD_COLOURS, ROLE_COLOURS, STATE_COLOURS, URGENCY_COLOURS, qcolor
+from .theme import (
+    DENSITY_COLOURS,
+    GRID_TYPE_COLOURS,
+    LEVEL_COLOURS,
+    LOAD_COLOURS,
+    ROLE_COLOURS,
+    STATE_COLOURS,
+    URGENCY_COLOURS,
+    qcolor,
+)
 
 OTHER_FILL = "#64748b"
 OTHER_MARKER = "#94a3b8"
@@ -25,6 +34,8 @@ def fill_colour(mode: str, key: str) -> str:
         return GRID_TYPE_COLOURS.get(key, OTHER_FILL)
     if mode == "level":
         return LEVEL_COLOURS.get(key, OTHER_FILL)
+    if mode == "people":
+        return DENSITY_COLOURS[int(key)]
     return LOAD_COLOURS[int(key)]
 
 

@@ -19,6 +19,7 @@ GRID_TYPE_COLOURS = {"residential": "#3b82f6", "commercial": "#f59e0b", "enterpr
                      "crowded": "#ef4444"}
 LEVEL_COLOURS = {"daily": "#60a5fa", "prevention": "#34d399", "key": "#fbbf24", "comprehensive": "#f87171"}
 LOAD_COLOURS = ["#1e3a5f", "#2f6690", "#f6ae2d", "#f26419", "#d7263d"]   # none … heavy
+DENSITY_COLOURS = ["#1f2937", "#134e4a", "#0f766e", "#14b8a6", "#99f6e4"]  # sparse … dense (residents/km²)
 ROLE_COLOURS = {"grid_manager": "#38bdf8", "grid_assistant": "#a3e635", "grid_police": "#60a5fa",
                 "grid_supervisor": "#f472b6", "party_secretary": "#f87171", "judicial_worker": "#c084fc",
                 "grid_firefighter": "#fb923c"}

@@ -1550,7 +1550,12 @@
         <translation>%1 件在办</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_panel.py" line="37"/>
+        <location filename="../../commandcenter/ui/map_panel.py" line="33"/>
+        <source>%1 thousand residents/km²</source>
+        <translation>每平方公里 %1 千人</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/map_panel.py" line="40"/>
         <source>Markers</source>
         <translation>标注</translation>
     </message>
@@ -1558,87 +1563,92 @@
 <context>
     <name>MapPanel</name>
     <message>
-        <location filename="../../commandcenter/ui/map_panel.py" line="55"/>
+        <location filename="../../commandcenter/ui/map_panel.py" line="58"/>
         <source>Layers</source>
         <translation>图层</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_panel.py" line="58"/>
+        <location filename="../../commandcenter/ui/map_panel.py" line="61"/>
         <source>District outline</source>
         <translation>区界</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_panel.py" line="58"/>
+        <location filename="../../commandcenter/ui/map_panel.py" line="61"/>
         <source>Street outlines</source>
         <translation>街道边界</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_panel.py" line="59"/>
+        <location filename="../../commandcenter/ui/map_panel.py" line="62"/>
         <source>Community outlines</source>
         <translation>社区边界</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_panel.py" line="59"/>
+        <location filename="../../commandcenter/ui/map_panel.py" line="62"/>
         <source>Grid outlines</source>
         <translation>网格边界</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_panel.py" line="60"/>
+        <location filename="../../commandcenter/ui/map_panel.py" line="63"/>
         <source>Labels</source>
         <translation>标注</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_panel.py" line="60"/>
+        <location filename="../../commandcenter/ui/map_panel.py" line="63"/>
         <source>Case markers</source>
         <translation>案件标注</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_panel.py" line="61"/>
+        <location filename="../../commandcenter/ui/map_panel.py" line="64"/>
         <source>Staff positions</source>
         <translation>人员位置</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_panel.py" line="61"/>
+        <location filename="../../commandcenter/ui/map_panel.py" line="64"/>
         <source>Case density</source>
         <translation>案件密度</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_panel.py" line="70"/>
+        <location filename="../../commandcenter/ui/map_panel.py" line="73"/>
         <source>Grid fill</source>
         <translation>网格填色</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_panel.py" line="73"/>
+        <location filename="../../commandcenter/ui/map_panel.py" line="76"/>
         <source>Open-case load</source>
         <translation>在办案件量</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_panel.py" line="73"/>
+        <location filename="../../commandcenter/ui/map_panel.py" line="76"/>
         <source>Grid type</source>
         <translation>网格类型</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_panel.py" line="74"/>
+        <location filename="../../commandcenter/ui/map_panel.py" line="76"/>
+        <source>Population density</source>
+        <translation>人口密度</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/map_panel.py" line="77"/>
         <source>Management level</source>
         <translation>管理等级</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_panel.py" line="74"/>
+        <location filename="../../commandcenter/ui/map_panel.py" line="77"/>
         <source>No fill</source>
         <translation>不填色</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_panel.py" line="79"/>
+        <location filename="../../commandcenter/ui/map_panel.py" line="82"/>
         <source>Markers by</source>
         <translation>标注依据</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_panel.py" line="82"/>
+        <location filename="../../commandcenter/ui/map_panel.py" line="85"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_panel.py" line="82"/>
+        <location filename="../../commandcenter/ui/map_panel.py" line="85"/>
         <source>Urgency</source>
         <translation>紧急程度</translation>
     </message>
