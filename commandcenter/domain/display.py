@@ -47,6 +47,10 @@ class Display:
         """A community's or grid's name (the database keeps only the Chinese one)."""
         return romanise.place(name) if self.english and name else (name or "")
 
+    def person(self, name: str | None) -> str:
+        """A person's name: in English spelled in pinyin, surname first."""
+        return romanise.person(name) if self.english and name else (name or "")
+
     def assignee(self, person: str | None, unit: str | None, units_en: Mapping[str, str]) -> str:
         """Who handles a case: the person, else the unit (English unit names are in the
         database, people's names are spelled in pinyin)."""

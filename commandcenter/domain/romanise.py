@@ -13,7 +13,9 @@ from pypinyin import lazy_pinyin
 from . import collation  # noqa: F401  (its Beijing place-name readings, before any pinyin is made)
 
 # the kind of place a name ends with, in English (longest first)
-_KINDS = (("居委会", "Residents' Committee"), ("社区", "Community"), ("街道", "Subdistrict"),
+_KINDS = (("居委会", "Residents' Committee"), ("城管执法队", "Urban Management Team"), ("派出所", "Police Station"),
+          ("司法所", "Judicial Office"), ("消防站", "Fire Station"), ("环卫所", "Sanitation Station"),
+          ("房管所", "Housing Office"), ("党委", "Party Committee"), ("社区", "Community"), ("街道", "Subdistrict"),
           ("村", "Village"), ("网格", "Grid"))
 _GRID_NO = re.compile(r"第\s*(\d+)\s*网格")
 _HAN = re.compile(r"[\u3400-\u9fff]+")

@@ -84,9 +84,9 @@ class GridCardView(QWidget):
         d = self.live.display
         if g is None or g["id"] != self.grid_id:
             return
-        self.title.setText(f"{g['name']}  ({g['code']})")
+        self.title.setText(f"{d.place(g['name'])}  ({g['code']})")
         self.facts.setText(
-            f"{d.pick(g['street_name'], g['street_name_en'])} / {g['community_name']} · "
+            f"{d.pick(g['street_name'], g['street_name_en'])} / {d.place(g['community_name'])} · "
             f"{d.pick(g['type_name'], g['type_name_en'])} · {d.pick(g['level_name'], g['level_name_en'])}\n"
             + self.tr("Population %1 · households %2 · buildings %3 · area %4 km²")
             .replace("%1", f"{g['population']:,}").replace("%2", f"{g['households']:,}")
@@ -103,8 +103,8 @@ class GridCardView(QWidget):
                 item = QTreeWidgetItem([role, self.tr("VACANT"), "", ""])
                 item.setForeground(1, Qt.GlobalColor.red)
             else:
-                name = s["name"] + ("" if s["on_duty"] else self.tr(" (off duty)"))
-                item = QTreeWidgetItem([role, name, s["phone"] or "", s["employer"] or ""])
+                name = d.person(s["name"]) + ("" if s["on_duty"] else self.tr(" (off duty)"))
+                item = QTreeWidgetItem([role, name, s["phone"] or "", d.place(s["employer"])])
             self.staff.addTopLevelItem(item)
         self.cases.clear()
         ref = self.live.reference
