@@ -30,7 +30,7 @@ class MapLegend(QLabel):
             fills = [self.tr("%1 open cases").replace("%1", labels[int(k)]) for k in legend.fill_keys]
         elif mode == "people":
             labels = load_labels(tuple(b // 1000 for b in DENSITY_BREAKS))
-            fills = [self.tr("%1 thousand residents/km²").replace("%1", labels[int(k)]) for k in legend.fill_keys]
+            fills = [self.tr("%1k residents per km²").replace("%1", labels[int(k)]) for k in legend.fill_keys]
         else:
             names = ref.grid_types if mode == "type" else ref.levels
             fills = [display.named(names.get(k)) for k in legend.fill_keys]

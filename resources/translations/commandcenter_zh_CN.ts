@@ -1551,7 +1551,7 @@
     </message>
     <message>
         <location filename="../../commandcenter/ui/map_panel.py" line="33"/>
-        <source>%1 thousand residents/km²</source>
+        <source>%1k residents per km²</source>
         <translation>每平方公里 %1 千人</translation>
     </message>
     <message>
@@ -1792,10 +1792,6 @@
         <location filename="../../commandcenter/ui/actions.py" line="88"/>
         <source>The photo was not accepted: it is empty, too large, one too many, or not JPEG, PNG or WebP.</source>
         <translation>照片未被接受：为空、过大、超出张数，或不是 JPEG、PNG、WebP 格式。</translation>
-    </message>
-    <message>
-        <source>The photo was not accepted (empty, larger than 5 MiB, or not JPEG, PNG or WebP).</source>
-        <translation type="vanished">照片未被接受（为空、超过 5 MiB，或不是 JPEG、PNG、WebP 格式）。</translation>
     </message>
     <message>
         <location filename="../../commandcenter/ui/actions.py" line="91"/>
