@@ -126,6 +126,15 @@ def _parser() -> argparse.ArgumentParser:
     fr.add_argument("--login", help="the worker's terminal account (default on the demo: the grid's field terminal)")
     fr.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
 
+    fv = fieldsub.add_parser("visit", parents=[common],
+                             help="record a visit (走访) or a diary entry (民情日志) about a household")
+    fv.add_argument("--household", required=True, type=int, help="the household's id (the grid card lists them)")
+    fv.add_argument("--note", required=True, help="what was seen or done")
+    fv.add_argument("--diary", action="store_true", help="a diary entry (民情日志): does not count as the visit")
+    fv.add_argument("--report", metavar="ITEM", help="raise a case of this category item (九必报) at the household")
+    fv.add_argument("--login", help="the worker's terminal account (default on the demo: the street's field terminal)")
+    fv.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+
     rep = sub.add_parser("report", parents=[common], help="measures of a period (考核评价): key figures, CSV")
     repsub = rep.add_subparsers(dest="report_command", required=True)
     period = argparse.ArgumentParser(add_help=False)
@@ -436,6 +445,8 @@ def _field(args: argparse.Namespace, db: Database) -> int:
     from .ui.thumbnails import read_photo
 
     migrate.check_schema(db)
+    if args.field_command == "visit":
+        return _field_visit(args, db)
     if (args.lon is None) != (args.lat is None):
         raise CommandCenterError("give both --lon and --lat, or neither (a point inside the grid)")
     wanted = [field.parse_photo(p) for p in args.photo]          # every file found before anything is sent
@@ -467,6 +478,38 @@ def _field(args: argparse.Namespace, db: Database) -> int:
     tags = ", ".join("/".join(t for t in (p.view, p.stage) if t) or "untagged" for p in photos)
     print(f"case {result.code} (id {result.case_id}) reported by {login} in grid {result.grid_code}: "
           f"state {result.state}, {len(result.attachment_ids)} photo(s)" + (f" ({tags})" if photos else ""))
+    return 0
+
+
+def _field_visit(args: argparse.Namespace, db: Database) -> int:
+    import getpass
+
+    import psycopg
+    from psycopg.conninfo import make_conninfo
+
+    from .launch import field
+
+    if args.login:
+        login = args.login
+        password = sys.stdin.readline().rstrip("\n") if args.password_stdin else getpass.getpass(
+            f"password for {login}: ")
+    else:
+        with db.connect() as conn:
+            terminal = field.demo_street_terminal(conn, args.household)
+        if terminal is None:
+            raise CommandCenterError(f"no demo field terminal serves the street of household {args.household}: "
+                                     "sign in as the grid worker with --login NAME --password-stdin")
+        login, password = terminal.login, terminal.password
+    try:
+        conn = psycopg.connect(make_conninfo(db.dsn, user=login, password=password), connect_timeout=10)
+    except psycopg.OperationalError as exc:
+        raise CommandCenterError(f"cannot sign in as {login}: {str(exc).strip().splitlines()[-1]}") from None
+    with conn:
+        v = field.record_visit(conn, args.household, args.note, "diary" if args.diary else "visit", args.report)
+    what = "diary entry" if args.diary else "visit"
+    print(f"{what} {v.visit_id} recorded by {login} for household {args.household}"
+          + (f"; next visit due {v.visit_due:%Y-%m-%d}" if v.visit_due else "")
+          + (f"; case {v.case_code} raised" if v.case_code else ""))
     return 0
 
 

@@ -6,17 +6,21 @@ numbers only masked."""
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from datetime import date
 
 import psycopg
 import pytest
 
+from commandcenter.demo.accounts import DEMO_ACCOUNTS
 from commandcenter.demo.base import BaseRefused, build_base
 from commandcenter.store.status import database_status
 
 from .conftest import SMALL_DEMO
 from .helpers import sign_in
 
+PASSWORD = {a.login: a.password for a in DEMO_ACCOUNTS}
 MASKED = re.compile(r"^[0-9]{6}\*{10}[0-9][0-9X]$")
 
 
@@ -138,3 +142,87 @@ def test_db_status_reports_the_base(db) -> None:  # noqa: ANN001
     assert status["residents"] == residents and status["households"] == households
     assert status["registered"] + status["permanent"] + status["floating"] == residents
     assert set(status["special_populations"]) >= {"low_income", "empty_nest", "party_member"}
+
+
+# ---------------------------------------------------------------- visits (九必访, 民情日志)
+def _overdue_household(db, street: int) -> tuple[int, int, int]:  # noqa: ANN001
+    """(household, grid, cycle days) of an overdue must-visit household of the street."""
+    with db.connect() as admin:
+        row = admin.execute(
+            "SELECT id, grid_id, visit_days FROM cc.household WHERE street_id = %s "
+            "AND cc._visit_due(visit_days, visit_since, last_visit_at) < cc.clock() ORDER BY id LIMIT 1",
+            (street,)).fetchone()
+    assert row is not None
+    return row
+
+
+def test_a_visit_resets_the_cycle_a_diary_does_not_and_a_visit_raises_a_case(db, streets) -> None:  # noqa: ANN001
+    dhm = streets["东华门街道"]
+    household, grid, days = _overdue_household(db, dhm)
+    with sign_in(db, "dhm_field") as field:
+        before = field.execute("SELECT visits_overdue FROM cc.base_counts(%s)", (grid,)).fetchone()[0]
+        mine = {r[0] for r in field.execute("SELECT grid_id FROM cc.overdue_visits()")}
+        assert grid in mine
+        # a diary entry (民情日志) is kept but is not the visit
+        diary = field.execute("SELECT * FROM cc.record_visit(%s, %s, 'diary')", (household, "邻里反映夜间噪音")).fetchone()
+        field.commit()
+        assert diary[1] is None and diary[2] < field.execute("SELECT cc.clock()").fetchone()[0]
+        assert field.execute("SELECT visits_overdue FROM cc.base_counts(%s)", (grid,)).fetchone()[0] == before
+        # the visit resets the cycle: due a cycle from now, one overdue fewer
+        visit = field.execute("SELECT * FROM cc.record_visit(%s, %s)", (household, "老人身体好，药已送到")).fetchone()
+        now = field.execute("SELECT cc.clock()").fetchone()[0]
+        field.commit()
+        assert abs((visit[2] - now).total_seconds() - days * 86400) < 5
+        assert field.execute("SELECT visits_overdue FROM cc.base_counts(%s)", (grid,)).fetchone()[0] == before - 1
+        due = dict((r[0], r[6]) for r in field.execute("SELECT * FROM cc.grid_households(%s)", (grid,)))
+        assert due[household] == visit[2]
+        # a must-report item (九必报) found at the door becomes a case in the household's grid
+        raised = field.execute("SELECT * FROM cc.record_visit(%s, %s, 'visit', '010201')",
+                               (household, "楼道堆放杂物，堵塞消防通道")).fetchone()
+        field.commit()
+        case = field.execute("SELECT grid_id, source, state FROM cc.case_board WHERE id = %s", (raised[1],)).fetchone()
+        assert case == (grid, "patrol", "reported")
+    with db.connect() as admin:
+        rows = admin.execute("SELECT kind, visitor, person_id IS NOT NULL, case_id FROM cc.visit WHERE household_id = %s "
+                             "ORDER BY id", (household,)).fetchall()
+        reporter = admin.execute('SELECT reporter_person_id IS NOT NULL FROM cc."case" WHERE id = %s',
+                                 (raised[1],)).fetchone()
+    assert rows == [("diary", "dhm_field", True, None), ("visit", "dhm_field", True, None),
+                    ("visit", "dhm_field", True, raised[1])] and reporter == (True,)
+
+
+def test_visits_are_refused_with_reasons_and_record_nothing(db, streets) -> None:  # noqa: ANN001
+    household, _grid, _days = _overdue_household(db, streets["东花市街道"])
+    own, _g, _d = _overdue_household(db, streets["东华门街道"])
+    with db.connect() as admin:
+        visits = admin.execute("SELECT count(*) FROM cc.visit").fetchone()[0]
+    with sign_in(db, "dhm_field") as field:
+        for args, refusal in (((household, "另一街道"), "no household"),          # another street's household
+                              ((own, ""), "a visit needs a note"), ((own, "x" * 5000), "a visit needs a note"),
+                              ((own, "note", "chat"), "unknown kind"),
+                              ((own, "note", "visit", "999999"), "unknown case category")):   # cc.report says
+            with pytest.raises(psycopg.Error, match=refusal):
+                field.execute(f"SELECT * FROM cc.record_visit({', '.join(['%s'] * len(args))})", args)
+            field.rollback()
+    with sign_in(db, "wall") as wall:
+        with pytest.raises(psycopg.errors.InsufficientPrivilege, match="only grid workers and operators"):
+            wall.execute("SELECT * FROM cc.record_visit(%s, %s)", (own, "墙上"))
+        wall.rollback()
+        assert wall.execute("SELECT count(*) FROM cc.overdue_visits()").fetchone() == (0,)
+    with db.connect() as admin:
+        assert admin.execute("SELECT count(*) FROM cc.visit").fetchone()[0] == visits
+
+
+def test_the_terminal_records_a_visit_from_the_command_line(db, streets) -> None:  # noqa: ANN001
+    household, _grid, _days = _overdue_household(db, streets["东华门街道"])
+    out = subprocess.run([sys.executable, "-m", "commandcenter", "--dsn", db.dsn, "field", "visit",
+                          "--household", str(household), "--note", "入户走访，一切正常", "--login", "dhm_field",
+                          "--password-stdin"], input=PASSWORD["dhm_field"] + "\n", capture_output=True, text=True,
+                         timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert "visit" in out.stdout and "recorded by dhm_field" in out.stdout and "next visit due" in out.stdout
+    refused = subprocess.run([sys.executable, "-m", "commandcenter", "--dsn", db.dsn, "field", "visit",
+                              "--household", str(household), "--note", " ", "--login", "dhm_field",
+                              "--password-stdin"], input=PASSWORD["dhm_field"] + "\n", capture_output=True,
+                             text=True, timeout=120)
+    assert refused.returncode == 2 and "a visit needs a note" in refused.stderr and "Traceback" not in refused.stderr

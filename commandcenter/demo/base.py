@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import psycopg
+from shapely.geometry import shape
 
 SURNAMES = ("王王王李李李张张张刘刘陈陈杨杨黄赵赵吴周周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓"
             "曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹"
@@ -71,6 +72,22 @@ def build_base(conn: psycopg.Connection, seed: int = 1, scale: float = 1.0,
         "FROM base_grid g, generate_series(1, g.nb) n, "
         "     LATERAL (SELECT hashint8extended(g.id::bigint * 7919 + n, %(seed)s) & 9223372036854775807 AS h) x", args)
     conn.execute("UPDATE cc.building SET floors = 1 WHERE kind = 'bungalow'")
+    # a building stands inside its grid (a case raised at its door must land in that grid): points
+    # the jitter put outside move towards the grid's centre, then onto it
+    for pull in (0.3, 0.0):
+        conn.execute(
+            "UPDATE cc.building b SET lon = c.cx + (b.lon - c.cx) * %s, lat = c.cy + (b.lat - c.cy) * %s "
+            "FROM (SELECT DISTINCT ON (grid_id) grid_id, (point(shape))[0] AS cx, (point(shape))[1] AS cy "
+            "        FROM cc.grid_part ORDER BY grid_id, npoints(shape) DESC) c "
+            "WHERE c.grid_id = b.grid_id AND NOT EXISTS (SELECT 1 FROM cc.grid_part gp "
+            "      WHERE gp.grid_id = b.grid_id AND gp.shape @> point(b.lon, b.lat))", (pull, pull))
+    # … and where the vertices' mean lies outside a concave grid, onto a point inside its outline
+    stray = conn.execute(
+        "SELECT b.id, g.outline FROM cc.building b JOIN cc.grid g ON g.id = b.grid_id WHERE NOT EXISTS "
+        "(SELECT 1 FROM cc.grid_part gp WHERE gp.grid_id = b.grid_id AND gp.shape @> point(b.lon, b.lat))").fetchall()
+    for building_id, outline in stray:
+        inside = shape(outline).representative_point()
+        conn.execute("UPDATE cc.building SET lon = %s, lat = %s WHERE id = %s", (inside.x, inside.y, building_id))
     conn.execute(
         "CREATE TEMP TABLE base_building ON COMMIT DROP AS "
         "SELECT id, grid_id, row_number() OVER (PARTITION BY grid_id ORDER BY id) - 1 AS k FROM cc.building")
@@ -135,12 +152,16 @@ def build_base(conn: psycopg.Connection, seed: int = 1, scale: float = 1.0,
         "             ('deputy', 2, 30, 200), ('correction', 3, 18, 70)) g(code, per10000, min_age, max_age) "
         "  ON x.age BETWEEN g.min_age AND g.max_age "
         " AND (x.h >> (length(g.code) %% 13)) %% 10000 < g.per10000", args)
-    # 九必访: households with someone the grid worker must visit
+    # 九必访: households with someone of a group cc.visit_cycle names get its shortest cycle, the
+    # duty begun up to 1.25 cycles ago (so about one in five is overdue when the base is loaded)
     conn.execute(
-        "UPDATE cc.household h SET must_visit = true WHERE EXISTS ("
-        "  SELECT 1 FROM cc.resident r JOIN cc.resident_group g ON g.resident_id = r.id "
-        "   WHERE r.household_id = h.id AND g.group_code IN "
-        "         ('low_income', 'empty_nest', 'disabled', 'key_assistance', 'serious_illness', 'correction'))")
+        "UPDATE cc.household h SET must_visit = true, visit_days = c.days, "
+        "       visit_since = cc.clock() - ((hashint8extended(h.id, %(seed)s) & 9223372036854775807) "
+        "                                    %% (c.days * 125)) * interval '1 day' / 100 "
+        "FROM (SELECT r.household_id, min(vc.days) AS days FROM cc.resident r "
+        "        JOIN cc.resident_group g ON g.resident_id = r.id JOIN cc.visit_cycle vc ON vc.group_code = g.group_code "
+        "       GROUP BY r.household_id) c "
+        "WHERE c.household_id = h.id", args)
     row = conn.execute(
         "SELECT (SELECT count(*) FROM cc.building), (SELECT count(*) FROM cc.household), "
         "(SELECT count(*) FROM cc.resident), (SELECT count(*) FROM cc.resident_group)").fetchone()

@@ -5,6 +5,7 @@ case arrives with every photo or not at all. No Qt: the caller brings the thumbn
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 import psycopg
@@ -74,6 +75,45 @@ def demo_terminal(conn: psycopg.Connection, grid_code: str) -> DemoAccount | Non
         (grid_code, logins)).fetchone()
     conn.commit()
     return next((a for a in DEMO_ACCOUNTS if row is not None and a.login == row[0]), None)
+
+
+def demo_street_terminal(conn: psycopg.Connection, household: int) -> DemoAccount | None:
+    """The demo's field terminal of the household's street (read by an administrator)."""
+    logins = [a.login for a in DEMO_ACCOUNTS if a.role == "field"]
+    row = conn.execute(
+        "SELECT a.login FROM cc.console_account a JOIN cc.household h ON h.street_id = a.street_id "
+        " WHERE h.id = %s AND a.login = ANY(%s) ORDER BY a.login LIMIT 1", (household, logins)).fetchone()
+    conn.commit()
+    return next((a for a in DEMO_ACCOUNTS if row is not None and a.login == row[0]), None)
+
+
+@dataclass(frozen=True)
+class VisitResult:
+    visit_id: int
+    case_id: int | None
+    case_code: str | None
+    visit_due: datetime | None
+
+
+def record_visit(conn: psycopg.Connection, household: int, note: str, kind: str = "visit",
+                 report_item: str | None = None) -> VisitResult:
+    """A visit or diary entry as the signed-in worker (cc.record_visit), and the case it raised."""
+    try:
+        row = conn.execute("SELECT * FROM cc.record_visit(%s, %s, %s, %s)",
+                           (household, note, kind, report_item)).fetchone()
+        assert row is not None
+        code = None
+        if row[1] is not None:
+            found = conn.execute("SELECT code FROM cc.case_board WHERE id = %s", (row[1],)).fetchone()
+            code = found[0] if found else None
+        conn.commit()
+    except psycopg.Error as exc:
+        conn.rollback()
+        refused = from_psycopg(exc)
+        if refused is not None:
+            raise refused from exc
+        raise
+    return VisitResult(int(row[0]), row[1], code, row[2])
 
 
 def point_in_grid(conn: psycopg.Connection, grid_code: str) -> tuple[float, float]:

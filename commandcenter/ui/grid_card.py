@@ -71,11 +71,11 @@ class GridCardView(QWidget):
             return "\n" + self.tr("Information base: not loaded (commandcenter demo base)")
         d = self.live.display
         text = ("\n" + self.tr("Information base: %1 residents (registered %2 · permanent %3 · floating %4) "
-                               "in %5 households, %6 buildings · must-visit households %7")
+                               "in %5 households, %6 buildings · must-visit households %7, overdue %8")
                 .replace("%1", f"{b['residents']:,}").replace("%2", f"{b['registered']:,}")
                 .replace("%3", f"{b['permanent']:,}").replace("%4", f"{b['floating']:,}")
                 .replace("%5", f"{b['households']:,}").replace("%6", f"{b['buildings']:,}")
-                .replace("%7", f"{b['must_visit']:,}"))
+                .replace("%7", f"{b['must_visit']:,}").replace("%8", f"{b['visits_overdue']:,}"))
         if g["special"]:
             text += "\n" + " · ".join(f"{d.pick(s['name'], s['name_en'])} {s['n']:,}" for s in g["special"])
         return text

@@ -63,7 +63,11 @@ CREATE TABLE cc.household (
     street_id    integer NOT NULL REFERENCES cc.street,
     door         text NOT NULL CHECK (length(door) BETWEEN 1 AND 40),   -- 3单元502
     tenure       text NOT NULL CHECK (tenure IN ('owned', 'rented', 'public')),
-    must_visit   boolean NOT NULL DEFAULT false                          -- 九必访: a visit duty (issue 14, item 2)
+    must_visit   boolean NOT NULL DEFAULT false,                         -- 九必访: a visit duty
+    visit_days   smallint CHECK (visit_days BETWEEN 1 AND 366),           -- its cycle (NULL: no duty)
+    visit_since  timestamptz,                                             -- the duty's start
+    last_visit_at timestamptz,
+    CHECK (must_visit = (visit_days IS NOT NULL) AND must_visit = (visit_since IS NOT NULL))
 );
 CREATE INDEX ON cc.household (building_id);
 CREATE INDEX ON cc.household (grid_id);
@@ -97,6 +101,39 @@ CREATE TABLE cc.resident_group (
 );
 CREATE INDEX ON cc.resident_group (grid_id, group_code);
 
+-- How often a household with someone of a group is visited (九必访): the shortest cycle of
+-- its residents' groups counts.
+CREATE TABLE cc.visit_cycle (
+    group_code text PRIMARY KEY REFERENCES cc.special_group,
+    days       smallint NOT NULL CHECK (days BETWEEN 1 AND 366)
+);
+INSERT INTO cc.visit_cycle (group_code, days) VALUES
+    ('correction', 7), ('empty_nest', 14), ('serious_illness', 14), ('key_assistance', 14),
+    ('low_income', 30), ('disabled', 30);
+GRANT SELECT ON cc.visit_cycle TO cc_reader, cc_exec;
+
+-- The visit log (走访记录) and the grid worker's diary (民情日志): who, where, when, what; a
+-- visit may raise a case (a must-report item, 九必报, found at the door).
+CREATE TABLE cc.visit (
+    id           bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    household_id bigint NOT NULL REFERENCES cc.household,
+    grid_id      integer NOT NULL,
+    street_id    integer NOT NULL,
+    kind         text NOT NULL CHECK (kind IN ('visit', 'diary')),
+    at           timestamptz NOT NULL,
+    visitor      text NOT NULL,                     -- the signed-in login (session_user)
+    person_id    integer REFERENCES cc.person,      -- the worker behind a field terminal
+    note         text NOT NULL CHECK (length(note) >= 1),     -- at most cc.input_limit note_chars
+    case_id      bigint REFERENCES cc."case"
+);
+CREATE INDEX ON cc.visit (household_id, at);
+CREATE INDEX ON cc.visit (grid_id, at);
+ALTER TABLE cc.visit ENABLE ROW LEVEL SECURITY;
+CREATE POLICY exec_all ON cc.visit FOR ALL TO cc_exec USING (true) WITH CHECK (true);
+GRANT SELECT, INSERT ON cc.visit TO cc_exec;
+GRANT UPDATE (last_visit_at) ON cc.household TO cc_exec;
+CREATE POLICY exec_update ON cc.household FOR UPDATE TO cc_exec USING (true) WITH CHECK (true);
+
 COMMENT ON TABLE cc.building IS 'The grid information base: buildings (房进网格).';
 COMMENT ON TABLE cc.household IS 'The grid information base: households in buildings (户进房).';
 COMMENT ON TABLE cc.resident IS
@@ -127,12 +164,22 @@ LANGUAGE sql STABLE AS $$
 $$;
 GRANT EXECUTE ON FUNCTION cc._sees_people() TO cc_exec;
 
--- The households of a grid of the console's street, with their building and size.
+-- When a household with a visit duty is next due: a cycle after the last visit (or after the
+-- duty began). The one definition of "due" and "overdue" for visits.
+CREATE FUNCTION cc._visit_due(p_days smallint, p_since timestamptz, p_last timestamptz) RETURNS timestamptz
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT coalesce(p_last, p_since) + p_days * interval '1 day'
+$$;
+GRANT EXECUTE ON FUNCTION cc._visit_due(smallint, timestamptz, timestamptz) TO cc_exec;
+
+-- The households of a grid of the console's street, with their building, size and visit due.
 CREATE FUNCTION cc.grid_households(p_grid integer)
-RETURNS TABLE (id bigint, building text, door text, tenure text, must_visit boolean, members bigint)
+RETURNS TABLE (id bigint, building text, door text, tenure text, must_visit boolean, members bigint,
+               visit_due timestamptz, last_visit_at timestamptz)
 LANGUAGE sql STABLE SECURITY DEFINER AS $$
     SELECT h.id, b.name, h.door, h.tenure, h.must_visit,
-           (SELECT count(*) FROM cc.resident r WHERE r.household_id = h.id)
+           (SELECT count(*) FROM cc.resident r WHERE r.household_id = h.id),
+           cc._visit_due(h.visit_days, h.visit_since, h.last_visit_at), h.last_visit_at
       FROM cc.household h JOIN cc.building b ON b.id = h.building_id
      WHERE h.grid_id = p_grid AND cc._sees_people() AND cc.sees_street(h.street_id)
      ORDER BY b.code, h.door
@@ -174,12 +221,14 @@ GRANT EXECUTE ON FUNCTION cc.resident_card(bigint) TO cc_reader;
 -- residence, and residents per special population. No names: the wall may call it.
 CREATE FUNCTION cc.base_counts(p_grid integer DEFAULT NULL)
 RETURNS TABLE (grid_id integer, buildings bigint, households bigint, residents bigint, registered bigint,
-               permanent bigint, floating bigint, must_visit bigint, special jsonb)
+               permanent bigint, floating bigint, must_visit bigint, visits_overdue bigint, special jsonb)
 LANGUAGE sql STABLE SECURITY DEFINER AS $$
     WITH scope AS (SELECT g.id FROM cc.grid g
                     WHERE (p_grid IS NULL OR g.id = p_grid) AND cc.sees_street(g.street_id)),
     b AS (SELECT x.grid_id, count(*) AS n FROM cc.building x JOIN scope s ON s.id = x.grid_id GROUP BY x.grid_id),
-    h AS (SELECT x.grid_id, count(*) AS n, count(*) FILTER (WHERE x.must_visit) AS must
+    h AS (SELECT x.grid_id, count(*) AS n, count(*) FILTER (WHERE x.must_visit) AS must,
+                 count(*) FILTER (WHERE cc._visit_due(x.visit_days, x.visit_since, x.last_visit_at) < cc.clock())
+                     AS overdue
             FROM cc.household x JOIN scope s ON s.id = x.grid_id GROUP BY x.grid_id),
     r AS (SELECT x.grid_id, count(*) AS n,
                  count(*) FILTER (WHERE x.residence = 'registered') AS reg,
@@ -191,7 +240,7 @@ LANGUAGE sql STABLE SECURITY DEFINER AS $$
                      JOIN scope s ON s.id = x.grid_id GROUP BY x.grid_id, x.group_code) q
             GROUP BY q.grid_id)
     SELECT s.id, coalesce(b.n, 0), coalesce(h.n, 0), coalesce(r.n, 0), coalesce(r.reg, 0), coalesce(r.perm, 0),
-           coalesce(r.flo, 0), coalesce(h.must, 0), coalesce(sp.special, '{}')
+           coalesce(r.flo, 0), coalesce(h.must, 0), coalesce(h.overdue, 0), coalesce(sp.special, '{}')
       FROM scope s LEFT JOIN b ON b.grid_id = s.id LEFT JOIN h ON h.grid_id = s.id
       LEFT JOIN r ON r.grid_id = s.id LEFT JOIN sp ON sp.grid_id = s.id
      ORDER BY s.id
@@ -215,3 +264,77 @@ $$;
 ALTER TABLE cc.resident ADD CONSTRAINT resident_id_check
     CHECK (right(id_number, 1) = cc.id_check_char(left(id_number, 17)));
 GRANT EXECUTE ON FUNCTION cc.id_check_char(text) TO cc_exec;
+
+-- ---------------------------------------------------------------- visits
+-- A grid worker (or an operator of the street) records a visit to a household or a diary entry
+-- about it; a visit resets the household's cycle. With p_report_item the visit raises a case of
+-- that category item at the household's building, through cc.report (its rules, once).
+CREATE FUNCTION cc.record_visit(p_household bigint, p_note text, p_kind text DEFAULT 'visit',
+                                p_report_item text DEFAULT NULL)
+RETURNS TABLE (visit_id bigint, case_id bigint, visit_due timestamptz)
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER AS $$
+DECLARE
+    acct cc.console_account := cc._account();
+    h cc.household;
+    b cc.building;
+    v_now timestamptz := cc.clock();
+    v_note text := cc._clean_text(p_note, true);
+    v_case bigint;
+    v_id bigint;
+BEGIN
+    IF NOT cc._sees_people() THEN
+        RAISE EXCEPTION 'only grid workers and operators record visits'
+            USING ERRCODE = '42501', HINT = 'Sign in as the grid worker''s terminal or a street operator.';
+    END IF;
+    SELECT * INTO h FROM cc.household WHERE id = p_household;
+    IF NOT FOUND OR NOT cc.sees_street(h.street_id) THEN
+        RAISE EXCEPTION 'no household % in your scope', p_household
+            USING ERRCODE = 'CC008', HINT = 'Pick a household of your street (the grid card lists them).';
+    END IF;
+    IF p_kind IS NULL OR p_kind NOT IN ('visit', 'diary') THEN
+        RAISE EXCEPTION 'unknown kind of entry %', cc._quote(p_kind)
+            USING ERRCODE = 'CC009', HINT = 'Use visit (走访) or diary (民情日志).';
+    END IF;
+    IF v_note IS NULL OR v_note = '' OR length(v_note) > cc._limit_of('note_chars') THEN
+        RAISE EXCEPTION 'a visit needs a note of 1 to % characters, got %', cc._limit_of('note_chars'),
+                        coalesce(length(v_note), 0)
+            USING ERRCODE = 'CC009', HINT = 'Say what was seen or done at the door.';
+    END IF;
+    IF p_report_item IS NOT NULL THEN
+        SELECT * INTO b FROM cc.building WHERE id = h.building_id;
+        v_case := cc.report('patrol', p_report_item, left('走访发现 Found on a visit: ' || v_note, cc._limit_of('title_chars')),
+                            b.lon, b.lat, v_note, b.name || ' ' || h.door, 'normal', h.grid_id, acct.person_id);
+    END IF;
+    INSERT INTO cc.visit (household_id, grid_id, street_id, kind, at, visitor, person_id, note, case_id)
+    VALUES (h.id, h.grid_id, h.street_id, p_kind, v_now, session_user, acct.person_id, v_note, v_case)
+    RETURNING id INTO v_id;
+    IF p_kind = 'visit' THEN
+        UPDATE cc.household SET last_visit_at = v_now WHERE id = h.id;
+        h.last_visit_at := v_now;
+    END IF;
+    RETURN QUERY SELECT v_id, v_case, cc._visit_due(h.visit_days, h.visit_since, h.last_visit_at);
+END $$;
+COMMENT ON FUNCTION cc.record_visit(bigint, text, text, text) IS
+    'A visit (走访) or diary entry (民情日志) about a household of the caller''s street; a visit resets its cycle, '
+    'and may raise a case of a must-report item through cc.report.';
+GRANT EXECUTE ON FUNCTION cc.record_visit(bigint, text, text, text) TO cc_reader;
+-- (record_visit runs as cc_exec, which owns cc.report; the case's reporter is session_user)
+
+-- Households past their visit due, per grid and worker (the grid manager who holds the duty),
+-- in the caller's scope; operators and grid workers.
+CREATE FUNCTION cc.overdue_visits()
+RETURNS TABLE (grid_id integer, person_id integer, person_name text, overdue bigint, oldest_due timestamptz)
+LANGUAGE sql STABLE SECURITY DEFINER AS $$
+    SELECT h.grid_id, ga.person_id, p.name, count(*),
+           min(cc._visit_due(h.visit_days, h.visit_since, h.last_visit_at))
+      FROM cc.household h
+      LEFT JOIN cc.grid_assignment ga ON ga.grid_id = h.grid_id AND ga.role_code = 'grid_manager'
+      LEFT JOIN cc.person p ON p.id = ga.person_id
+     WHERE cc._visit_due(h.visit_days, h.visit_since, h.last_visit_at) < cc.clock()
+       AND cc._sees_people() AND cc.sees_street(h.street_id)
+     GROUP BY h.grid_id, ga.person_id, p.name
+     ORDER BY count(*) DESC, h.grid_id
+$$;
+COMMENT ON FUNCTION cc.overdue_visits() IS
+    'Households past their visit due (九必访) per grid and grid manager, in the caller''s street.';
+GRANT EXECUTE ON FUNCTION cc.overdue_visits() TO cc_reader;

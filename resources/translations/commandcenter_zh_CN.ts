@@ -1018,8 +1018,8 @@
     </message>
     <message>
         <location filename="../../commandcenter/ui/grid_card.py" line="73"/>
-        <source>Information base: %1 residents (registered %2 · permanent %3 · floating %4) in %5 households, %6 buildings · must-visit households %7</source>
-        <translation>信息库：居民 %1 人（户籍 %2 · 常住非户籍 %3 · 流动 %4），%5 户，%6 栋楼 · 必访户 %7</translation>
+        <source>Information base: %1 residents (registered %2 · permanent %3 · floating %4) in %5 households, %6 buildings · must-visit households %7, overdue %8</source>
+        <translation>信息库：居民 %1 人（户籍 %2 · 常住非户籍 %3 · 流动 %4），%5 户，%6 栋楼 · 必访户 %7，逾期未访 %8</translation>
     </message>
     <message>
         <location filename="../../commandcenter/ui/grid_card.py" line="91"/>
