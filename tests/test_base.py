@@ -226,3 +226,63 @@ def test_the_terminal_records_a_visit_from_the_command_line(db, streets) -> None
                               "--password-stdin"], input=PASSWORD["dhm_field"] + "\n", capture_output=True,
                              text=True, timeout=120)
     assert refused.returncode == 2 and "a visit needs a note" in refused.stderr and "Traceback" not in refused.stderr
+
+
+# ---------------------------------------------------------------- the people search
+def test_the_people_search_finds_by_name_initials_phone_id_or_building_in_its_street_only(db, streets) -> None:  # noqa: ANN001
+    dhm, dhs = streets["东华门街道"], streets["东花市街道"]
+    with db.connect() as admin:
+        rid, name, initials, phone, number, building = admin.execute(
+            "SELECT r.id, r.name, r.initials, r.phone, r.id_number, b.name FROM cc.resident r "
+            "JOIN cc.household h ON h.id = r.household_id JOIN cc.building b ON b.id = h.building_id "
+            "WHERE r.street_id = %s AND r.phone IS NOT NULL ORDER BY r.id LIMIT 1", (dhm,)).fetchone()
+        stranger = admin.execute("SELECT id_number, phone FROM cc.resident WHERE street_id = %s AND phone IS NOT NULL "
+                                 "LIMIT 1", (dhs,)).fetchone()
+    assert initials and len(initials) == len(name)
+    with sign_in(db, "dhm_operator") as street:
+        def found(text: str) -> list[tuple]:
+            return street.execute("SELECT * FROM cc.find_people(%s, 50)", (text,)).fetchall()
+
+        for text in (name, initials, initials.upper(), phone[-4:], phone, number):
+            rows = found(text)
+            assert rid in {r[0] for r in rows}, text
+            assert all(MASKED.match(r[6]) for r in rows) and number not in {r[6] for r in rows}
+        at_building = found(building)               # an address: its residents, a page of them
+        assert at_building and all(r[8].startswith(building + " ") for r in at_building)
+        assert found(stranger[0]) == [] and stranger[1] not in {r[7] for r in found(stranger[1][-4:])}
+        for text in ("%", "_", "' OR true --", "\\"):          # pattern characters are text, not wildcards
+            assert found(text) == [], text
+        assert len(found(name[:1])) <= 50
+        with pytest.raises(psycopg.Error, match="search for 1 to 40 characters"):
+            found("x" * 41)
+    with sign_in(db, "wall") as wall:
+        assert wall.execute("SELECT count(*) FROM cc.find_people(%s)", (name,)).fetchone() == (0,)
+
+
+def test_an_operator_finds_a_resident_from_the_grid_card(qtbot, db, streets) -> None:  # noqa: ANN001
+    from psycopg.conninfo import make_conninfo
+
+    from commandcenter.ui.grid_card import GridCardView
+
+    from .ui_support import hall_session, settle
+
+    with db.connect() as admin:
+        name, phone = admin.execute("SELECT name, phone FROM cc.resident WHERE street_id = %s AND phone IS NOT NULL "
+                                    "ORDER BY id LIMIT 1", (streets["东华门街道"],)).fetchone()
+    dsn = make_conninfo(db.dsn, user="dhm_operator", password=PASSWORD["dhm_operator"])
+    with hall_session(dsn, "zh_CN") as session:
+        card = GridCardView(session.live, session.worker, session.selection, people=session.basics.callers_visible)
+        qtbot.addWidget(card)
+        assert card.people_search is not None
+        qtbot.keyClicks(card.people_search, phone[-4:])
+        qtbot.keyClick(card.people_search, "\r")
+        settle(qtbot, session)
+        qtbot.waitUntil(lambda: card.people.topLevelItemCount() > 0, timeout=10_000)
+        shown = {(card.people.topLevelItem(i).text(0), card.people.topLevelItem(i).text(4))
+                 for i in range(card.people.topLevelItemCount())}
+        assert (name, phone) in shown and "仅本街道" in card.people_note.text()
+    wall = make_conninfo(db.dsn, user="wall", password=PASSWORD["wall"])
+    with hall_session(wall, "zh_CN") as session:           # the wall gets no search at all
+        card = GridCardView(session.live, session.worker, session.selection, people=session.basics.callers_visible)
+        qtbot.addWidget(card)
+        assert card.people_search is None

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import psycopg
+from pypinyin import Style, lazy_pinyin
 from shapely.geometry import shape
 
 SURNAMES = ("王王王李李李张张张刘刘陈陈杨杨黄赵赵吴周周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓"
@@ -27,6 +28,19 @@ ELSEWHERE = ("130102", "410102", "370102", "340102", "420102", "230102", "510104
 
 class BaseRefused(ValueError):
     """What the user asked for cannot be built (said in the message)."""
+
+
+#: how these surnames are read (pypinyin alone reads 曾 céng, 覃 tán)
+SURNAME_INITIALS = {"曾": "z", "覃": "q", "单": "s", "解": "x", "朴": "p", "仇": "q", "查": "z", "尉": "y", "区": "o",
+                    "缪": "m", "盖": "g", "乐": "y"}
+
+
+def initials_map() -> tuple[str, str]:
+    """Every character the demo's names use and its pinyin initial, as the two arguments of SQL
+    translate(): the names' search initials are made on the server with the rows."""
+    chars = list(dict.fromkeys(SURNAMES + GIVEN))
+    letters = [SURNAME_INITIALS.get(c) or lazy_pinyin(c, style=Style.FIRST_LETTER)[0][0].lower() for c in chars]
+    return "".join(chars), "".join(letters)
 
 
 @dataclass(frozen=True)
@@ -50,8 +64,9 @@ def build_base(conn: psycopg.Connection, seed: int = 1, scale: float = 1.0,
     if conn.execute("SELECT EXISTS (SELECT 1 FROM cc.building)").fetchone() != (False,):
         raise BaseRefused("this database already holds a grid information base; it is built once")
     started = time.perf_counter()
+    chars, letters = initials_map()
     args = {"seed": seed, "scale": scale, "surnames": list(SURNAMES), "given": list(GIVEN),
-            "elsewhere": list(ELSEWHERE)}
+            "elsewhere": list(ELSEWHERE), "chars": chars, "letters": letters}
     conn.execute(
         "CREATE TEMP TABLE base_grid ON COMMIT DROP AS "
         "SELECT g.id, g.street_id, g.code, g.name, g.grid_type, g.bbox, "
@@ -119,17 +134,19 @@ def build_base(conn: psycopg.Connection, seed: int = 1, scale: float = 1.0,
         "LATERAL (SELECT hashint8extended(g.id::bigint * 1000003 + n, %(seed)s) & 9223372036854775807 AS h) x", args)
     conn.execute(
         "INSERT INTO cc.resident (household_id, grid_id, street_id, name, gender, birth_year, id_number, phone, "
-        "                         residence, head) "
-        "SELECT p.household_id, p.grid_id, p.street_id, "
+        "                         residence, head, initials) "
+        "SELECT n.household_id, n.grid_id, n.street_id, n.name, n.gender, n.birth_year, n.id_number, n.phone, "
+        "       n.residence, n.head, regexp_replace(translate(n.name, %(chars)s, %(letters)s), '[^a-z]', '', 'g') "
+        "FROM (SELECT p.household_id, p.grid_id, p.street_id, "
         "       (%(surnames)s::text[])[1 + ((p.h >> 3) %% cardinality(%(surnames)s::text[]))::int] "
         "       || (%(given)s::text[])[1 + ((p.h >> 11) %% cardinality(%(given)s::text[]))::int] "
         "       || CASE WHEN (p.h >> 19) %% 3 > 0 "
-        "               THEN (%(given)s::text[])[1 + ((p.h >> 23) %% cardinality(%(given)s::text[]))::int] ELSE '' END, "
-        "       p.gender, extract(year FROM p.born)::int, "
-        "       p.first17 || cc.id_check_char(p.first17), "
+        "               THEN (%(given)s::text[])[1 + ((p.h >> 23) %% cardinality(%(given)s::text[]))::int] ELSE '' END "
+        "       AS name, p.gender, extract(year FROM p.born)::int AS birth_year, "
+        "       p.first17 || cc.id_check_char(p.first17) AS id_number, "
         "       CASE WHEN (p.h >> 40) %% 10 < 9 "
         "            THEN '1' || (ARRAY['3','5','8','9'])[1 + ((p.h >> 44) %% 4)::int] "
-        "                 || lpad(((p.h >> 13) %% 1000000000)::text, 9, '0') END, "
+        "                 || lpad(((p.h >> 13) %% 1000000000)::text, 9, '0') END AS phone, "
         "       p.residence, p.head "
         "FROM (SELECT p.*, p.region || to_char(p.born, 'YYYYMMDD') || lpad((2 * (row_number() OVER ("
         "                 PARTITION BY p.region, p.born, p.gender ORDER BY p.h) - 1) + (p.gender = 'm')::int)::text,"
@@ -138,7 +155,7 @@ def build_base(conn: psycopg.Connection, seed: int = 1, scale: float = 1.0,
         "                               THEN (%(elsewhere)s::text[])"
         "                                    [1 + ((p.h >> 50) %% cardinality(%(elsewhere)s::text[]))::int] "
         "                               ELSE (SELECT code FROM cc.district ORDER BY id LIMIT 1) END AS region "
-        "                FROM base_person p) p) p", args)
+        "                FROM base_person p) p) p) n", args)
     say("grid information base: residents written")
     # the special populations, each among those it can apply to
     conn.execute(

@@ -215,6 +215,12 @@ def grid_card(conn: psycopg.Connection, grid_id: int) -> dict[str, Any] | None:
     return grid
 
 
+def find_people(conn: psycopg.Connection, text: str, limit: int = 20) -> list[dict[str, Any]]:
+    """Residents of the console's street (cc.find_people: scope and masking are the database's)."""
+    with conn.cursor(row_factory=dict_row) as cur:
+        return cur.execute("SELECT * FROM cc.find_people(%s, %s)", (text, limit)).fetchall()
+
+
 @dataclass
 class Staffing:
     """Grids × roles for one street or community, and the people who hold several posts."""

@@ -219,7 +219,7 @@ def _screenshot_widget(session: Session, view: str) -> QWidget:
                             street_scope=session.basics.account_street)
     if view == "gridcard":
         from .grid_card import GridCardView
-        card = GridCardView(session.live, session.worker, session.selection)
+        card = GridCardView(session.live, session.worker, session.selection, people=session.basics.callers_visible)
         card.setWindowTitle("grid card")
         return card
     if view == "intake":

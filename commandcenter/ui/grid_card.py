@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QHeaderView, QLabel, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHeaderView, QLabel, QLineEdit, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
 from ..store import queries
 from .live import LiveData
@@ -18,7 +18,10 @@ from .worker import DbWorker
 
 
 class GridCardView(QWidget):
-    def __init__(self, live: LiveData, worker: DbWorker, selection: Selection, parent: QWidget | None = None) -> None:
+    """`people`: the console may see residents (operators): a search over its street's people."""
+
+    def __init__(self, live: LiveData, worker: DbWorker, selection: Selection, parent: QWidget | None = None,
+                 people: bool = False) -> None:
         super().__init__(parent)
         self.setObjectName("grid-card")
         self.live = live
@@ -49,8 +52,57 @@ class GridCardView(QWidget):
         self.cases_label = QLabel(self.tr("Open cases"))
         lay.addWidget(self.cases_label)
         lay.addWidget(self.cases, 2)
+        self.people_search: QLineEdit | None = None
+        if people:
+            self._add_people_search(lay)
         selection.grid_selected.connect(self.show_grid)
         live.events_applied.connect(self._events)
+
+    # ------------------------------------------------------------ the people search
+    def _add_people_search(self, lay: QVBoxLayout) -> None:
+        self.people_search = QLineEdit()
+        self.people_search.setObjectName("people-search")
+        self.people_search.setPlaceholderText(
+            self.tr("Find a resident: name, pinyin initials, phone ending, ID number or building"))
+        self.people_search.setClearButtonEnabled(True)
+        self.people = QTreeWidget()
+        self.people.setObjectName("people")
+        self.people.setHeaderLabels([self.tr("Name"), self.tr("Sex"), self.tr("Born"), self.tr("ID number"),
+                                     self.tr("Phone"), self.tr("Address")])
+        self.people.setRootIsDecorated(False)
+        self.people_note = plain_label(QLabel())
+        self._people_timer = QTimer(self)
+        self._people_timer.setSingleShot(True)
+        self._people_timer.setInterval(250)          # typing: one query when the keys pause
+        self._people_timer.timeout.connect(self._find_people)
+        self.people_search.textEdited.connect(lambda _t: self._people_timer.start())
+        self.people_search.returnPressed.connect(self._find_people)
+        lay.addWidget(QLabel(self.tr("Residents")))
+        lay.addWidget(self.people_search)
+        lay.addWidget(self.people_note)
+        lay.addWidget(self.people, 2)
+
+    def _find_people(self) -> None:
+        assert self.people_search is not None
+        self._people_timer.stop()
+        text = self.people_search.text().strip()
+        if not text:
+            self.people.clear()
+            self.people_note.setText("")
+            return
+        self.worker.submit(lambda conn: queries.find_people(conn, text), self._people_found,
+                           lambda exc: self.people_note.setText(str(exc)), key="people-search")
+
+    def _people_found(self, rows: list[dict[str, Any]]) -> None:
+        d = self.live.display
+        self.people.clear()
+        sexes = {"f": self.tr("F"), "m": self.tr("M")}
+        for r in rows:
+            item = QTreeWidgetItem([d.person(r["name"]), sexes.get(r["gender"], ""), str(r["birth_year"]),
+                                    r["id_masked"], r["phone"] or "", r["address"]])
+            item.setData(0, Qt.ItemDataRole.UserRole, r["grid_id"])
+            self.people.addTopLevelItem(item)
+        self.people_note.setText(self.tr("%1 found (your street only; at most 20)").replace("%1", str(len(rows))))
 
     def show_grid(self, grid_id: int) -> None:
         self.grid_id = grid_id

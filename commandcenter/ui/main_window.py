@@ -59,7 +59,7 @@ class HallWindow(QMainWindow):
         self.detail = CaseDetailView(live, worker, sel, self.runner)
         self.map = MapView(live, sel, session.geometry, session.basics.territory.staff)
         self.staffing = StaffingView(live, worker, sel, street_scope=session.basics.account_street)
-        self.grid_card = GridCardView(live, worker, sel)
+        self.grid_card = GridCardView(live, worker, sel, people=session.basics.callers_visible)
         self.kpis = KpiStrip(self.kpi_model)
         self.callbacks = CallbacksView(session)
         self.evaluation = EvaluationPanel(session)

@@ -55,6 +55,7 @@ CREATE TABLE cc.building (
     lat          float8 NOT NULL
 );
 CREATE INDEX ON cc.building (grid_id);
+CREATE INDEX building_name_idx ON cc.building (name text_pattern_ops);
 
 CREATE TABLE cc.household (
     id           bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -87,10 +88,15 @@ CREATE TABLE cc.resident (
     id_number    text NOT NULL UNIQUE CHECK (id_number ~ '^[0-9]{17}[0-9X]$'),
     phone        text CHECK (phone ~ '^1[0-9]{10}$'),
     residence    text NOT NULL CHECK (residence IN ('registered', 'permanent', 'floating')),   -- cc.residence_kind
-    head         boolean NOT NULL DEFAULT false                          -- 户主
+    head         boolean NOT NULL DEFAULT false,                         -- 户主
+    initials     text NOT NULL DEFAULT '' CHECK (initials ~ '^[a-z]*$')  -- pinyin initials of the name, for search
 );
 CREATE INDEX ON cc.resident (household_id);
 CREATE INDEX ON cc.resident (grid_id);
+-- the people search (cc.find_people): name and initials by prefix, phone by its ending
+CREATE INDEX resident_name_idx ON cc.resident (name text_pattern_ops);
+CREATE INDEX resident_initials_idx ON cc.resident (initials text_pattern_ops);
+CREATE INDEX resident_phone_end_idx ON cc.resident (reverse(phone) text_pattern_ops);
 
 CREATE TABLE cc.resident_group (
     resident_id  bigint NOT NULL REFERENCES cc.resident ON DELETE CASCADE,
@@ -338,3 +344,44 @@ $$;
 COMMENT ON FUNCTION cc.overdue_visits() IS
     'Households past their visit due (九必访) per grid and grid manager, in the caller''s street.';
 GRANT EXECUTE ON FUNCTION cc.overdue_visits() TO cc_reader;
+
+-- ---------------------------------------------------------------- the people search
+-- Residents of the caller's street by what an operator has at hand: a full identity number, the
+-- end of a phone number (4+ digits), pinyin initials (letters), or the start of a name or of a
+-- building's name. Masked as in cc.resident_card; at most p_limit (≤ 50) rows.
+CREATE FUNCTION cc.find_people(p_text text, p_limit integer DEFAULT 20)
+RETURNS TABLE (resident_id bigint, household_id bigint, grid_id integer, name text, gender text,
+               birth_year smallint, id_masked text, phone text, address text)
+LANGUAGE plpgsql STABLE SECURITY DEFINER AS $$
+DECLARE
+    q text := cc._clean_text(p_text);
+    n integer := least(greatest(coalesce(p_limit, 20), 1), 50);
+    pat text;
+    cond text;         -- one of the constant conditions below, each served by its own index
+BEGIN
+    IF NOT cc._sees_people() THEN
+        RETURN;         -- the wall and reporters: nothing, as for another street
+    END IF;
+    IF q IS NULL OR length(q) < 1 OR length(q) > 40 THEN
+        RAISE EXCEPTION 'search for 1 to 40 characters, got %', coalesce(length(q), 0)
+            USING ERRCODE = 'CC009',
+                  HINT = 'Type a name, pinyin initials, the end of a phone number or an identity number.';
+    END IF;
+    pat := replace(replace(replace(q, '\', '\\'), '%', '\%'), '_', '\_') || '%';
+    cond := CASE WHEN q ~ '^[0-9]{17}[0-9Xx]$' THEN 'r.id_number = upper($1) ORDER BY r.id'
+                 WHEN q ~ '^[0-9]{4,11}$' THEN 'reverse(r.phone) LIKE reverse($1) || ''%'' ORDER BY reverse(r.phone)'
+                 WHEN q ~ '^[A-Za-z]+$' THEN 'r.initials LIKE lower($1) || ''%'' ORDER BY r.initials, r.id'
+                 WHEN EXISTS (SELECT 1 FROM cc.building x WHERE x.name LIKE pat)       -- an address
+                 THEN 'b.name LIKE $2 ORDER BY b.name, h.door, r.id'
+                 ELSE 'r.name LIKE $2 ORDER BY r.name, r.id' END;
+    RETURN QUERY EXECUTE
+        'SELECT r.id, r.household_id, r.grid_id, r.name, r.gender, r.birth_year, cc.mask_id(r.id_number), r.phone, '
+        '       b.name || '' '' || h.door '
+        '  FROM cc.resident r JOIN cc.household h ON h.id = r.household_id JOIN cc.building b ON b.id = h.building_id '
+        ' WHERE cc.sees_street(r.street_id) AND ' || cond || ' LIMIT $3'
+        USING q, pat, n;
+END $$;
+COMMENT ON FUNCTION cc.find_people(text, integer) IS
+    'The people search of operators and grid workers: their street''s residents by identity number, phone ending, '
+    'pinyin initials, or name or building prefix; identity numbers masked.';
+GRANT EXECUTE ON FUNCTION cc.find_people(text, integer) TO cc_reader;

@@ -967,82 +967,129 @@
 <context>
     <name>GridCardView</name>
     <message>
-        <location filename="../../commandcenter/ui/grid_card.py" line="28"/>
+        <location filename="../../commandcenter/ui/grid_card.py" line="31"/>
         <source>Click a grid on the map</source>
         <translation>在地图上点击网格</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/grid_card.py" line="34"/>
+        <location filename="../../commandcenter/ui/grid_card.py" line="37"/>
         <source>Role</source>
         <translation>岗位</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/grid_card.py" line="34"/>
+        <location filename="../../commandcenter/ui/grid_card.py" line="37"/>
+        <location filename="../../commandcenter/ui/grid_card.py" line="70"/>
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/grid_card.py" line="34"/>
+        <location filename="../../commandcenter/ui/grid_card.py" line="37"/>
+        <location filename="../../commandcenter/ui/grid_card.py" line="71"/>
         <source>Phone</source>
         <translation>电话</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/grid_card.py" line="34"/>
+        <location filename="../../commandcenter/ui/grid_card.py" line="37"/>
         <source>Employer</source>
         <translation>所属单位</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/grid_card.py" line="40"/>
+        <location filename="../../commandcenter/ui/grid_card.py" line="43"/>
         <source>Code</source>
         <translation>编号</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/grid_card.py" line="40"/>
+        <location filename="../../commandcenter/ui/grid_card.py" line="43"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/grid_card.py" line="40"/>
+        <location filename="../../commandcenter/ui/grid_card.py" line="43"/>
         <source>Title</source>
         <translation>标题</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/grid_card.py" line="49"/>
+        <location filename="../../commandcenter/ui/grid_card.py" line="52"/>
         <source>Open cases</source>
         <translation>在办案件</translation>
     </message>
     <message>
+        <location filename="../../commandcenter/ui/grid_card.py" line="66"/>
+        <source>Find a resident: name, pinyin initials, phone ending, ID number or building</source>
+        <translation>查找居民：姓名、拼音首字母、电话尾号、身份证号或楼栋</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/grid_card.py" line="70"/>
+        <source>Sex</source>
+        <translation>性别</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/grid_card.py" line="70"/>
+        <source>Born</source>
+        <translation>出生</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/grid_card.py" line="70"/>
+        <source>ID number</source>
+        <translation>身份证号</translation>
+    </message>
+    <message>
         <location filename="../../commandcenter/ui/grid_card.py" line="71"/>
+        <source>Address</source>
+        <translation>住址</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/grid_card.py" line="80"/>
+        <source>Residents</source>
+        <translation>居民</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/grid_card.py" line="99"/>
+        <source>F</source>
+        <translation>女</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/grid_card.py" line="99"/>
+        <source>M</source>
+        <translation>男</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/grid_card.py" line="105"/>
+        <source>%1 found (your street only; at most 20)</source>
+        <translation>找到 %1 人（仅本街道，最多 20 人）</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/grid_card.py" line="123"/>
         <source>Information base: not loaded (commandcenter demo base)</source>
         <translation>信息库：尚未载入（commandcenter demo base）</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/grid_card.py" line="73"/>
+        <location filename="../../commandcenter/ui/grid_card.py" line="125"/>
         <source>Information base: %1 residents (registered %2 · permanent %3 · floating %4) in %5 households, %6 buildings · must-visit households %7, overdue %8</source>
         <translation>信息库：居民 %1 人（户籍 %2 · 常住非户籍 %3 · 流动 %4），%5 户，%6 栋楼 · 必访户 %7，逾期未访 %8</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/grid_card.py" line="91"/>
+        <location filename="../../commandcenter/ui/grid_card.py" line="143"/>
         <source>Population %1 · households %2 · buildings %3 · area %4 km²</source>
         <translation>人口 %1 · 户数 %2 · 楼栋 %3 · 面积 %4 平方公里</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/grid_card.py" line="97"/>
+        <location filename="../../commandcenter/ui/grid_card.py" line="149"/>
         <source>Another street&apos;s grid: its staff are not shown to your sub-centre</source>
         <translation>其他街道的网格：其人员信息不向本分中心显示</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/grid_card.py" line="103"/>
+        <location filename="../../commandcenter/ui/grid_card.py" line="155"/>
         <source>VACANT</source>
         <translation>空缺</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/grid_card.py" line="106"/>
+        <location filename="../../commandcenter/ui/grid_card.py" line="158"/>
         <source> (off duty)</source>
         <translation>（休）</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/grid_card.py" line="119"/>
+        <location filename="../../commandcenter/ui/grid_card.py" line="171"/>
         <source>Open cases: %1</source>
         <translation>在办案件：%1</translation>
     </message>
