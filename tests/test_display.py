@@ -68,3 +68,4 @@ def test_the_english_interface_spells_names_the_database_keeps_only_in_chinese()
     assert en.assignee(None, "新单位", units) == "Xindanwei"          # a unit without an English name
     assert zh.assignee(None, "龙潭环卫所", units) == "龙潭环卫所" and en.assignee(None, None, units) == ""
     assert en.place("交道口派出所") == "Jiaodaokou Police Station"       # the kinds of the grid staff's employers
+    assert en.person("吕磊") == "Lü Lei"                                  # ü, not the keyboard's v

@@ -24,7 +24,7 @@ _COMPOUND_SURNAMES = frozenset({"欧阳", "司马", "诸葛", "上官", "东方"
 
 
 def _spell(han: str) -> str:
-    return "".join(lazy_pinyin(han)).capitalize()
+    return "".join(lazy_pinyin(han, v_to_u=True)).capitalize()
 
 
 @lru_cache(maxsize=65536)
@@ -43,5 +43,5 @@ def person(name: str) -> str:
     if not _HAN.fullmatch(name) or len(name) < 2:
         return place(name)
     cut = 2 if name[:2] in _COMPOUND_SURNAMES and len(name) > 2 else 1
-    syllables = lazy_pinyin(name)
+    syllables = lazy_pinyin(name, v_to_u=True)       # 吕 Lü, not Lv
     return f"{''.join(syllables[:cut]).capitalize()} {''.join(syllables[cut:]).capitalize()}"

@@ -70,6 +70,8 @@ class GridCardView(QWidget):
         self.people.setHeaderLabels([self.tr("Name"), self.tr("Sex"), self.tr("Born"), self.tr("ID number"),
                                      self.tr("Phone"), self.tr("Address")])
         self.people.setRootIsDecorated(False)
+        for column, width in enumerate((96, 44, 52, 170, 112)):    # the masked number whole
+            self.people.setColumnWidth(column, width)
         self.people_note = plain_label(QLabel())
         self._people_timer = QTimer(self)
         self._people_timer.setSingleShot(True)
