@@ -182,6 +182,10 @@ def test_a_visit_resets_the_cycle_a_diary_does_not_and_a_visit_raises_a_case(db,
         field.commit()
         case = field.execute("SELECT grid_id, source, state FROM cc.case_board WHERE id = %s", (raised[1],)).fetchone()
         assert case == (grid, "patrol", "reported")
+        # the same item again while that case is open: refused, not a second case
+        with pytest.raises(psycopg.Error, match="already raised case"):
+            field.execute("SELECT * FROM cc.record_visit(%s, %s, 'visit', '010201')", (household, "还是杂物"))
+        field.rollback()
     with db.connect() as admin:
         rows = admin.execute("SELECT kind, visitor, person_id IS NOT NULL, case_id FROM cc.visit WHERE household_id = %s "
                              "ORDER BY id", (household,)).fetchall()
@@ -199,6 +203,8 @@ def test_visits_are_refused_with_reasons_and_record_nothing(db, streets) -> None
     with sign_in(db, "dhm_field") as field:
         for args, refusal in (((household, "另一街道"), "no household"),          # another street's household
                               ((own, ""), "a visit needs a note"), ((own, "x" * 5000), "a visit needs a note"),
+                              ((own, "\n\n "), "says something"), ((own, "\u3000\u3000"), "says something"),
+                              ((own, "\u0600\u034f\u180b\U0001d173\ufe0f"), "says something"),   # invisible marks
                               ((own, "note", "chat"), "unknown kind"),
                               ((own, "note", "visit", "999999"), "unknown case category")):   # cc.report says
             with pytest.raises(psycopg.Error, match=refusal):
@@ -286,3 +292,21 @@ def test_an_operator_finds_a_resident_from_the_grid_card(qtbot, db, streets) -> 
         card = GridCardView(session.live, session.worker, session.selection, people=session.basics.callers_visible)
         qtbot.addWidget(card)
         assert card.people_search is None
+
+
+def test_whole_identity_number_searches_are_limited_per_login(db, streets, login_role) -> None:  # noqa: ANN001
+    # with the masked number and the birth year shown, unlimited "is this the number?" questions
+    # rebuilt a resident's number in ~900 tries; a day allows cc.input_limit id_searches_per_login_day
+    with db.connect() as admin:
+        limit = admin.execute("SELECT value FROM cc.input_limit WHERE code = 'id_searches_per_login_day'").fetchone()[0]
+        number, phone = admin.execute("SELECT id_number, phone FROM cc.resident WHERE street_id = %s "
+                                      "AND phone IS NOT NULL LIMIT 1", (streets["东华门街道"],)).fetchone()
+    with psycopg.connect(login_role(["cc_operator"], street_id=streets["东华门街道"])) as operator:
+        for _ in range(limit):
+            assert operator.execute("SELECT count(*) FROM cc.find_people(%s)", (number,)).fetchone() == (1,)
+            operator.commit()
+        with pytest.raises(psycopg.Error, match="identity numbers in the last 24 hours"):
+            operator.execute("SELECT count(*) FROM cc.find_people(%s)", (number,))
+        operator.rollback()
+        # other searches go on
+        assert operator.execute("SELECT count(*) FROM cc.find_people(%s)", (phone,)).fetchone()[0] >= 1

@@ -7,6 +7,12 @@
 -- wall included (cc.base_counts). Raw identity numbers: administrators only.
 SET LOCAL ROLE cc_owner;
 
+-- ---------------------------------------------------------------- limits
+INSERT INTO cc.input_limit (code, value, unit, description) VALUES
+    ('visits_per_login_day', 400, 'count', 'visits and diary entries one login may record in 24 hours'),
+    ('id_searches_per_login_day', 60, 'count',
+     'searches by a whole identity number one login may make in 24 hours (each answers "is this the number?")');
+
 -- ---------------------------------------------------------------- reference
 CREATE TABLE cc.special_group (
     code    text PRIMARY KEY,
@@ -138,6 +144,24 @@ ALTER TABLE cc.visit ENABLE ROW LEVEL SECURITY;
 CREATE POLICY exec_all ON cc.visit FOR ALL TO cc_exec USING (true) WITH CHECK (true);
 GRANT SELECT, INSERT ON cc.visit TO cc_exec;
 GRANT UPDATE (last_visit_at) ON cc.household TO cc_exec;
+
+-- Whole-identity-number searches per login (cc.find_people): with the masked number and the
+-- birth year on screen, an unlimited "is this the number?" rebuilt a resident's number in ~900
+-- tries (0.9 s), and its timing told whether a number lived in another street (hostile review).
+CREATE TABLE cc.id_search (
+    login text NOT NULL,
+    at    timestamptz NOT NULL
+);
+CREATE INDEX ON cc.id_search (login, at);
+GRANT SELECT, INSERT ON cc.id_search TO cc_exec;
+
+-- Does a text say anything? At least one letter or digit of a script people write in: a
+-- visit note of blanks, ideographic spaces or invisible marks (which _clean_text keeps) is none.
+CREATE FUNCTION cc._says_something(p text) RETURNS boolean
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT p ~ '[0-9A-Za-z\u00C0-\u024F\u0370-\u03FF\u0400-\u04FF\u3040-\u30FF\u3400-\u4DBF\u4E00-\u9FFF\uAC00-\uD7AF\uF900-\uFAFF]'
+$$;
+GRANT EXECUTE ON FUNCTION cc._says_something(text) TO cc_exec;
 CREATE POLICY exec_update ON cc.household FOR UPDATE TO cc_exec USING (true) WITH CHECK (true);
 
 COMMENT ON TABLE cc.building IS 'The grid information base: buildings (房进网格).';
@@ -284,9 +308,10 @@ DECLARE
     h cc.household;
     b cc.building;
     v_now timestamptz := cc.clock();
-    v_note text := cc._clean_text(p_note, true);
+    v_note text := btrim(cc._clean_text(p_note, true), E' \n\u3000');
     v_case bigint;
     v_id bigint;
+    v_open text;
 BEGIN
     IF NOT cc._sees_people() THEN
         RAISE EXCEPTION 'only grid workers and operators record visits'
@@ -301,12 +326,26 @@ BEGIN
         RAISE EXCEPTION 'unknown kind of entry %', cc._quote(p_kind)
             USING ERRCODE = 'CC009', HINT = 'Use visit (走访) or diary (民情日志).';
     END IF;
-    IF v_note IS NULL OR v_note = '' OR length(v_note) > cc._limit_of('note_chars') THEN
-        RAISE EXCEPTION 'a visit needs a note of 1 to % characters, got %', cc._limit_of('note_chars'),
-                        coalesce(length(v_note), 0)
+    IF v_note IS NULL OR NOT cc._says_something(v_note) OR length(v_note) > cc._limit_of('note_chars') THEN
+        RAISE EXCEPTION 'a visit needs a note of 1 to % characters that says something, got %',
+                        cc._limit_of('note_chars'), cc._quote(left(v_note, 40))
             USING ERRCODE = 'CC009', HINT = 'Say what was seen or done at the door.';
     END IF;
+    IF (SELECT count(*) FROM cc.visit WHERE visitor = session_user AND at > v_now - interval '1 day')
+       >= cc._limit_of('visits_per_login_day') THEN
+        RAISE EXCEPTION 'login "%" has recorded % visits in the last 24 hours, the most one account may',
+                        session_user, cc._limit_of('visits_per_login_day')
+            USING ERRCODE = 'CC007', HINT = 'Ask the administrator if a round really takes more.';
+    END IF;
     IF p_report_item IS NOT NULL THEN
+        SELECT c.code INTO v_open FROM cc.visit v JOIN cc."case" c ON c.id = v.case_id
+          JOIN cc.category k ON k.id = c.category_id
+         WHERE v.household_id = h.id AND k.code = p_report_item AND c.closed_at IS NULL LIMIT 1;
+        IF FOUND THEN
+            RAISE EXCEPTION 'a visit to this household already raised case % for item %, still open',
+                            v_open, cc._quote(p_report_item)
+                USING ERRCODE = 'CC009', HINT = 'Record the visit without a new case; the open case is being handled.';
+        END IF;
         SELECT * INTO b FROM cc.building WHERE id = h.building_id;
         v_case := cc.report('patrol', p_report_item, left('走访发现 Found on a visit: ' || v_note, cc._limit_of('title_chars')),
                             b.lon, b.lat, v_note, b.name || ' ' || h.door, 'normal', h.grid_id, acct.person_id);
@@ -352,12 +391,17 @@ GRANT EXECUTE ON FUNCTION cc.overdue_visits() TO cc_reader;
 CREATE FUNCTION cc.find_people(p_text text, p_limit integer DEFAULT 20)
 RETURNS TABLE (resident_id bigint, household_id bigint, grid_id integer, name text, gender text,
                birth_year smallint, id_masked text, phone text, address text)
-LANGUAGE plpgsql STABLE SECURITY DEFINER AS $$
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER AS $$
 DECLARE
     q text := cc._clean_text(p_text);
     n integer := least(greatest(coalesce(p_limit, 20), 1), 50);
     pat text;
-    cond text;         -- one of the constant conditions below, each served by its own index
+    got integer;
+    head constant text :=
+        'SELECT r.id, r.household_id, r.grid_id, r.name, r.gender, r.birth_year, cc.mask_id(r.id_number), r.phone, '
+        '       b.name || '' '' || h.door '
+        '  FROM cc.resident r JOIN cc.household h ON h.id = r.household_id JOIN cc.building b ON b.id = h.building_id '
+        ' WHERE cc.sees_street(r.street_id) AND ';
 BEGIN
     IF NOT cc._sees_people() THEN
         RETURN;         -- the wall and reporters: nothing, as for another street
@@ -368,18 +412,29 @@ BEGIN
                   HINT = 'Type a name, pinyin initials, the end of a phone number or an identity number.';
     END IF;
     pat := replace(replace(replace(q, '\', '\\'), '%', '\%'), '_', '\_') || '%';
-    cond := CASE WHEN q ~ '^[0-9]{17}[0-9Xx]$' THEN 'r.id_number = upper($1) ORDER BY r.id'
-                 WHEN q ~ '^[0-9]{4,11}$' THEN 'reverse(r.phone) LIKE reverse($1) || ''%'' ORDER BY reverse(r.phone)'
-                 WHEN q ~ '^[A-Za-z]+$' THEN 'r.initials LIKE lower($1) || ''%'' ORDER BY r.initials, r.id'
-                 WHEN EXISTS (SELECT 1 FROM cc.building x WHERE x.name LIKE pat)       -- an address
-                 THEN 'b.name LIKE $2 ORDER BY b.name, h.door, r.id'
-                 ELSE 'r.name LIKE $2 ORDER BY r.name, r.id' END;
-    RETURN QUERY EXECUTE
-        'SELECT r.id, r.household_id, r.grid_id, r.name, r.gender, r.birth_year, cc.mask_id(r.id_number), r.phone, '
-        '       b.name || '' '' || h.door '
-        '  FROM cc.resident r JOIN cc.household h ON h.id = r.household_id JOIN cc.building b ON b.id = h.building_id '
-        ' WHERE cc.sees_street(r.street_id) AND ' || cond || ' LIMIT $3'
-        USING q, pat, n;
+    IF q ~ '^[0-9]{17}[0-9Xx]$' THEN
+        IF (SELECT count(*) FROM cc.id_search WHERE login = session_user AND at > cc.clock() - interval '1 day')
+           >= cc._limit_of('id_searches_per_login_day') THEN
+            RAISE EXCEPTION 'login "%" has searched % identity numbers in the last 24 hours, the most one account may',
+                            session_user, cc._limit_of('id_searches_per_login_day')
+                USING ERRCODE = 'CC007', HINT = 'Search by name or phone, or ask the administrator.';
+        END IF;
+        INSERT INTO cc.id_search (login, at) VALUES (session_user, cc.clock());
+        RETURN QUERY EXECUTE head || 'r.id_number = upper($1) LIMIT $2' USING q, n;
+    ELSIF q ~ '^[0-9]{4,11}$' THEN
+        RETURN QUERY EXECUTE head || 'reverse(r.phone) LIKE reverse($1) || ''%'' ORDER BY reverse(r.phone) LIMIT $2'
+            USING q, n;
+    ELSIF q ~ '^[A-Za-z]+$' THEN
+        RETURN QUERY EXECUTE head || 'r.initials LIKE lower($1) || ''%'' ORDER BY r.initials, r.id LIMIT $2' USING q, n;
+    ELSE
+        -- names first, then the residents of buildings of the street whose name starts so
+        RETURN QUERY EXECUTE head || 'r.name LIKE $1 ORDER BY r.name, r.id LIMIT $2' USING pat, n;
+        GET DIAGNOSTICS got = ROW_COUNT;
+        IF got < n THEN
+            RETURN QUERY EXECUTE head || 'b.name LIKE $1 AND cc.sees_street(b.street_id) AND r.name NOT LIKE $1 '
+                                        'ORDER BY b.name, h.door, r.id LIMIT $2' USING pat, n - got;
+        END IF;
+    END IF;
 END $$;
 COMMENT ON FUNCTION cc.find_people(text, integer) IS
     'The people search of operators and grid workers: their street''s residents by identity number, phone ending, '
