@@ -187,6 +187,43 @@ def test_layouts_save_restore_and_fall_back_to_a_present_screen(qtbot, hall) -> 
     assert "gone monitor" not in layouts.names()
 
 
+def test_a_wide_screen_gives_its_spare_width_to_the_columns_of_names(qtbot, hall) -> None:  # noqa: ANN001
+    """At 3840 pixels the board's names were cut while half the board stood empty."""
+    table, header = hall.board.table, hall.board.table.horizontalHeader()
+    category = COLUMNS.index("category")
+    narrow = header.sectionSize(category)
+    hall.resize(3840, 2160)
+    qtbot.waitUntil(lambda: header.sectionSize(category) > narrow + 40, timeout=3000)
+    used = sum(header.sectionSize(i) for i in range(header.count()))
+    assert used > table.viewport().width() * 0.8
+    # the text of the widest category now fits
+    widest = max(table.fontMetrics().horizontalAdvance(r.category_name) for r in hall.session.live.rows.values())
+    assert header.sectionSize(category) >= min(widest, narrow * 2)
+    # a column sized by hand keeps its width
+    header.resizeSection(category, 150)
+    hall.resize(3000, 1800)
+    qtbot.wait(100)
+    assert header.sectionSize(category) == 150
+    hall.resize(1600, 950)
+    qtbot.waitUntil(lambda: header.sectionSize(COLUMNS.index("grid")) < 200, timeout=3000)
+
+
+@pytest.mark.parametrize("lang", ["zh_CN", "en"])
+def test_every_board_heading_fits_its_column(qtbot, db, lang: str) -> None:  # noqa: ANN001
+    """紧急程度 was cut to "紧急程" because the column fitted its values (一般, 紧急) only."""
+    with hall_session(db.dsn, lang) as session:
+        hall = HallWindow(session, restore_last=False)
+        qtbot.addWidget(hall)
+        hall.resize(1366, 768)
+        hall.show()
+        settle(qtbot, session)
+        header = hall.board.table.horizontalHeader()
+        for i in range(header.count()):
+            text = str(hall.board_model.headerData(i, Qt.Orientation.Horizontal))
+            assert header.sectionSize(i) >= header.fontMetrics().horizontalAdvance(text) + 16, text
+        hall.close()
+
+
 def test_every_dock_shows_real_data(qtbot, hall) -> None:  # noqa: ANN001
     assert hall.board_model.rowCount() > 0
     qtbot.waitUntil(lambda: hall.kpis.values["open"].text() not in ("—", ""), timeout=5000)

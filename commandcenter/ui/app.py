@@ -10,7 +10,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer
+from PySide6.QtCore import QCoreApplication, QEvent, QEventLoop, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
@@ -50,10 +50,13 @@ def _quit_on_signals(app: QApplication) -> None:
 
 
 def wait_until(predicate: Callable[[], bool], timeout: float = 30.0) -> bool:
-    """Run the event loop until predicate() holds (screenshots, tests of startup)."""
+    """Run the event loop until predicate() holds (screenshots, tests of startup). Objects
+    deleted later are deleted here as Qt's own loop would: processEvents() alone keeps them, and
+    a screenshot then showed the tab bars QMainWindow had discarded over the board."""
     end = time.monotonic() + timeout
     while time.monotonic() < end:
         QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
         if predicate():
             return True
         time.sleep(0.01)

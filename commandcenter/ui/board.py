@@ -21,12 +21,15 @@ from PySide6.QtWidgets import (
 
 from ..domain.board import COLUMNS, BoardFilter
 from .board_model import CASE_ID_ROLE, BoardModel
+from .column_fit import SpareWidth
 from .flow_layout import FlowLayout
 from .selection import Selection
 from .theme import STATE_COLOURS
 
 COLUMN_WIDTHS = {"code": 128, "reported_at": 86, "source": 66, "category": 112, "grid": 124, "community": 84,
                  "street": 88, "state": 66, "tier": 84, "assignee": 116, "deadline": 80, "urgency": 52}
+#: the columns of names, which share a wide screen's spare width
+ELASTIC_COLUMNS = ("category", "grid", "community", "street", "assignee")
 
 
 class BoardView(QWidget):
@@ -138,8 +141,11 @@ class BoardView(QWidget):
                   for col, table in (("state", ref.states), ("source", ref.sources), ("tier", ref.tiers),
                                      ("urgency", ref.urgencies))}
         for i, c in enumerate(COLUMNS):
-            self.table.setColumnWidth(i, max(COLUMN_WIDTHS[c], fitted.get(c, 0)))
+            # nor a header ("紧急程度" is wider than 一般), with room for the sort arrow
+            heading = hh.fontMetrics().horizontalAdvance(str(model.headerData(i, Qt.Orientation.Horizontal))) + 22
+            self.table.setColumnWidth(i, max(COLUMN_WIDTHS[c], fitted.get(c, 0), heading))
         hh.setSortIndicator(COLUMNS.index("reported_at"), Qt.SortOrder.DescendingOrder)
+        self.column_fit = SpareWidth(self.table, (COLUMNS.index(c) for c in ELASTIC_COLUMNS))
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
 
         lay = QVBoxLayout(self)

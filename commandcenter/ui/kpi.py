@@ -72,8 +72,22 @@ def kpi_tile(label: str, object_name: str) -> tuple[QWidget, QLabel]:
 
 def short_street(name: str) -> str:
     """Axis labels: 东华门街道 → 东华门, Donghuamen Street → Donghuamen."""
-    short = name.removesuffix("街道").removesuffix(" Street").removesuffix(" Town")
-    return short if len(short) <= 7 or not short.isascii() else short[:6] + "."
+    return name.removesuffix("街道").removesuffix(" Street").removesuffix(" Town")
+
+
+def abbreviate(names: list[str], keep: int = 6) -> list[str]:
+    """Long Latin names cut to `keep` letters and a dot, each cut long enough to stay distinct
+    (Donghuamen, Donghuashi → Donghuam., Donghuas.). Chinese names are short already."""
+    out = []
+    for name in names:
+        if len(name) <= keep + 1 or not name.isascii():
+            out.append(name)
+            continue
+        n = keep
+        while n < len(name) and any(o != name and o[:n] == name[:n] for o in names):
+            n += 1
+        out.append(name if n >= len(name) - 2 else name[:n] + ".")   # a cut must save something
+    return out
 
 
 def show_kpis(values: dict[str, QLabel], k: queries.Kpis) -> None:
@@ -109,7 +123,8 @@ class RankingChart(pg.PlotWidget):
         x = np.arange(len(ranked))
         self.open_bars.setOpts(x=x, height=[s["open"] for s in ranked])
         self.bars.setOpts(x=x, height=[s["overdue"] for s in ranked])
-        self._labels = [short_street(self.display.pick(s["name"], s["name_en"])) for s in ranked]
+        self._full = [short_street(self.display.pick(s["name"], s["name_en"])) for s in ranked]
+        self._labels = abbreviate(self._full)
         self._place_labels()
         self.setXRange(-0.6, max(len(ranked), 1) - 0.4, padding=0)
         self.setYRange(0, max([s["open"] for s in ranked] + [1]) * 1.1, padding=0)
@@ -124,8 +139,10 @@ class RankingChart(pg.PlotWidget):
             self.getAxis("bottom").setTicks([[]])
             return
         metrics = QFontMetrics(self.getAxis("bottom").style.get("tickFont") or self.font())
-        widest = max(metrics.horizontalAdvance(t) for t in labels) + 6
         per_bar = max(self.getPlotItem().vb.width(), 1) / len(labels)
+        # each name whole where it has room (a wide screen), else cut
+        labels = [f if metrics.horizontalAdvance(f) + 6 <= per_bar else a for f, a in zip(self._full, labels, strict=True)]
+        widest = max(metrics.horizontalAdvance(t) for t in labels) + 6
         step = max(1, math.ceil(widest / per_bar))
         self.getAxis("bottom").setTicks([[(i, t) for i, t in enumerate(labels) if i % step == 0]])
 
