@@ -68,6 +68,11 @@ def _parser() -> argparse.ArgumentParser:
                               help="the grid information base: buildings, households, residents of every grid")
     base.add_argument("--scale", type=float, default=1.0, help="share of each grid's figures (default 1: all)")
     base.add_argument("--seed", type=int, default=1, help="random seed")
+    directory = demosub.add_parser(
+        "directory", parents=[common],
+        help="the service directory (providers of every street) and, where the base is loaded, its places and "
+             "organisations, for a district seeded before they existed")
+    directory.add_argument("--seed", type=int, default=1, help="random seed")
     p.add_argument("--ready-exit", action="store_true", help=argparse.SUPPRESS)   # bench startup: quit once usable
     p.add_argument("--simulate", type=float, nargs="?", const=2.0, default=None, metavar="RATE",
                    help="run live demo traffic in the background (RATE actions/s, default 2)")
@@ -655,6 +660,22 @@ def _demo(args: argparse.Namespace, db: Database) -> int:
                 build_base(conn, seed=args.seed, scale=args.scale, progress=print)
             except BaseRefused as exc:
                 raise CommandCenterError(str(exc)) from exc
+        return 0
+    if args.demo_command == "directory":
+        from .demo.services import build_directory, build_places
+        with db.connect() as conn:
+            if conn.execute("SELECT EXISTS (SELECT 1 FROM cc.grid)").fetchone() != (True,):
+                raise CommandCenterError("this database has no district yet: start the hall once, or run "
+                                         "commandcenter demo seed")
+            made = build_directory(conn, args.seed)
+            print(f"service directory: {made} providers written" if made else
+                  "service directory: already there, nothing written")
+            has_base, has_places = conn.execute(
+                "SELECT EXISTS (SELECT 1 FROM cc.building), EXISTS (SELECT 1 FROM cc.place)").fetchone() or (0, 0)
+            if has_base and not has_places:
+                places, organisations = build_places(conn, args.seed)
+                print(f"grid information base: {places:,} places, {organisations:,} organisations written")
+            conn.commit()
         return 0
     with db.connect() as conn:
         result = seed_demo(conn, args.district, seed=args.seed, cases=args.cases, days=args.days,

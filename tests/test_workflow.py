@@ -36,6 +36,11 @@ for _s in ("filed", "returned", "dispatched", "in_progress", "rework", "handled"
     WATCH[_s] |= {"supervise", "lift_supervision"}
 for _s in ("dispatched", "in_progress", "rework", "handled"):
     WATCH[_s].add("reply_supervision")
+#: a service request (0010): ordered from a provider by cc.request_service, closed by its completion;
+#: cc._why_not keeps them to service requests (tests/test_services.py)
+WATCH["filed"].add("order_service")
+for _s in ("dispatched", "in_progress"):
+    WATCH[_s].add("service_done")
 
 
 def _attempt(wf: Workflow, action: str, case_id: int, version: int, unit_id: int) -> int:

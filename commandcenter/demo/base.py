@@ -17,6 +17,8 @@ import psycopg
 from pypinyin import Style, lazy_pinyin
 from shapely.geometry import shape
 
+from .services import build_places
+
 SURNAMES = ("王王王李李李张张张刘刘陈陈杨杨黄赵赵吴周周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓"
             "曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹"
             "孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤")
@@ -179,6 +181,8 @@ def build_base(conn: psycopg.Connection, seed: int = 1, scale: float = 1.0,
         "        JOIN cc.resident_group g ON g.resident_id = r.id JOIN cc.visit_cycle vc ON vc.group_code = g.group_code "
         "       GROUP BY r.household_id) c "
         "WHERE c.household_id = h.id", args)
+    places, organisations = build_places(conn, seed)
+    say(f"grid information base: {places:,} places, {organisations:,} organisations")
     row = conn.execute(
         "SELECT (SELECT count(*) FROM cc.building), (SELECT count(*) FROM cc.household), "
         "(SELECT count(*) FROM cc.resident), (SELECT count(*) FROM cc.resident_group)").fetchone()

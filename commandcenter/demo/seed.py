@@ -21,6 +21,7 @@ from .base import build_base
 from .geometry import bbox, outer_rings, to_geojson
 from .history import CaseScript, HistoryPlayer
 from .names import DISTRICTS
+from .services import build_directory
 from .territory import Territory, build_territory
 
 log = logging.getLogger(__name__)
@@ -103,8 +104,9 @@ def prepare_demo(conn: psycopg.Connection, district: str = DEFAULT_DISTRICT, see
         f"{grids or spec.grids} grids")
     t = build_territory(spec, seed, communities, grids)
     _write_territory(conn, t)
+    providers = build_directory(conn, seed)
     conn.commit()
-    say(f"territory written: {len(t.persons)} people, {len(t.units)} units")
+    say(f"territory written: {len(t.persons)} people, {len(t.units)} units, {providers} service providers")
     made = demo_accounts.ensure(conn)
     say(f"demo console accounts: {', '.join(a.login for a in made)} (commandcenter demo accounts)")
     rng = np.random.default_rng(seed + 1000)

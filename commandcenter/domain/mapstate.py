@@ -39,12 +39,20 @@ COMMUNITY_LABELS_M = (600.0, 5000.0)    # shown when lo < width <= hi
 GRID_LABELS_UP_TO_M = 1800.0
 LABELS_MAX = 400                        # candidates handed to the declutterer
 
+#: residents of the special populations per grid (the seeds' 特殊人群, served one by one)
+SPECIAL_BREAKS = (0, 1, 100, 200, 300)
+#: must-visit households past their visit per grid (九必访): as the open-case load
+VISIT_BREAKS = LOAD_BREAKS
+#: fills whose figures come from the database per grid (the map asks when one is chosen)
+FIGURE_FILLS = ("special", "visits", "coverage")
+NO_FIGURE = "na"                        # a grid outside the console's scope, or not loaded yet
+
 DENSITY_BINS = 160
 
 #: layers in the panel's order; all on at start except these
 LAYERS = ("district", "street", "community", "grid", "labels", "markers", "staff", "density")
 OFF_AT_START = frozenset({"staff", "density"})
-FILL_MODES = ("load", "people", "type", "level", "none")
+FILL_MODES = ("load", "people", "special", "visits", "coverage", "type", "level", "none")
 MARKER_MODES = ("state", "urgency")
 
 
@@ -167,6 +175,10 @@ class MapState:
         self.grid_load = np.zeros(len(geometry.grids), dtype=np.int64)   # open cases per grid, by index
         self.staff_rows: list[dict[str, Any]] = []
         self.staff_xy = np.zeros((0, 2))
+        #: per figure fill, its value per grid id (special: residents, visits: overdue households,
+        #: coverage: 1 when a provider is within the walk, else 0)
+        self.figures: dict[str, dict[int, float]] = {}
+        self.coverage_category = "meals"
         self._anchors: np.ndarray | None = None
 
     # ------------------------------------------------------------ choices
@@ -181,6 +193,20 @@ class MapState:
 
     def set_marker_mode(self, mode: str) -> None:
         self.marker_mode = mode
+
+    def set_figures(self, mode: str, values: dict[int, float]) -> None:
+        """The database's figure per grid for a figure fill (grids it did not give: no figure)."""
+        self.figures[mode] = values
+
+    def figures_wanted(self) -> str | None:
+        """The figure fill chosen whose figures are not here yet (the view asks the database)."""
+        mode = self.fill_mode
+        return mode if mode in FIGURE_FILLS and mode not in self.figures else None
+
+    def set_coverage_category(self, category: str) -> None:
+        if category != self.coverage_category:
+            self.coverage_category = category
+            self.figures.pop("coverage", None)
 
     # ------------------------------------------------------------ data
     def set_cases(self, rows: Iterable[BoardRow], now: datetime) -> None:
@@ -227,6 +253,8 @@ class MapState:
             people = np.array([a.attrs.get("population", 0) for a in grids], dtype=float)
             area = np.array([a.geom.area for a in grids], dtype=float)
             keys = [names[k] for k in density_classes(people, area).tolist()]
+        elif self.fill_mode in FIGURE_FILLS:
+            keys = self._figure_keys(self.fill_mode)
         else:
             names = [str(i) for i in range(len(LOAD_BREAKS))]      # one string per class, shared
             keys = [names[k] for k in load_classes(self.grid_load).tolist()]
@@ -234,6 +262,20 @@ class MapState:
         for key, a in zip(keys, grids):
             groups.setdefault(key, []).append(a.id)
         return groups
+
+    def _figure_keys(self, mode: str) -> list[str]:
+        values = self.figures.get(mode, {})
+        keys = []
+        for a in self.geo.grids:
+            v = values.get(a.id)
+            if v is None:
+                keys.append(NO_FIGURE)
+            elif mode == "coverage":
+                keys.append("covered" if v else "uncovered")
+            else:
+                breaks = SPECIAL_BREAKS if mode == "special" else VISIT_BREAKS
+                keys.append(str(int(np.searchsorted(breaks, v, side="right")) - 1))
+        return keys
 
     def legend(self, reference: Reference) -> Legend:
         if self.fill_mode == "type":
@@ -244,6 +286,12 @@ class MapState:
             fills = [str(i) for i in range(len(LOAD_BREAKS))]
         elif self.fill_mode == "people":
             fills = [str(i) for i in range(len(DENSITY_BREAKS))]
+        elif self.fill_mode == "special":
+            fills = [str(i) for i in range(len(SPECIAL_BREAKS))] + [NO_FIGURE]
+        elif self.fill_mode == "visits":
+            fills = [str(i) for i in range(len(VISIT_BREAKS))] + [NO_FIGURE]
+        elif self.fill_mode == "coverage":
+            fills = ["covered", "uncovered", NO_FIGURE]
         else:
             fills = []
         marks = ([c for c in reference.states if c in reference.open_states] if self.marker_mode == "state"

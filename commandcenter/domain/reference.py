@@ -40,3 +40,7 @@ class Reference:
     units_en: dict[str, str] = field(default_factory=dict)          # a unit's Chinese name -> its English one
     #: category items (level 3) by code, with the names of their classes: (level 2 zh, en, level 1 zh, en)
     items: dict[str, tuple[Named, tuple[str, ...]]] = field(default_factory=dict)
+    #: the service directory's categories, and its items with their category's code and the
+    #: case category item a request for them becomes
+    service_categories: dict[str, Named] = field(default_factory=dict)
+    service_items: dict[str, tuple[Named, str, str]] = field(default_factory=dict)

@@ -126,6 +126,10 @@ class Workflow:
     def lift_supervision(self, case_id: int, version: int, note: str | None = None) -> int:
         return int(self._call("lift_supervision", case_id, version, note))
 
+    def complete_service(self, case_id: int, version: int, note: str | None = None) -> int:
+        """The contracted provider reports the service done: the case closes."""
+        return int(self._call("complete_service", case_id, version, note))
+
     def perform(self, action: str, case_id: int, version: int, params: Mapping[str, Any] | None = None) -> int:
         """Run an action by its code in cc.workflow_action (what cc.allowed_actions offers),
         with what it needs in `params`: note, unit_id / person_id / deadline, satisfaction,
@@ -159,6 +163,7 @@ class Workflow:
             "supervise": lambda: self.supervise(case_id, version, p["level"], p["deadline"], text),
             "reply_supervision": lambda: self.reply_supervision(case_id, version, text),
             "lift_supervision": lambda: self.lift_supervision(case_id, version, note),
+            "service_done": lambda: self.complete_service(case_id, version, note),
         }
         if action == "attach":
             self.add_attachment(case_id, p["filename"], p["content"], view=p.get("view"), stage=p.get("stage"),

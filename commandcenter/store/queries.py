@@ -74,6 +74,11 @@ def reference(conn: psycopg.Connection) -> Reference:
             "JOIN cc.category g ON g.id = i.parent_id JOIN cc.category c ON c.id = g.parent_id "
             "WHERE i.level = 3 ORDER BY i.code"):
         ref.items[code] = (Named(code, name, name_en), tuple(p or "" for p in parents))   # class zh, en; group zh, en
+    ref.service_categories = _named(conn, "service_category")
+    for code, name, name_en, category, case_item in conn.execute(
+            "SELECT i.code, i.name, i.name_en, i.category, i.case_item FROM cc.service_item i "
+            "JOIN cc.service_category c ON c.code = i.category ORDER BY c.sort, i.sort"):
+        ref.service_items[code] = (Named(code, name, name_en), category, case_item)
     return ref
 
 
@@ -191,7 +196,9 @@ def grid_card(conn: psycopg.Connection, grid_id: int) -> dict[str, Any] | None:
             "SELECT g.id, g.code, g.name, g.grid_class, t.name AS type_name, t.name_en AS type_name_en, "
             "       l.name AS level_name, l.name_en AS level_name_en, g.area_m2, g.buildings, g.households, "
             "       g.population, cm.name AS community_name, s.name AS street_name, s.name_en AS street_name_en, "
-            "       cc.sees_street(g.street_id) AS in_scope "
+            "       cc.sees_street(g.street_id) AS in_scope, "
+            "       (SELECT ARRAY[(point(gp.shape))[0], (point(gp.shape))[1]] FROM cc.grid_part gp "
+            "         WHERE gp.grid_id = g.id ORDER BY npoints(gp.shape) DESC LIMIT 1) AS centre "
             "  FROM cc.grid g JOIN cc.grid_type t ON t.code = g.grid_type "
             "  JOIN cc.management_level l ON l.code = g.mgmt_level "
             "  JOIN cc.community cm ON cm.id = g.community_id JOIN cc.street s ON s.id = g.street_id "
@@ -212,6 +219,7 @@ def grid_card(conn: psycopg.Connection, grid_id: int) -> dict[str, Any] | None:
         grid["special"] = cur.execute(
             "SELECT g.code, g.name, g.name_en, (b.special ->> g.code)::int AS n FROM cc.base_counts(%s) b "
             "CROSS JOIN cc.special_group g WHERE b.special ? g.code ORDER BY g.sort", (grid_id,)).fetchall()
+        grid["places"] = cur.execute("SELECT * FROM cc.place_counts(%s)", (grid_id,)).fetchone()
     return grid
 
 

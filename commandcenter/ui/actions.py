@@ -40,6 +40,7 @@ SHORTCUTS = {
     "request_extension": "Ctrl+Shift+E", "approve_extension": "Ctrl+Alt+E", "refuse_extension": "Ctrl+Alt+Shift+E",
     "suspend": "Ctrl+Shift+H", "review_suspension": "Ctrl+Alt+H", "resume": "Ctrl+Shift+G",
     "supervise": "Ctrl+Shift+S", "reply_supervision": "Ctrl+Shift+Y", "lift_supervision": "Ctrl+Alt+S",
+    "service_done": "Ctrl+Shift+D",
 }
 
 
@@ -204,7 +205,7 @@ class ActionRunner(QObject):
             self._show(loop)
             return
         if action.get("needs_note") or code in ("evaluate", "urge", "accept", "verify_pass", "file", "resume",
-                                                 "lift_supervision"):
+                                                 "lift_supervision", "service_done"):
             title = f"{action.get('label') or code} — {', '.join(c['code'] for c in cases)}"
             note = NoteDialog(title, bool(action.get("needs_note")), self.parent_widget, with_rating=code == "evaluate",
                               max_chars=self.note_chars)

@@ -214,7 +214,8 @@ def _screenshot_widget(session: Session, view: str) -> QWidget:
     if view == "wall":
         return WallWindow(session)
     if view == "map":
-        w = MapView(session.live, session.selection, session.geometry, session.basics.territory.staff)
+        w = MapView(session.live, session.selection, session.geometry, session.basics.territory.staff,
+                    worker=session.worker)
         w.setWindowTitle("map")
         return w
     if view == "staffing":

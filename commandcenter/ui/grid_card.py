@@ -7,12 +7,22 @@ from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QHeaderView, QLabel, QLineEdit, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QTabWidget,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
-from ..store import queries
+from ..store import queries, services
 from .live import LiveData
 from .plain import plain_label
 from .selection import Selection
+from .services import ServicesPanel
 from .theme import STATE_COLOURS
 from .worker import DbWorker
 
@@ -48,18 +58,26 @@ class GridCardView(QWidget):
         lay = QVBoxLayout(self)
         lay.addWidget(self.title)
         lay.addWidget(self.facts)
-        lay.addWidget(self.staff, 3)
-        self.cases_label = QLabel(self.tr("Open cases"))
-        lay.addWidget(self.cases_label)
-        lay.addWidget(self.cases, 2)
+        lay.addWidget(self.staff, 2)
+        # below the staff, one tab at a time: the open cases, and for operators and grid workers
+        # the residents and places; the service directory for everyone (requests: operators)
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("grid-card-tabs")
+        self.tabs.addTab(self.cases, self.tr("Open cases"))
         self.people_search: QLineEdit | None = None
+        self.place_list: QTreeWidget | None = None
         if people:
-            self._add_people_search(lay)
+            self._add_people_search()
+            self._add_places()
+        self.services = ServicesPanel(live, worker, caller_fields=people)
+        self.services.requested.connect(self.selection.select_case)
+        self.tabs.addTab(self.services, self.tr("Services"))
+        lay.addWidget(self.tabs, 3)
         selection.grid_selected.connect(self.show_grid)
         live.events_applied.connect(self._events)
 
     # ------------------------------------------------------------ the people search
-    def _add_people_search(self, lay: QVBoxLayout) -> None:
+    def _add_people_search(self) -> None:
         self.people_search = QLineEdit()
         self.people_search.setObjectName("people-search")
         self.people_search.setPlaceholderText(
@@ -79,10 +97,72 @@ class GridCardView(QWidget):
         self._people_timer.timeout.connect(self._find_people)
         self.people_search.textEdited.connect(lambda _t: self._people_timer.start())
         self.people_search.returnPressed.connect(self._find_people)
-        lay.addWidget(QLabel(self.tr("Residents")))
+        page = QWidget()
+        lay = QVBoxLayout(page)
+        lay.setContentsMargins(0, 4, 0, 0)
         lay.addWidget(self.people_search)
         lay.addWidget(self.people_note)
-        lay.addWidget(self.people, 2)
+        lay.addWidget(self.people, 1)
+        self.tabs.addTab(page, self.tr("Residents"))
+
+    # ------------------------------------------------------------ places and organisations
+    def _add_places(self) -> None:
+        self.place_search = QLineEdit()
+        self.place_search.setObjectName("place-search")
+        self.place_search.setPlaceholderText(self.tr("Find a place or organisation of your street: name, "
+                                                     "pinyin initials or address"))
+        self.place_search.setClearButtonEnabled(True)
+        self.place_search.returnPressed.connect(self._find_places)
+        self.place_list = QTreeWidget()
+        self.place_list.setObjectName("places")
+        self.place_list.setHeaderLabels([self.tr("Name"), self.tr("Kind"), self.tr("Phone"), self.tr("Contact"),
+                                         self.tr("Address")])
+        self.place_list.setRootIsDecorated(False)
+        for column, width in enumerate((170, 110, 110, 70)):
+            self.place_list.setColumnWidth(column, width)
+        self.place_note = plain_label(QLabel())
+        self._kinds: dict[tuple[str, str], str] = {}
+        self._place_rows: list[dict[str, Any]] = []
+        self.worker.submit(services.kind_names, self._kinds_came, key="place-kinds")
+        page = QWidget()
+        lay = QVBoxLayout(page)
+        lay.setContentsMargins(0, 4, 0, 0)
+        lay.addWidget(self.place_search)
+        lay.addWidget(self.place_note)
+        lay.addWidget(self.place_list, 1)
+        self.tabs.addTab(page, self.tr("Places"))
+
+    def _find_places(self) -> None:
+        text = self.place_search.text().strip()
+        if not text:
+            if self.grid_id is not None:
+                self._load_places(self.grid_id)
+            return
+        self.worker.submit(lambda conn: services.find_places(conn, text), self._places_found,
+                           lambda exc: self.place_note.setText(str(exc)), key="place-search")
+
+    def _load_places(self, grid_id: int) -> None:
+        self.worker.submit(lambda conn: services.grid_places(conn, grid_id), self._places_found,
+                           lambda exc: self.place_note.setText(str(exc)), key="grid-places")
+
+    def _places_found(self, rows: list[dict[str, Any]]) -> None:
+        assert self.place_list is not None
+        self._place_rows = rows
+        kinds = self._kind_names()
+        self.place_list.clear()
+        for r in rows:
+            kind = kinds.get((r["what"], r["kind"]), r["kind"])
+            item = QTreeWidgetItem([r["name"], kind, r.get("phone") or "", self.live.display.person(r.get("contact") or ""),
+                                    r["address"]])
+            self.place_list.addTopLevelItem(item)
+        self.place_note.setText(self.tr("%1 places and organisations").replace("%1", str(len(rows))))
+
+    def _kind_names(self) -> dict[tuple[str, str], str]:
+        return self._kinds
+
+    def _kinds_came(self, names: dict[tuple[str, str], tuple[str, str]]) -> None:
+        self._kinds.update({k: self.live.display.pick(*v) for k, v in names.items()})
+        self._places_found(self._place_rows)
 
     def _find_people(self) -> None:
         assert self.people_search is not None
@@ -109,6 +189,8 @@ class GridCardView(QWidget):
     def show_grid(self, grid_id: int) -> None:
         self.grid_id = grid_id
         self.worker.submit(lambda conn: queries.grid_card(conn, grid_id), self._loaded, key="grid-card")
+        if self.place_list is not None and not self.place_search.text().strip():
+            self._load_places(grid_id)
 
     def _events(self, events: list) -> None:
         if self.grid_id is not None:
@@ -132,6 +214,11 @@ class GridCardView(QWidget):
                 .replace("%7", f"{b['must_visit']:,}").replace("%8", f"{b['visits_overdue']:,}"))
         if g["special"]:
             text += "\n" + " · ".join(f"{d.pick(s['name'], s['name_en'])} {s['n']:,}" for s in g["special"])
+        p = g.get("places")
+        if p is not None and (p["places"] or p["organisations"]):
+            text += "\n" + (self.tr("Places %1 (key places %2) · organisations %3")
+                            .replace("%1", f"{p['places']:,}").replace("%2", f"{p['key_places']:,}")
+                            .replace("%3", f"{p['organisations']:,}"))
         return text
 
     def _loaded(self, g: dict[str, Any] | None) -> None:
@@ -170,4 +257,6 @@ class GridCardView(QWidget):
             if c["overdue"]:
                 item.setForeground(0, QColor("#ef4444"))
             self.cases.addTopLevelItem(item)
-        self.cases_label.setText(self.tr("Open cases: %1").replace("%1", str(len(g["open_cases"]))))
+        self.tabs.setTabText(0, self.tr("Open cases: %1").replace("%1", str(len(g["open_cases"]))))
+        if g["centre"]:
+            self.services.set_place(*g["centre"])

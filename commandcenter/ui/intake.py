@@ -34,6 +34,7 @@ from ..domain.search import Entry, SearchIndex, entry
 from ..store import queries
 from ..store.commands import Workflow
 from .actions import refusal_text
+from .services import ServicesPanel
 from .session import Session
 
 KEY_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -177,6 +178,12 @@ class IntakeDialog(QDialog):
         self.duplicates.setMaximumHeight(130)
         self.dup_label = QLabel(self.tr("Possible duplicates: choose a place and a category"))
 
+        # a call for a service (老人订餐, 家政维修, 就医协助): the nearest open contracted providers
+        self.services = ServicesPanel(session.live, session.worker, caller=self._service_caller)
+        self.services.setMinimumHeight(170)
+        self.services.hide()
+        self.services.requested.connect(self._opened)
+
         self.banner = QLabel()
         self.banner.setObjectName("intake-banner")
         self.banner.setWordWrap(True)
@@ -209,6 +216,7 @@ class IntakeDialog(QDialog):
         lay.addLayout(form)
         lay.addWidget(self.dup_label)
         lay.addWidget(self.duplicates)
+        lay.addWidget(self.services)
         lay.addWidget(self.banner)
         lay.addLayout(buttons)
 
@@ -287,13 +295,30 @@ class IntakeDialog(QDialog):
         self.where.setText(f"{text}  ({lon:.6f}, {lat:.6f})")
         self._refresh_duplicates()
         self._default_title()
+        if not self.services.isHidden():
+            self.services.set_place(lon, lat)
 
     def _item_chosen(self, e: Entry) -> None:
         self.item_code = str(e.key)
         self.what.setText(self.display.pick(e.name, e.name_en))
         self._default_title()
         self._refresh_duplicates()
+        self._offer_services()
         self.urgency.setFocus()
+
+    def _offer_services(self) -> None:
+        """A service item chosen: its providers, nearest the caller first (once a place is known)."""
+        codes = [code for code, (_n, _c, case_item) in self.session.reference.service_items.items()
+                 if case_item == self.item_code]
+        self.services.setVisible(bool(codes))
+        if codes:
+            self.services.show_items(codes)
+            if self.point is not None:
+                self.services.set_place(*self.point)
+
+    def _service_caller(self) -> tuple[str | None, str | None, str]:
+        name, phone = self._caller()
+        return name, phone, self.description.toPlainText().strip()
 
     def _default_title(self) -> None:
         if self.item_code is None or self.title.isModified():

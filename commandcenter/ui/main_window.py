@@ -57,7 +57,7 @@ class HallWindow(QMainWindow):
         self.kpi_model = KpiModel(live, worker, self)
         self.board = BoardView(self.board_model, sel)
         self.detail = CaseDetailView(live, worker, sel, self.runner)
-        self.map = MapView(live, sel, session.geometry, session.basics.territory.staff)
+        self.map = MapView(live, sel, session.geometry, session.basics.territory.staff, worker=worker)
         self.staffing = StaffingView(live, worker, sel, street_scope=session.basics.account_street)
         self.grid_card = GridCardView(live, worker, sel, people=session.basics.callers_visible)
         self.kpis = KpiStrip(self.kpi_model)

@@ -7,7 +7,19 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QVBoxLayout, QWidget
 
 from ..domain.display import Display
-from ..domain.mapstate import DENSITY_BREAKS, FILL_MODES, LAYERS, MARKER_MODES, Legend, MapState, load_labels
+from ..domain.mapstate import (
+    DENSITY_BREAKS,
+    FIGURE_FILLS,
+    FILL_MODES,
+    LAYERS,
+    MARKER_MODES,
+    NO_FIGURE,
+    SPECIAL_BREAKS,
+    VISIT_BREAKS,
+    Legend,
+    MapState,
+    load_labels,
+)
 from ..domain.reference import Reference
 from .map_style import fill_colour, marker_colour
 from .plain import plain_label
@@ -31,6 +43,8 @@ class MapLegend(QLabel):
         elif mode == "people":
             labels = load_labels(tuple(b // 1000 for b in DENSITY_BREAKS))
             fills = [self.tr("%1k residents per km²").replace("%1", labels[int(k)]) for k in legend.fill_keys]
+        elif mode in FIGURE_FILLS:
+            fills = [self._figure_text(mode, k) for k in legend.fill_keys]
         else:
             names = ref.grid_types if mode == "type" else ref.levels
             fills = [display.named(names.get(k)) for k in legend.fill_keys]
@@ -43,10 +57,20 @@ class MapLegend(QLabel):
                         f"{display.named(marker_names.get(k))}</div>" for k in legend.marker_keys)
         self.setText(html)
 
+    def _figure_text(self, mode: str, key: str) -> str:
+        if key == NO_FIGURE:
+            return self.tr("no figure")
+        if mode == "coverage":
+            return self.tr("provider ≤ 15 min walk") if key == "covered" else self.tr("none within 15 min")
+        if mode == "special":
+            return self.tr("%1 in special populations").replace("%1", load_labels(SPECIAL_BREAKS)[int(key)])
+        return self.tr("%1 overdue visits").replace("%1", load_labels(VISIT_BREAKS)[int(key)])
+
 
 class MapPanel(QWidget):
     layer_toggled = Signal(str, bool)
     fill_chosen = Signal(str)
+    coverage_chosen = Signal(str)          # a service category for the coverage fill
     marker_mode_chosen = Signal(str)
 
     def __init__(self, state: MapState, legend: MapLegend, parent: QWidget | None = None) -> None:
@@ -73,12 +97,23 @@ class MapPanel(QWidget):
         lay.addWidget(QLabel(self.tr("Grid fill")))
         self.fill_box = QComboBox()
         self.fill_box.setObjectName("fill-mode")
-        fills = {"load": self.tr("Open-case load"), "people": self.tr("Population density"), "type": self.tr("Grid type"),
+        fills = {"load": self.tr("Open-case load"), "people": self.tr("Population density"),
+                 "special": self.tr("Special populations"), "visits": self.tr("Overdue visits"),
+                 "coverage": self.tr("Service coverage"), "type": self.tr("Grid type"),
                  "level": self.tr("Management level"), "none": self.tr("No fill")}
         for code in FILL_MODES:
             self.fill_box.addItem(fills[code], code)
         self.fill_box.currentIndexChanged.connect(lambda _i: self.fill_chosen.emit(self.fill_box.currentData()))
         lay.addWidget(self.fill_box)
+        # the service category whose 15-minute coverage the coverage fill shows
+        self.coverage_box = QComboBox()
+        self.coverage_box.setObjectName("coverage-category")
+        self.coverage_box.setToolTip(self.tr("Grids with no provider of this kind within a 15-minute walk"))
+        self.coverage_box.currentIndexChanged.connect(
+            lambda _i: self.coverage_chosen.emit(self.coverage_box.currentData()))
+        self.coverage_box.setVisible(False)
+        self.fill_chosen.connect(lambda mode: self.coverage_box.setVisible(mode == "coverage"))
+        lay.addWidget(self.coverage_box)
         lay.addWidget(QLabel(self.tr("Markers by")))
         self.marker_box = QComboBox()
         self.marker_box.setObjectName("marker-mode")

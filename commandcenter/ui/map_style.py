@@ -8,6 +8,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtGui import QBrush
 
+from ..domain.mapstate import NO_FIGURE
 from .theme import (
     DENSITY_COLOURS,
     GRID_TYPE_COLOURS,
@@ -20,6 +21,10 @@ from .theme import (
 )
 
 OTHER_FILL = "#64748b"
+NO_FIGURE_FILL = "#1f2937"              # outside the console's scope, or not loaded
+SPECIAL_COLOURS = ["#1e293b", "#3b2f63", "#6d28d9", "#a855f7", "#f0abfc"]
+COVERED = "#15803d"
+UNCOVERED = "#dc2626"
 OTHER_MARKER = "#94a3b8"
 FILL_ALPHA = 120
 CLUSTER_LATE = "#ef4444"
@@ -34,8 +39,14 @@ def fill_colour(mode: str, key: str) -> str:
         return GRID_TYPE_COLOURS.get(key, OTHER_FILL)
     if mode == "level":
         return LEVEL_COLOURS.get(key, OTHER_FILL)
+    if key == NO_FIGURE:
+        return NO_FIGURE_FILL
     if mode == "people":
         return DENSITY_COLOURS[int(key)]
+    if mode == "special":
+        return SPECIAL_COLOURS[int(key)]
+    if mode == "coverage":
+        return COVERED if key == "covered" else UNCOVERED
     return LOAD_COLOURS[int(key)]
 
 

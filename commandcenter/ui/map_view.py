@@ -12,7 +12,8 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QGraphicsPathItem, QHBoxLayo
 
 from ..domain.cases import now_utc
 from ..domain.mapgeom import MapGeometry
-from ..domain.mapstate import Detail, MapState
+from ..domain.mapstate import FIGURE_FILLS, Detail, MapState
+from ..store import services
 from .live import LiveData
 from .map_items import DensityImage, GridFills, LayerGroup, outline_layers
 from .map_labels import PlaceLabels
@@ -21,6 +22,7 @@ from .map_panel import MapLegend, MapPanel
 from .map_style import marker_brushes, marker_sizes, role_brushes
 from .selection import Selection
 from .theme import BG
+from .worker import DbWorker
 
 
 class MapCanvas(pg.PlotWidget):
@@ -41,10 +43,11 @@ class MapView(QWidget):
     """The map with its panel: one per screen, each with its own state over the shared rows."""
 
     def __init__(self, live: LiveData, selection: Selection, geometry: MapGeometry, staff: list[dict] | None = None,
-                 *, panel: bool = True, parent: QWidget | None = None) -> None:
+                 *, panel: bool = True, worker: DbWorker | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("map")
         self.live = live
+        self.worker = worker            # asks the database for the figure fills (none: those stay empty)
         self.selection = selection
         self.geo = geometry
         self.state = MapState(geometry)
@@ -106,6 +109,10 @@ class MapView(QWidget):
         p = MapPanel(self.state, self.legend)
         p.layer_toggled.connect(self.set_layer)
         p.fill_chosen.connect(self.set_fill)
+        d = self.live.display
+        for code, named in self.live.reference.service_categories.items():
+            p.coverage_box.addItem(d.named(named), code)
+        p.coverage_chosen.connect(self.set_coverage_category)
         p.marker_mode_chosen.connect(self.set_marker_mode)
         return p
 
@@ -182,6 +189,35 @@ class MapView(QWidget):
     def set_fill(self, mode: str) -> None:
         self.state.set_fill(mode)
         self._draw_fills()
+        if mode in FIGURE_FILLS:
+            self.fetch_figures()         # what it showed before, until the database answers
+
+    def set_coverage_category(self, category: str) -> None:
+        self.state.set_coverage_category(category)
+        if self.state.fill_mode == "coverage":
+            self._draw_fills()
+            self.fetch_figures()
+
+    def fetch_figures(self) -> None:
+        """Ask the database for the chosen figure fill's figures (its scope rules apply)."""
+        mode = self.state.fill_mode
+        if self.worker is None or mode not in FIGURE_FILLS:
+            return
+        if mode == "coverage":
+            category = self.state.coverage_category
+            self.worker.submit(lambda conn: {"coverage": services.coverage(conn, category)},
+                               lambda figures: self._figures_came(figures, category), key=f"map-figures-{id(self)}")
+        else:
+            self.worker.submit(services.base_figures, lambda figures: self._figures_came(figures, None),
+                               key=f"map-figures-{id(self)}")
+
+    def _figures_came(self, figures: dict[str, dict[int, float]], category: str | None) -> None:
+        if category is not None and category != self.state.coverage_category:
+            return                      # the operator chose another category meanwhile
+        for mode, values in figures.items():
+            self.state.set_figures(mode, values)
+        if self.state.fill_mode in figures:
+            self._draw_fills()
 
     def set_marker_mode(self, mode: str) -> None:
         self.state.set_marker_mode(mode)

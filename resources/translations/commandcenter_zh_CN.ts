@@ -4,22 +4,22 @@
 <context>
     <name>ActionRunner</name>
     <message>
-        <location filename="../../commandcenter/ui/actions.py" line="218"/>
+        <location filename="../../commandcenter/ui/actions.py" line="219"/>
         <source>Attach a photo</source>
         <translation>添加照片</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/actions.py" line="219"/>
+        <location filename="../../commandcenter/ui/actions.py" line="220"/>
         <source>Images (*.jpg *.jpeg *.png *.webp)</source>
         <translation>图片 (*.jpg *.jpeg *.png *.webp)</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/actions.py" line="232"/>
+        <location filename="../../commandcenter/ui/actions.py" line="233"/>
         <source>This cannot be undone</source>
         <translation>此操作不可撤回</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/actions.py" line="233"/>
+        <location filename="../../commandcenter/ui/actions.py" line="234"/>
         <source>%1 for %2? This cannot be undone.</source>
         <translation>对 %2 执行“%1”？此操作不可撤回。</translation>
     </message>
@@ -302,95 +302,96 @@
 <context>
     <name>BoardView</name>
     <message>
-        <location filename="../../commandcenter/ui/board.py" line="46"/>
+        <location filename="../../commandcenter/ui/board.py" line="49"/>
         <source>All open</source>
+        <extracomment>the columns of names, which share a wide screen&apos;s spare width</extracomment>
         <translation>全部在办</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board.py" line="47"/>
+        <location filename="../../commandcenter/ui/board.py" line="50"/>
         <source>All states</source>
         <translation>全部状态</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board.py" line="52"/>
+        <location filename="../../commandcenter/ui/board.py" line="55"/>
         <source>All streets</source>
         <translation>全部街道</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board.py" line="57"/>
+        <location filename="../../commandcenter/ui/board.py" line="60"/>
         <source>All categories</source>
         <translation>全部类别</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board.py" line="62"/>
+        <location filename="../../commandcenter/ui/board.py" line="65"/>
         <source>Any urgency</source>
         <translation>全部紧急程度</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board.py" line="65"/>
+        <location filename="../../commandcenter/ui/board.py" line="68"/>
         <source>Overdue only</source>
         <translation>仅看超期</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board.py" line="69"/>
+        <location filename="../../commandcenter/ui/board.py" line="72"/>
         <source>Any watch</source>
         <translation>全部督办挂账</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board.py" line="69"/>
+        <location filename="../../commandcenter/ui/board.py" line="72"/>
         <source>Under supervision</source>
         <translation>督办中</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board.py" line="70"/>
+        <location filename="../../commandcenter/ui/board.py" line="73"/>
         <source>Supervision reply late</source>
         <translation>督办逾期未答复</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board.py" line="70"/>
+        <location filename="../../commandcenter/ui/board.py" line="73"/>
         <source>On hold</source>
         <translation>挂账缓办</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board.py" line="71"/>
+        <location filename="../../commandcenter/ui/board.py" line="74"/>
         <source>Hold review due</source>
         <translation>挂账到期待复核</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board.py" line="72"/>
+        <location filename="../../commandcenter/ui/board.py" line="75"/>
         <source>Extension awaiting decision</source>
         <translation>延期待审批</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board.py" line="76"/>
+        <location filename="../../commandcenter/ui/board.py" line="79"/>
         <source>Search code, title, address, grid, assignee…  (Ctrl+F)</source>
         <translation>搜索编号、标题、地址、网格、承办…（Ctrl+F）</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board.py" line="79"/>
-        <location filename="../../commandcenter/ui/board.py" line="204"/>
+        <location filename="../../commandcenter/ui/board.py" line="82"/>
+        <location filename="../../commandcenter/ui/board.py" line="210"/>
         <source>Dispatch selected</source>
         <translation>派遣所选</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board.py" line="96"/>
+        <location filename="../../commandcenter/ui/board.py" line="99"/>
         <source>Sound</source>
         <translation>提示音</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board.py" line="97"/>
+        <location filename="../../commandcenter/ui/board.py" line="100"/>
         <source>Beep when a new urgent case arrives</source>
         <translation>新紧急案件到达时响铃</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../commandcenter/ui/board.py" line="193"/>
+        <location filename="../../commandcenter/ui/board.py" line="199"/>
         <source>%n case(s) shown</source>
         <translation>
             <numerusform>显示 %n 件</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board.py" line="203"/>
+        <location filename="../../commandcenter/ui/board.py" line="209"/>
         <source>Dispatch selected (%1)</source>
         <translation>派遣所选（%1）</translation>
     </message>
@@ -967,129 +968,167 @@
 <context>
     <name>GridCardView</name>
     <message>
-        <location filename="../../commandcenter/ui/grid_card.py" line="31"/>
+        <location filename="../../commandcenter/ui/grid_card.py" line="41"/>
         <source>Click a grid on the map</source>
         <translation>在地图上点击网格</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/grid_card.py" line="37"/>
+        <location filename="../../commandcenter/ui/grid_card.py" line="47"/>
         <source>Role</source>
         <translation>岗位</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/grid_card.py" line="37"/>
-        <location filename="../../commandcenter/ui/grid_card.py" line="70"/>
+        <location filename="../../commandcenter/ui/grid_card.py" line="47"/>
+        <location filename="../../commandcenter/ui/grid_card.py" line="88"/>
+        <location filename="../../commandcenter/ui/grid_card.py" line="118"/>
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/grid_card.py" line="37"/>
-        <location filename="../../commandcenter/ui/grid_card.py" line="71"/>
+        <location filename="../../commandcenter/ui/grid_card.py" line="47"/>
+        <location filename="../../commandcenter/ui/grid_card.py" line="89"/>
+        <location filename="../../commandcenter/ui/grid_card.py" line="118"/>
         <source>Phone</source>
         <translation>电话</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/grid_card.py" line="37"/>
+        <location filename="../../commandcenter/ui/grid_card.py" line="47"/>
         <source>Employer</source>
         <translation>所属单位</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/grid_card.py" line="43"/>
+        <location filename="../../commandcenter/ui/grid_card.py" line="53"/>
         <source>Code</source>
         <translation>编号</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/grid_card.py" line="43"/>
+        <location filename="../../commandcenter/ui/grid_card.py" line="53"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/grid_card.py" line="43"/>
+        <location filename="../../commandcenter/ui/grid_card.py" line="53"/>
         <source>Title</source>
         <translation>标题</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/grid_card.py" line="52"/>
+        <location filename="../../commandcenter/ui/grid_card.py" line="66"/>
         <source>Open cases</source>
         <translation>在办案件</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/grid_card.py" line="66"/>
+        <location filename="../../commandcenter/ui/grid_card.py" line="74"/>
+        <source>Services</source>
+        <translation>便民服务</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/grid_card.py" line="84"/>
         <source>Find a resident: name, pinyin initials, phone ending, ID number or building</source>
         <translation>查找居民：姓名、拼音首字母、电话尾号、身份证号或楼栋</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/grid_card.py" line="70"/>
+        <location filename="../../commandcenter/ui/grid_card.py" line="88"/>
         <source>Sex</source>
         <translation>性别</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/grid_card.py" line="70"/>
+        <location filename="../../commandcenter/ui/grid_card.py" line="88"/>
         <source>Born</source>
         <translation>出生</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/grid_card.py" line="70"/>
+        <location filename="../../commandcenter/ui/grid_card.py" line="88"/>
         <source>ID number</source>
         <translation>身份证号</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/grid_card.py" line="71"/>
+        <location filename="../../commandcenter/ui/grid_card.py" line="89"/>
+        <location filename="../../commandcenter/ui/grid_card.py" line="119"/>
         <source>Address</source>
         <translation>住址</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/grid_card.py" line="80"/>
+        <location filename="../../commandcenter/ui/grid_card.py" line="106"/>
         <source>Residents</source>
         <translation>居民</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/grid_card.py" line="99"/>
+        <location filename="../../commandcenter/ui/grid_card.py" line="112"/>
+        <source>Find a place or organisation of your street: name, pinyin initials or address</source>
+        <translation>查找本街道场所或组织：名称、拼音首字母或地址</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/grid_card.py" line="118"/>
+        <source>Kind</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/grid_card.py" line="118"/>
+        <source>Contact</source>
+        <translation>联系人</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/grid_card.py" line="133"/>
+        <source>Places</source>
+        <translation>场所组织</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/grid_card.py" line="158"/>
+        <source>%1 places and organisations</source>
+        <translation>场所和组织 %1 个</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/grid_card.py" line="181"/>
         <source>F</source>
         <translation>女</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/grid_card.py" line="99"/>
+        <location filename="../../commandcenter/ui/grid_card.py" line="181"/>
         <source>M</source>
         <translation>男</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/grid_card.py" line="105"/>
+        <location filename="../../commandcenter/ui/grid_card.py" line="187"/>
         <source>%1 found (your street only; at most 20)</source>
         <translation>找到 %1 人（仅本街道，最多 20 人）</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/grid_card.py" line="123"/>
+        <location filename="../../commandcenter/ui/grid_card.py" line="207"/>
         <source>Information base: not loaded (commandcenter demo base)</source>
         <translation>信息库：尚未载入（commandcenter demo base）</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/grid_card.py" line="125"/>
+        <location filename="../../commandcenter/ui/grid_card.py" line="209"/>
         <source>Information base: %1 residents (registered %2 · permanent %3 · floating %4) in %5 households, %6 buildings · must-visit households %7, overdue %8</source>
         <translation>信息库：居民 %1 人（户籍 %2 · 常住非户籍 %3 · 流动 %4），%5 户，%6 栋楼 · 必访户 %7，逾期未访 %8</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/grid_card.py" line="143"/>
+        <location filename="../../commandcenter/ui/grid_card.py" line="219"/>
+        <source>Places %1 (key places %2) · organisations %3</source>
+        <translation>场所 %1 个（重点场所 %2 个）· 组织 %3 个</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/grid_card.py" line="232"/>
         <source>Population %1 · households %2 · buildings %3 · area %4 km²</source>
         <translation>人口 %1 · 户数 %2 · 楼栋 %3 · 面积 %4 平方公里</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/grid_card.py" line="149"/>
+        <location filename="../../commandcenter/ui/grid_card.py" line="238"/>
         <source>Another street&apos;s grid: its staff are not shown to your sub-centre</source>
         <translation>其他街道的网格：其人员信息不向本分中心显示</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/grid_card.py" line="155"/>
+        <location filename="../../commandcenter/ui/grid_card.py" line="244"/>
         <source>VACANT</source>
         <translation>空缺</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/grid_card.py" line="158"/>
+        <location filename="../../commandcenter/ui/grid_card.py" line="247"/>
         <source> (off duty)</source>
         <translation>（休）</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/grid_card.py" line="171"/>
+        <location filename="../../commandcenter/ui/grid_card.py" line="260"/>
         <source>Open cases: %1</source>
         <translation>在办案件：%1</translation>
     </message>
@@ -1306,118 +1345,118 @@
 <context>
     <name>IntakeDialog</name>
     <message>
-        <location filename="../../commandcenter/ui/intake.py" line="122"/>
+        <location filename="../../commandcenter/ui/intake.py" line="123"/>
         <source>Take a call</source>
         <translation>受理来电</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/intake.py" line="152"/>
+        <location filename="../../commandcenter/ui/intake.py" line="153"/>
         <source>Street, community or grid — Chinese, pinyin or initials</source>
         <translation>街道、社区或网格——汉字、拼音或首字母</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/intake.py" line="155"/>
+        <location filename="../../commandcenter/ui/intake.py" line="156"/>
         <source>Not chosen yet: search a place, or click the map</source>
         <translation>尚未选择：搜索地点，或在地图上点选</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/intake.py" line="158"/>
+        <location filename="../../commandcenter/ui/intake.py" line="159"/>
         <source>Category — Chinese, pinyin, initials or English</source>
         <translation>案件类别——汉字、拼音、首字母或英文</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/intake.py" line="172"/>
+        <location filename="../../commandcenter/ui/intake.py" line="173"/>
         <source>Case</source>
         <translation>案件</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/intake.py" line="172"/>
-        <location filename="../../commandcenter/ui/intake.py" line="202"/>
+        <location filename="../../commandcenter/ui/intake.py" line="173"/>
+        <location filename="../../commandcenter/ui/intake.py" line="209"/>
         <source>Title</source>
         <translation>标题</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/intake.py" line="172"/>
+        <location filename="../../commandcenter/ui/intake.py" line="173"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/intake.py" line="172"/>
+        <location filename="../../commandcenter/ui/intake.py" line="173"/>
         <source>Distance</source>
         <translation>距离</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/intake.py" line="173"/>
+        <location filename="../../commandcenter/ui/intake.py" line="174"/>
         <source>Reports</source>
         <translation>上报次数</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/intake.py" line="178"/>
+        <location filename="../../commandcenter/ui/intake.py" line="179"/>
         <source>Possible duplicates: choose a place and a category</source>
         <translation>疑似重复：请先选择地点和类别</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/intake.py" line="184"/>
+        <location filename="../../commandcenter/ui/intake.py" line="191"/>
         <source>Report and file  Ctrl+Enter</source>
         <translation>上报并立案  Ctrl+Enter</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/intake.py" line="186"/>
+        <location filename="../../commandcenter/ui/intake.py" line="193"/>
         <source>Report only</source>
         <translation>仅上报</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/intake.py" line="187"/>
+        <location filename="../../commandcenter/ui/intake.py" line="194"/>
         <source>Add to the chosen case  Ctrl+D</source>
         <translation>并入所选案件  Ctrl+D</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/intake.py" line="189"/>
+        <location filename="../../commandcenter/ui/intake.py" line="196"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/intake.py" line="192"/>
+        <location filename="../../commandcenter/ui/intake.py" line="199"/>
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/intake.py" line="196"/>
+        <location filename="../../commandcenter/ui/intake.py" line="203"/>
         <source>Caller, phone</source>
         <translation>来电人、电话</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/intake.py" line="197"/>
+        <location filename="../../commandcenter/ui/intake.py" line="204"/>
         <source>Where</source>
         <translation>地点</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/intake.py" line="199"/>
+        <location filename="../../commandcenter/ui/intake.py" line="206"/>
         <source>What</source>
         <translation>问题</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/intake.py" line="201"/>
+        <location filename="../../commandcenter/ui/intake.py" line="208"/>
         <source>Urgency</source>
         <translation>紧急程度</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/intake.py" line="203"/>
+        <location filename="../../commandcenter/ui/intake.py" line="210"/>
         <source>Description</source>
         <translation>描述</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/intake.py" line="249"/>
+        <location filename="../../commandcenter/ui/intake.py" line="257"/>
         <source>Call time %1</source>
         <translation>通话时长 %1</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/intake.py" line="277"/>
+        <location filename="../../commandcenter/ui/intake.py" line="285"/>
         <source>Point on the map</source>
         <translation>地图选点</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../commandcenter/ui/intake.py" line="321"/>
+        <location filename="../../commandcenter/ui/intake.py" line="346"/>
         <source>Possible duplicates: %n open case(s) of this item nearby</source>
         <translation>
             <numerusform>疑似重复：附近有 %n 件同类在办案件</numerusform>
@@ -1427,42 +1466,42 @@
 <context>
     <name>KpiStrip</name>
     <message>
-        <location filename="../../commandcenter/ui/kpi.py" line="144"/>
+        <location filename="../../commandcenter/ui/kpi.py" line="161"/>
         <source>Reported today</source>
         <translation>今日上报</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/kpi.py" line="144"/>
+        <location filename="../../commandcenter/ui/kpi.py" line="161"/>
         <source>Filed today</source>
         <translation>今日立案</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/kpi.py" line="145"/>
+        <location filename="../../commandcenter/ui/kpi.py" line="162"/>
         <source>Dispatched today</source>
         <translation>今日派遣</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/kpi.py" line="145"/>
+        <location filename="../../commandcenter/ui/kpi.py" line="162"/>
         <source>Closed today</source>
         <translation>今日结案</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/kpi.py" line="146"/>
+        <location filename="../../commandcenter/ui/kpi.py" line="163"/>
         <source>Open now</source>
         <translation>当前在办</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/kpi.py" line="146"/>
+        <location filename="../../commandcenter/ui/kpi.py" line="163"/>
         <source>Overdue now</source>
         <translation>当前超期</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/kpi.py" line="147"/>
+        <location filename="../../commandcenter/ui/kpi.py" line="164"/>
         <source>On-time closure (30 d)</source>
         <translation>按期结案率（30天）</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/kpi.py" line="153"/>
+        <location filename="../../commandcenter/ui/kpi.py" line="170"/>
         <source>Streets: open (blue) and overdue (red)</source>
         <translation>各街道：在办（蓝）与超期（红）</translation>
     </message>
@@ -1592,110 +1631,155 @@
 <context>
     <name>MapLegend</name>
     <message>
-        <location filename="../../commandcenter/ui/map_panel.py" line="30"/>
+        <location filename="../../commandcenter/ui/map_panel.py" line="42"/>
         <source>%1 open cases</source>
         <translation>%1 件在办</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_panel.py" line="33"/>
+        <location filename="../../commandcenter/ui/map_panel.py" line="45"/>
         <source>%1k residents per km²</source>
         <translation>每平方公里 %1 千人</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_panel.py" line="40"/>
+        <location filename="../../commandcenter/ui/map_panel.py" line="54"/>
         <source>Markers</source>
         <translation>标注</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/map_panel.py" line="62"/>
+        <source>no figure</source>
+        <translation>无数据</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/map_panel.py" line="64"/>
+        <source>provider ≤ 15 min walk</source>
+        <translation>步行15分钟内有服务商</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/map_panel.py" line="64"/>
+        <source>none within 15 min</source>
+        <translation>15分钟内无服务商</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/map_panel.py" line="66"/>
+        <source>%1 in special populations</source>
+        <translation>特殊人群 %1 人</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/map_panel.py" line="67"/>
+        <source>%1 overdue visits</source>
+        <translation>逾期未访 %1 户</translation>
     </message>
 </context>
 <context>
     <name>MapPanel</name>
     <message>
-        <location filename="../../commandcenter/ui/map_panel.py" line="58"/>
+        <location filename="../../commandcenter/ui/map_panel.py" line="82"/>
         <source>Layers</source>
         <translation>图层</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_panel.py" line="61"/>
+        <location filename="../../commandcenter/ui/map_panel.py" line="85"/>
         <source>District outline</source>
         <translation>区界</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_panel.py" line="61"/>
+        <location filename="../../commandcenter/ui/map_panel.py" line="85"/>
         <source>Street outlines</source>
         <translation>街道边界</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_panel.py" line="62"/>
+        <location filename="../../commandcenter/ui/map_panel.py" line="86"/>
         <source>Community outlines</source>
         <translation>社区边界</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_panel.py" line="62"/>
+        <location filename="../../commandcenter/ui/map_panel.py" line="86"/>
         <source>Grid outlines</source>
         <translation>网格边界</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_panel.py" line="63"/>
+        <location filename="../../commandcenter/ui/map_panel.py" line="87"/>
         <source>Labels</source>
         <translation>标注</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_panel.py" line="63"/>
+        <location filename="../../commandcenter/ui/map_panel.py" line="87"/>
         <source>Case markers</source>
         <translation>案件标注</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_panel.py" line="64"/>
+        <location filename="../../commandcenter/ui/map_panel.py" line="88"/>
         <source>Staff positions</source>
         <translation>人员位置</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_panel.py" line="64"/>
+        <location filename="../../commandcenter/ui/map_panel.py" line="88"/>
         <source>Case density</source>
         <translation>案件密度</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_panel.py" line="73"/>
+        <location filename="../../commandcenter/ui/map_panel.py" line="97"/>
         <source>Grid fill</source>
         <translation>网格填色</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_panel.py" line="76"/>
+        <location filename="../../commandcenter/ui/map_panel.py" line="100"/>
         <source>Open-case load</source>
         <translation>在办案件量</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_panel.py" line="76"/>
+        <location filename="../../commandcenter/ui/map_panel.py" line="101"/>
+        <source>Special populations</source>
+        <translation>特殊人群</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/map_panel.py" line="101"/>
+        <source>Overdue visits</source>
+        <translation>逾期未访</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/map_panel.py" line="102"/>
         <source>Grid type</source>
         <translation>网格类型</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_panel.py" line="76"/>
+        <location filename="../../commandcenter/ui/map_panel.py" line="100"/>
         <source>Population density</source>
         <translation>人口密度</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_panel.py" line="77"/>
+        <location filename="../../commandcenter/ui/map_panel.py" line="102"/>
+        <source>Service coverage</source>
+        <translation>便民服务覆盖</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/map_panel.py" line="103"/>
         <source>Management level</source>
         <translation>管理等级</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_panel.py" line="77"/>
+        <location filename="../../commandcenter/ui/map_panel.py" line="103"/>
         <source>No fill</source>
         <translation>不填色</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_panel.py" line="82"/>
+        <location filename="../../commandcenter/ui/map_panel.py" line="111"/>
+        <source>Grids with no provider of this kind within a 15-minute walk</source>
+        <translation>步行15分钟内没有此类服务商的网格</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/map_panel.py" line="117"/>
         <source>Markers by</source>
         <translation>标注依据</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_panel.py" line="85"/>
+        <location filename="../../commandcenter/ui/map_panel.py" line="120"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_panel.py" line="85"/>
+        <location filename="../../commandcenter/ui/map_panel.py" line="120"/>
         <source>Urgency</source>
         <translation>紧急程度</translation>
     </message>
@@ -1703,7 +1787,7 @@
 <context>
     <name>MapView</name>
     <message>
-        <location filename="../../commandcenter/ui/map_view.py" line="274"/>
+        <location filename="../../commandcenter/ui/map_view.py" line="310"/>
         <source>Population %1 · open cases %2</source>
         <translation>人口 %1 · 在办案件 %2</translation>
     </message>
@@ -1711,17 +1795,17 @@
 <context>
     <name>NoteDialog</name>
     <message>
-        <location filename="../../commandcenter/ui/actions.py" line="110"/>
+        <location filename="../../commandcenter/ui/actions.py" line="111"/>
         <source>Reason (required):</source>
         <translation>原因（必填）：</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/actions.py" line="110"/>
+        <location filename="../../commandcenter/ui/actions.py" line="111"/>
         <source>Note (optional):</source>
         <translation>备注（可选）：</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/actions.py" line="116"/>
+        <location filename="../../commandcenter/ui/actions.py" line="117"/>
         <source>Satisfaction (1 = very dissatisfied, 5 = very satisfied):</source>
         <translation>满意度（1 = 很不满意，5 = 很满意）：</translation>
     </message>
@@ -1748,37 +1832,37 @@
 <context>
     <name>PhotoTagDialog</name>
     <message>
-        <location filename="../../commandcenter/ui/actions.py" line="146"/>
+        <location filename="../../commandcenter/ui/actions.py" line="147"/>
         <source>Attach a photo</source>
         <translation>添加照片</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/actions.py" line="149"/>
+        <location filename="../../commandcenter/ui/actions.py" line="150"/>
         <source>View: not said</source>
         <translation>视角：未注明</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/actions.py" line="149"/>
+        <location filename="../../commandcenter/ui/actions.py" line="150"/>
         <source>Far view (远景)</source>
         <translation>远景</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/actions.py" line="150"/>
+        <location filename="../../commandcenter/ui/actions.py" line="151"/>
         <source>Near view (近景)</source>
         <translation>近景</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/actions.py" line="154"/>
+        <location filename="../../commandcenter/ui/actions.py" line="155"/>
         <source>Stage: not said</source>
         <translation>阶段：未注明</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/actions.py" line="154"/>
+        <location filename="../../commandcenter/ui/actions.py" line="155"/>
         <source>Before handling (处置前)</source>
         <translation>处置前</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/actions.py" line="155"/>
+        <location filename="../../commandcenter/ui/actions.py" line="156"/>
         <source>After handling (处置后)</source>
         <translation>处置后</translation>
     </message>
@@ -1809,51 +1893,131 @@
 <context>
     <name>Refusal</name>
     <message>
-        <location filename="../../commandcenter/ui/actions.py" line="75"/>
+        <location filename="../../commandcenter/ui/actions.py" line="76"/>
         <location filename="../../commandcenter/ui/assessment.py" line="404"/>
         <source>Database: %1</source>
         <extracomment>keyboard first: every action has a key (shown on its button and tooltip)</extracomment>
         <translation>数据库说明：%1</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/actions.py" line="80"/>
+        <location filename="../../commandcenter/ui/actions.py" line="81"/>
         <source>The case&apos;s current state does not allow this action.</source>
         <translation>案件当前状态不允许此操作。</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/actions.py" line="82"/>
+        <location filename="../../commandcenter/ui/actions.py" line="83"/>
         <source>Someone else changed the case first: reload it and decide again.</source>
         <translation>案件已被他人先行修改：请刷新后重新处理。</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/actions.py" line="84"/>
+        <location filename="../../commandcenter/ui/actions.py" line="85"/>
         <source>Unknown case category, or the category has no time limit.</source>
         <translation>案件类别不存在，或该类别未设置时限。</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/actions.py" line="86"/>
+        <location filename="../../commandcenter/ui/actions.py" line="87"/>
         <source>The position lies outside the district or outside the chosen grid.</source>
         <translation>位置不在本区或不在所选网格内。</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/actions.py" line="88"/>
+        <location filename="../../commandcenter/ui/actions.py" line="89"/>
         <source>The photo was not accepted: it is empty, too large, one too many, or not JPEG, PNG or WebP.</source>
         <translation>照片未被接受：为空、过大、超出张数，或不是 JPEG、PNG、WebP 格式。</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/actions.py" line="91"/>
+        <location filename="../../commandcenter/ui/actions.py" line="92"/>
         <source>The case does not exist or lies outside your area.</source>
         <translation>案件不存在或不在您的管辖范围内。</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/actions.py" line="93"/>
+        <location filename="../../commandcenter/ui/actions.py" line="94"/>
         <source>An entry was not accepted.</source>
         <translation>有输入内容未被接受。</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/actions.py" line="95"/>
+        <location filename="../../commandcenter/ui/actions.py" line="96"/>
         <source>Your account may not do this.</source>
         <translation>您的账号无权执行此操作。</translation>
+    </message>
+</context>
+<context>
+    <name>ServicesPanel</name>
+    <message>
+        <location filename="../../commandcenter/ui/services.py" line="59"/>
+        <source>Provider</source>
+        <extracomment>who calls and what they said, when the panel places a request: (name, phone, note)</extracomment>
+        <translation>服务商</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/services.py" line="59"/>
+        <source>Walk</source>
+        <translation>步行</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/services.py" line="59"/>
+        <source>Open until</source>
+        <translation>营业至</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/services.py" line="59"/>
+        <location filename="../../commandcenter/ui/services.py" line="99"/>
+        <source>Phone</source>
+        <translation>电话</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/services.py" line="60"/>
+        <source>Address</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/services.py" line="72"/>
+        <source>Order from the chosen provider</source>
+        <translation>向所选服务商派单</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/services.py" line="77"/>
+        <source>Service</source>
+        <translation>服务项目</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/services.py" line="95"/>
+        <source>Caller</source>
+        <translation>来电人</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/services.py" line="103"/>
+        <source>What the caller needs (optional)</source>
+        <translation>来电人需求（选填）</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/services.py" line="132"/>
+        <source>Choose the caller&apos;s place first</source>
+        <translation>请先选择来电人位置</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/services.py" line="145"/>
+        <source>%1 min</source>
+        <translation>%1 分钟</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/services.py" line="148"/>
+        <source>%1 m in a straight line</source>
+        <translation>直线距离 %1 米</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/services.py" line="155"/>
+        <source>%1 open now, nearest first; %2 within a %3-minute walk</source>
+        <translation>当前营业 %1 家，由近到远；步行 %3 分钟内 %2 家</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/services.py" line="157"/>
+        <source>No provider of this service is open now</source>
+        <translation>此项服务当前没有营业的服务商</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/services.py" line="179"/>
+        <source>Ordered: the case follows the provider until it reports the service done</source>
+        <translation>已派单：案件跟踪至服务商反馈服务完成</translation>
     </message>
 </context>
 <context>
