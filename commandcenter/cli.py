@@ -164,7 +164,10 @@ def _parser() -> argparse.ArgumentParser:
     rp.add_argument("--out", required=True, type=Path, help="PDF file to write")
 
     bench = sub.add_parser("bench", parents=[common], help="benchmarks: figures against their targets")
-    bench.add_argument("name", choices=("realtime", "board", "map", "startup", "memory", "report"))
+    bench.add_argument("name", choices=("realtime", "board", "map", "startup", "memory", "report", "base"))
+    bench.add_argument("--base-district", default="海淀区",
+                       help="base: the district whose whole base is built (default 海淀区, 3.4 million residents)")
+    bench.add_argument("--base-scale", type=float, default=1.0, help="base: share of each grid's figures (default 1)")
     bench.add_argument("--json", action="store_true", help="end with one JSON line: name, figures, targets, met")
     bench.add_argument("--duration", type=float, default=30.0, help="realtime: seconds of writing (default 30)")
     bench.add_argument("--rate", type=float, default=200.0, help="realtime: commits per second (default 200)")
@@ -700,6 +703,12 @@ def _bench(args: argparse.Namespace, db: Database) -> int:
     elif args.name == "report":
         from .bench.report import run as run_report
         result = run_report(db, city_cases=args.city_cases)
+    elif args.name == "base":
+        from .bench import basebench
+        if args.base_district not in basebench.DISTRICTS:
+            raise CommandCenterError(f"no demo for district {args.base_district!r}; choose one of: "
+                                     f"{', '.join(basebench.DISTRICTS)}")
+        result = basebench.run(db, district=args.base_district, scale=args.base_scale)
     else:
         from .bench import memory
         result = memory.run()

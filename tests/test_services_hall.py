@@ -150,3 +150,43 @@ def test_the_maps_base_and_coverage_fills_show_the_databases_figures(qtbot, db, 
         view.fill_box.setCurrentIndex(view.fill_box.findData("visits"))
         assert "visits" in view.state.figures          # came with the special populations' figures
         settle(qtbot, session)                           # and asked again: fresh figures
+
+
+def test_a_visit_is_recorded_from_the_grid_card_and_may_raise_a_case(qtbot, db) -> None:  # noqa: ANN001
+    with db.connect() as c:
+        grid, household = c.execute(
+            "SELECT h.grid_id, h.id FROM cc.household h JOIN cc.street s ON s.id = h.street_id "
+            "WHERE s.name = '东华门街道' AND h.must_visit ORDER BY h.id LIMIT 1").fetchone()
+        visits_before = c.execute("SELECT count(*) FROM cc.visit").fetchone()[0]
+    with hall_session(_dsn(db, "dhm_operator"), "zh_CN") as session:
+        card = GridCardView(session.live, session.worker, session.selection, people=session.basics.callers_visible)
+        qtbot.addWidget(card)
+        card.show()
+        session.selection.select_grid(grid)
+        assert card.visits is not None
+        card.tabs.setCurrentWidget(card.visits_page)
+        qtbot.waitUntil(lambda: card.visits.topLevelItemCount() > 0, timeout=10_000)
+        rows = [card.visits.topLevelItem(i) for i in range(card.visits.topLevelItemCount())]
+        mine = next(r for r in rows if r.data(0, Qt.ItemDataRole.UserRole) == household)
+        card.visits.setCurrentItem(mine)
+        # a note that says nothing is refused, and kept for the worker to finish
+        card.visit_note.setText("\u3000 ")
+        qtbot.mouseClick(card.visit_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: "say" in card.visit_status.text() or "说" in card.visit_status.text()
+                        or "note" in card.visit_status.text() or "备注" in card.visit_status.text(), timeout=10_000)
+        assert card.visit_note.text() == "\u3000 "
+        card.visit_note.setText("老人身体尚好，暖气不热")
+        card.visit_report.setCurrentIndex(card.visit_report.findData("030105"))
+        card.visits.setCurrentItem(mine)
+        qtbot.mouseClick(card.visit_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: session.selection.case_id is not None, timeout=10_000)
+        case_id = session.selection.case_id
+        settle(qtbot, session)
+    with db.connect() as c:
+        assert c.execute("SELECT count(*) FROM cc.visit").fetchone()[0] == visits_before + 1
+        kind, visit_case, last = c.execute(
+            "SELECT v.kind, v.case_id, h.last_visit_at IS NOT NULL FROM cc.visit v JOIN cc.household h "
+            "ON h.id = v.household_id WHERE v.household_id = %s ORDER BY v.id DESC LIMIT 1", (household,)).fetchone()
+        item = c.execute('SELECT k.code FROM cc."case" c JOIN cc.category k ON k.id = c.category_id WHERE c.id = %s',
+                         (case_id,)).fetchone()[0]
+    assert (kind, visit_case, last, item) == ("visit", case_id, True, "030105")

@@ -8,9 +8,12 @@ from typing import Any
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
+    QPushButton,
     QTabWidget,
     QTreeWidget,
     QTreeWidgetItem,
@@ -18,7 +21,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..domain.cases import now_utc
+from ..launch.field import VisitResult, record_visit
 from ..store import queries, services
+from .actions import refusal_text
 from .live import LiveData
 from .plain import plain_label
 from .selection import Selection
@@ -66,8 +72,10 @@ class GridCardView(QWidget):
         self.tabs.addTab(self.cases, self.tr("Open cases"))
         self.people_search: QLineEdit | None = None
         self.place_list: QTreeWidget | None = None
+        self.visits: QTreeWidget | None = None
         if people:
             self._add_people_search()
+            self._add_visits()
             self._add_places()
         self.services = ServicesPanel(live, worker, caller_fields=people)
         self.services.requested.connect(self.selection.select_case)
@@ -104,6 +112,106 @@ class GridCardView(QWidget):
         lay.addWidget(self.people_note)
         lay.addWidget(self.people, 1)
         self.tabs.addTab(page, self.tr("Residents"))
+
+    # ------------------------------------------------------------ visits (九必访, 民情日志)
+    def _add_visits(self) -> None:
+        self.visits = QTreeWidget()
+        self.visits.setObjectName("visit-duties")
+        self.visits.setHeaderLabels([self.tr("Household"), self.tr("People"), self.tr("Last visit"), self.tr("Due")])
+        self.visits.setRootIsDecorated(False)
+        for column, width in enumerate((200, 60, 130)):
+            self.visits.setColumnWidth(column, width)
+        self.visit_note = QLineEdit()
+        self.visit_note.setObjectName("visit-note")
+        self.visit_note.setPlaceholderText(self.tr("What was seen or done at the door"))
+        self.visit_note.setMaxLength(self.live.reference.limits.get("note_chars", 1000))
+        self.visit_report = QComboBox()
+        self.visit_report.setObjectName("visit-report")
+        self.visit_report.addItem(self.tr("No case to report"), None)
+        d = self.live.display
+        for code, (named, _parents) in self.live.reference.items.items():
+            if code.startswith("0301"):            # 九必报: what a visit must report
+                self.visit_report.addItem(self.tr("Report: %1").replace("%1", d.named(named)), code)
+        self.visit_button = QPushButton(self.tr("Record visit"))
+        self.visit_button.setObjectName("record-visit")
+        self.diary_button = QPushButton(self.tr("Diary entry"))
+        self.diary_button.setObjectName("record-diary")
+        self.visit_button.clicked.connect(lambda: self._record_visit("visit"))
+        self.diary_button.clicked.connect(lambda: self._record_visit("diary"))
+        self.visit_status = plain_label(QLabel())
+        self.visit_status.setWordWrap(True)
+        row = QHBoxLayout()
+        row.addWidget(self.visit_note, 3)
+        row.addWidget(self.visit_report, 2)
+        row.addWidget(self.visit_button)
+        row.addWidget(self.diary_button)
+        self.visits_page = page = QWidget()
+        lay = QVBoxLayout(page)
+        lay.setContentsMargins(0, 4, 0, 0)
+        lay.addWidget(self.visit_status)
+        lay.addWidget(self.visits, 1)
+        lay.addLayout(row)
+        self.tabs.addTab(page, self.tr("Visits"))
+
+    def _load_visits(self, grid_id: int) -> None:
+        self.worker.submit(lambda conn: queries.visit_duties(conn, grid_id), lambda v: self._visits_came(grid_id, v),
+                           lambda exc: self.visit_status.setText(refusal_text(exc)), key="visit-duties")
+
+    def _visits_came(self, grid_id: int, duties: dict[str, Any]) -> None:
+        if grid_id != self.grid_id or self.visits is None:
+            return
+        d = self.live.display
+        now = now_utc()
+        self.visits.clear()
+        for h in duties["households"]:
+            due = h["visit_due"]
+            item = QTreeWidgetItem([f"{h['building']} {h['door']}", str(h["members"]),
+                                    d.stamp(h["last_visit_at"]) if h["last_visit_at"] else self.tr("never"),
+                                    d.stamp(due) if due else ""])
+            item.setData(0, Qt.ItemDataRole.UserRole, h["id"])
+            if due is not None and due < now:
+                item.setForeground(3, QColor("#ef4444"))
+            self.visits.addTopLevelItem(item)
+        overdue = sum(1 for h in duties["households"] if h["visit_due"] is not None and h["visit_due"] < now)
+        workers = " · ".join(f"{d.person(w['person_name'] or '')} {w['overdue']}" for w in duties["workers"])
+        self.visit_status.setText(
+            self.tr("Must-visit households %1, overdue %2").replace("%1", str(len(duties["households"])))
+            .replace("%2", str(overdue)) + (f"  ({workers})" if workers else ""))
+        self.tabs.setTabText(self.tabs.indexOf(self.visits_page),
+                             self.tr("Visits: %1 overdue").replace("%1", str(overdue)) if overdue else self.tr("Visits"))
+
+    def _record_visit(self, kind: str) -> None:
+        assert self.visits is not None
+        chosen = self.visits.currentItem()
+        if chosen is None:
+            self.visit_status.setText(self.tr("Choose the household first"))
+            return
+        household = int(chosen.data(0, Qt.ItemDataRole.UserRole))
+        note = self.visit_note.text()
+        report = self.visit_report.currentData() if kind == "visit" else None
+        grid_id = self.grid_id
+        self.visit_button.setEnabled(False)
+        self.diary_button.setEnabled(False)
+        self.worker.submit(lambda conn: record_visit(conn, household, note, kind, report),
+                           lambda r: self._visit_recorded(grid_id, r), self._visit_refused, retry=False,
+                           receiver=self)
+
+    def _visit_recorded(self, grid_id: int | None, result: VisitResult) -> None:
+        self.visit_button.setEnabled(True)
+        self.diary_button.setEnabled(True)
+        self.visit_note.clear()
+        self.visit_report.setCurrentIndex(0)
+        if result.case_id is not None:
+            self.selection.select_case(result.case_id)
+        if grid_id is not None and grid_id == self.grid_id:
+            self.show_grid(grid_id)
+        self.visit_status.setText(self.tr("Recorded") + (f" · {result.case_code}" if result.case_code else ""))
+
+    def _visit_refused(self, exc: Exception) -> None:
+        """Refused (a blank note, another street, the daily bound): why, with the note kept."""
+        self.visit_button.setEnabled(True)
+        self.diary_button.setEnabled(True)
+        self.visit_status.setText(refusal_text(exc))
 
     # ------------------------------------------------------------ places and organisations
     def _add_places(self) -> None:
@@ -191,12 +299,15 @@ class GridCardView(QWidget):
         self.worker.submit(lambda conn: queries.grid_card(conn, grid_id), self._loaded, key="grid-card")
         if self.place_list is not None and not self.place_search.text().strip():
             self._load_places(grid_id)
+        if self.visits is not None:
+            self._load_visits(grid_id)
 
     def _events(self, events: list) -> None:
         if self.grid_id is not None:
             grids = {r.grid_id for e in events if (r := self.live.rows.get(e.case_id)) is not None}
-            if self.grid_id in grids:
-                self.show_grid(self.grid_id)
+            if self.grid_id in grids:          # the card's cases and counts; its lists stay
+                grid_id = self.grid_id
+                self.worker.submit(lambda conn: queries.grid_card(conn, grid_id), self._loaded, key="grid-card")
 
     def _base_text(self, g: dict[str, Any]) -> str:
         """The grid information base in counts (names are for those allowed, elsewhere)."""

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -25,6 +26,7 @@ from ..store import services
 from .actions import refusal_text
 from .live import LiveData
 from .plain import plain_label
+from .theme import MUTED
 from .worker import DbWorker
 
 PROVIDER_ROLE = Qt.ItemDataRole.UserRole
@@ -133,7 +135,8 @@ class ServicesPanel(QWidget):
             return
         lon, lat = self.point
         item = self.item_box.currentData()
-        self.worker.submit(lambda conn: services.nearest_providers(conn, item, lon, lat, 6),
+        # closed ones too, after the open ones: "nobody is open" is an answer an operator can give
+        self.worker.submit(lambda conn: services.nearest_providers(conn, item, lon, lat, 6, open_only=False),
                            lambda rows: self._show(item, rows), self._failed, key=f"services-{id(self)}",
                            receiver=self)
 
@@ -141,25 +144,32 @@ class ServicesPanel(QWidget):
         if item != self.item_box.currentData():
             return
         self.providers.clear()
+        closed = self.tr("closed now")
         for r in rows:
             tree_item = QTreeWidgetItem([r["name"], self.tr("%1 min").replace("%1", f"{r['walk_minutes']:.0f}"),
-                                         r["open_until"] or "", r["phone"], r["address"]])
+                                         r["open_until"] or closed, r["phone"], r["address"]])
             tree_item.setData(0, PROVIDER_ROLE, r["provider_id"])
+            tree_item.setData(1, PROVIDER_ROLE, r["open_until"] is not None)
             tree_item.setToolTip(0, self.tr("%1 m in a straight line").replace("%1", f"{r['metres']:.0f}"))
+            if r["open_until"] is None:
+                for column in range(5):
+                    tree_item.setForeground(column, QColor(MUTED))
             self.providers.addTopLevelItem(tree_item)
         first = self.providers.topLevelItem(0)
         if first is not None:
             self.providers.setCurrentItem(first)
         walk = self.live.reference.limits.get("service_walk_minutes", 15)
-        near = sum(1 for r in rows if r["walk_minutes"] <= walk)
+        open_rows = [r for r in rows if r["open_until"] is not None]
+        near = sum(1 for r in open_rows if r["walk_minutes"] <= walk)
         self.note.setText(self.tr("%1 open now, nearest first; %2 within a %3-minute walk")
-                          .replace("%1", str(len(rows))).replace("%2", str(near)).replace("%3", str(walk))
-                          if rows else self.tr("No provider of this service is open now"))
+                          .replace("%1", str(len(open_rows))).replace("%2", str(near)).replace("%3", str(walk))
+                          if open_rows else self.tr("No provider of this service is open now"))
         self._update_button()
 
     def _update_button(self) -> None:
-        self.request_button.setEnabled(not self.busy and self.point is not None
-                                       and self.providers.currentItem() is not None)
+        chosen = self.providers.currentItem()
+        self.request_button.setEnabled(not self.busy and self.point is not None and chosen is not None
+                                       and bool(chosen.data(1, PROVIDER_ROLE)))      # open now
 
     def request(self) -> None:
         chosen = self.providers.currentItem()

@@ -968,167 +968,243 @@
 <context>
     <name>GridCardView</name>
     <message>
-        <location filename="../../commandcenter/ui/grid_card.py" line="41"/>
+        <location filename="../../commandcenter/ui/grid_card.py" line="47"/>
         <source>Click a grid on the map</source>
         <translation>在地图上点击网格</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/grid_card.py" line="47"/>
+        <location filename="../../commandcenter/ui/grid_card.py" line="53"/>
         <source>Role</source>
         <translation>岗位</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/grid_card.py" line="47"/>
-        <location filename="../../commandcenter/ui/grid_card.py" line="88"/>
-        <location filename="../../commandcenter/ui/grid_card.py" line="118"/>
+        <location filename="../../commandcenter/ui/grid_card.py" line="53"/>
+        <location filename="../../commandcenter/ui/grid_card.py" line="96"/>
+        <location filename="../../commandcenter/ui/grid_card.py" line="226"/>
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/grid_card.py" line="47"/>
-        <location filename="../../commandcenter/ui/grid_card.py" line="89"/>
-        <location filename="../../commandcenter/ui/grid_card.py" line="118"/>
+        <location filename="../../commandcenter/ui/grid_card.py" line="53"/>
+        <location filename="../../commandcenter/ui/grid_card.py" line="97"/>
+        <location filename="../../commandcenter/ui/grid_card.py" line="226"/>
         <source>Phone</source>
         <translation>电话</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/grid_card.py" line="47"/>
+        <location filename="../../commandcenter/ui/grid_card.py" line="53"/>
         <source>Employer</source>
         <translation>所属单位</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/grid_card.py" line="53"/>
+        <location filename="../../commandcenter/ui/grid_card.py" line="59"/>
         <source>Code</source>
         <translation>编号</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/grid_card.py" line="53"/>
+        <location filename="../../commandcenter/ui/grid_card.py" line="59"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/grid_card.py" line="53"/>
+        <location filename="../../commandcenter/ui/grid_card.py" line="59"/>
         <source>Title</source>
         <translation>标题</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/grid_card.py" line="66"/>
+        <location filename="../../commandcenter/ui/grid_card.py" line="72"/>
         <source>Open cases</source>
         <translation>在办案件</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/grid_card.py" line="74"/>
+        <location filename="../../commandcenter/ui/grid_card.py" line="82"/>
         <source>Services</source>
         <translation>便民服务</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/grid_card.py" line="84"/>
+        <location filename="../../commandcenter/ui/grid_card.py" line="92"/>
         <source>Find a resident: name, pinyin initials, phone ending, ID number or building</source>
         <translation>查找居民：姓名、拼音首字母、电话尾号、身份证号或楼栋</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/grid_card.py" line="88"/>
+        <location filename="../../commandcenter/ui/grid_card.py" line="96"/>
         <source>Sex</source>
         <translation>性别</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/grid_card.py" line="88"/>
+        <location filename="../../commandcenter/ui/grid_card.py" line="96"/>
         <source>Born</source>
         <translation>出生</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/grid_card.py" line="88"/>
+        <location filename="../../commandcenter/ui/grid_card.py" line="96"/>
         <source>ID number</source>
         <translation>身份证号</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/grid_card.py" line="89"/>
-        <location filename="../../commandcenter/ui/grid_card.py" line="119"/>
+        <location filename="../../commandcenter/ui/grid_card.py" line="97"/>
+        <location filename="../../commandcenter/ui/grid_card.py" line="227"/>
         <source>Address</source>
         <translation>住址</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/grid_card.py" line="106"/>
+        <location filename="../../commandcenter/ui/grid_card.py" line="114"/>
         <source>Residents</source>
         <translation>居民</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/grid_card.py" line="112"/>
+        <location filename="../../commandcenter/ui/grid_card.py" line="120"/>
+        <source>Household</source>
+        <translation>住户</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/grid_card.py" line="120"/>
+        <source>People</source>
+        <translation>人数</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/grid_card.py" line="120"/>
+        <source>Last visit</source>
+        <translation>上次走访</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/grid_card.py" line="120"/>
+        <source>Due</source>
+        <translation>应访日期</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/grid_card.py" line="126"/>
+        <source>What was seen or done at the door</source>
+        <translation>入户所见所做</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/grid_card.py" line="130"/>
+        <source>No case to report</source>
+        <translation>不上报案件</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/grid_card.py" line="134"/>
+        <source>Report: %1</source>
+        <translation>上报：%1</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/grid_card.py" line="135"/>
+        <source>Record visit</source>
+        <translation>记录走访</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/grid_card.py" line="137"/>
+        <source>Diary entry</source>
+        <translation>民情日志</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/grid_card.py" line="154"/>
+        <location filename="../../commandcenter/ui/grid_card.py" line="181"/>
+        <source>Visits</source>
+        <translation>走访</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/grid_card.py" line="169"/>
+        <source>never</source>
+        <translation>从未</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/grid_card.py" line="178"/>
+        <source>Must-visit households %1, overdue %2</source>
+        <translation>必访户 %1 户，逾期未访 %2 户</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/grid_card.py" line="181"/>
+        <source>Visits: %1 overdue</source>
+        <translation>走访：逾期 %1</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/grid_card.py" line="187"/>
+        <source>Choose the household first</source>
+        <translation>请先选择住户</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/grid_card.py" line="208"/>
+        <source>Recorded</source>
+        <translation>已记录</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/grid_card.py" line="220"/>
         <source>Find a place or organisation of your street: name, pinyin initials or address</source>
         <translation>查找本街道场所或组织：名称、拼音首字母或地址</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/grid_card.py" line="118"/>
+        <location filename="../../commandcenter/ui/grid_card.py" line="226"/>
         <source>Kind</source>
         <translation>类别</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/grid_card.py" line="118"/>
+        <location filename="../../commandcenter/ui/grid_card.py" line="226"/>
         <source>Contact</source>
         <translation>联系人</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/grid_card.py" line="133"/>
+        <location filename="../../commandcenter/ui/grid_card.py" line="241"/>
         <source>Places</source>
         <translation>场所组织</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/grid_card.py" line="158"/>
+        <location filename="../../commandcenter/ui/grid_card.py" line="266"/>
         <source>%1 places and organisations</source>
         <translation>场所和组织 %1 个</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/grid_card.py" line="181"/>
+        <location filename="../../commandcenter/ui/grid_card.py" line="289"/>
         <source>F</source>
         <translation>女</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/grid_card.py" line="181"/>
+        <location filename="../../commandcenter/ui/grid_card.py" line="289"/>
         <source>M</source>
         <translation>男</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/grid_card.py" line="187"/>
+        <location filename="../../commandcenter/ui/grid_card.py" line="295"/>
         <source>%1 found (your street only; at most 20)</source>
         <translation>找到 %1 人（仅本街道，最多 20 人）</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/grid_card.py" line="207"/>
+        <location filename="../../commandcenter/ui/grid_card.py" line="318"/>
         <source>Information base: not loaded (commandcenter demo base)</source>
         <translation>信息库：尚未载入（commandcenter demo base）</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/grid_card.py" line="209"/>
+        <location filename="../../commandcenter/ui/grid_card.py" line="320"/>
         <source>Information base: %1 residents (registered %2 · permanent %3 · floating %4) in %5 households, %6 buildings · must-visit households %7, overdue %8</source>
         <translation>信息库：居民 %1 人（户籍 %2 · 常住非户籍 %3 · 流动 %4），%5 户，%6 栋楼 · 必访户 %7，逾期未访 %8</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/grid_card.py" line="219"/>
+        <location filename="../../commandcenter/ui/grid_card.py" line="330"/>
         <source>Places %1 (key places %2) · organisations %3</source>
         <translation>场所 %1 个（重点场所 %2 个）· 组织 %3 个</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/grid_card.py" line="232"/>
+        <location filename="../../commandcenter/ui/grid_card.py" line="343"/>
         <source>Population %1 · households %2 · buildings %3 · area %4 km²</source>
         <translation>人口 %1 · 户数 %2 · 楼栋 %3 · 面积 %4 平方公里</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/grid_card.py" line="238"/>
+        <location filename="../../commandcenter/ui/grid_card.py" line="349"/>
         <source>Another street&apos;s grid: its staff are not shown to your sub-centre</source>
         <translation>其他街道的网格：其人员信息不向本分中心显示</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/grid_card.py" line="244"/>
+        <location filename="../../commandcenter/ui/grid_card.py" line="355"/>
         <source>VACANT</source>
         <translation>空缺</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/grid_card.py" line="247"/>
+        <location filename="../../commandcenter/ui/grid_card.py" line="358"/>
         <source> (off duty)</source>
         <translation>（休）</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/grid_card.py" line="260"/>
+        <location filename="../../commandcenter/ui/grid_card.py" line="371"/>
         <source>Open cases: %1</source>
         <translation>在办案件：%1</translation>
     </message>
@@ -1943,79 +2019,84 @@
 <context>
     <name>ServicesPanel</name>
     <message>
-        <location filename="../../commandcenter/ui/services.py" line="59"/>
+        <location filename="../../commandcenter/ui/services.py" line="61"/>
         <source>Provider</source>
         <extracomment>who calls and what they said, when the panel places a request: (name, phone, note)</extracomment>
         <translation>服务商</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/services.py" line="59"/>
+        <location filename="../../commandcenter/ui/services.py" line="61"/>
         <source>Walk</source>
         <translation>步行</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/services.py" line="59"/>
+        <location filename="../../commandcenter/ui/services.py" line="61"/>
         <source>Open until</source>
         <translation>营业至</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/services.py" line="59"/>
-        <location filename="../../commandcenter/ui/services.py" line="99"/>
+        <location filename="../../commandcenter/ui/services.py" line="61"/>
+        <location filename="../../commandcenter/ui/services.py" line="101"/>
         <source>Phone</source>
         <translation>电话</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/services.py" line="60"/>
+        <location filename="../../commandcenter/ui/services.py" line="62"/>
         <source>Address</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/services.py" line="72"/>
+        <location filename="../../commandcenter/ui/services.py" line="74"/>
         <source>Order from the chosen provider</source>
         <translation>向所选服务商派单</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/services.py" line="77"/>
+        <location filename="../../commandcenter/ui/services.py" line="79"/>
         <source>Service</source>
         <translation>服务项目</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/services.py" line="95"/>
+        <location filename="../../commandcenter/ui/services.py" line="97"/>
         <source>Caller</source>
         <translation>来电人</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/services.py" line="103"/>
+        <location filename="../../commandcenter/ui/services.py" line="105"/>
         <source>What the caller needs (optional)</source>
         <translation>来电人需求（选填）</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/services.py" line="132"/>
+        <location filename="../../commandcenter/ui/services.py" line="134"/>
         <source>Choose the caller&apos;s place first</source>
         <translation>请先选择来电人位置</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/services.py" line="145"/>
+        <location filename="../../commandcenter/ui/services.py" line="147"/>
+        <source>closed now</source>
+        <translation>已打烊</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/services.py" line="149"/>
         <source>%1 min</source>
         <translation>%1 分钟</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/services.py" line="148"/>
+        <location filename="../../commandcenter/ui/services.py" line="153"/>
         <source>%1 m in a straight line</source>
         <translation>直线距离 %1 米</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/services.py" line="155"/>
+        <location filename="../../commandcenter/ui/services.py" line="164"/>
         <source>%1 open now, nearest first; %2 within a %3-minute walk</source>
         <translation>当前营业 %1 家，由近到远；步行 %3 分钟内 %2 家</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/services.py" line="157"/>
+        <location filename="../../commandcenter/ui/services.py" line="166"/>
         <source>No provider of this service is open now</source>
         <translation>此项服务当前没有营业的服务商</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/services.py" line="179"/>
+        <location filename="../../commandcenter/ui/services.py" line="189"/>
         <source>Ordered: the case follows the provider until it reports the service done</source>
         <translation>已派单：案件跟踪至服务商反馈服务完成</translation>
     </message>
