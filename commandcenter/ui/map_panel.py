@@ -63,7 +63,7 @@ class MapLegend(QLabel):
         if mode == "coverage":
             return self.tr("provider ≤ 15 min walk") if key == "covered" else self.tr("none within 15 min")
         if mode == "special":
-            return self.tr("%1 in special populations").replace("%1", load_labels(SPECIAL_BREAKS)[int(key)])
+            return self.tr("%1 people").replace("%1", load_labels(SPECIAL_BREAKS)[int(key)])
         return self.tr("%1 overdue visits").replace("%1", load_labels(VISIT_BREAKS)[int(key)])
 
 

@@ -1738,8 +1738,8 @@
     </message>
     <message>
         <location filename="../../commandcenter/ui/map_panel.py" line="66"/>
-        <source>%1 in special populations</source>
-        <translation>特殊人群 %1 人</translation>
+        <source>%1 people</source>
+        <translation>%1 人</translation>
     </message>
     <message>
         <location filename="../../commandcenter/ui/map_panel.py" line="67"/>
