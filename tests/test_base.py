@@ -142,6 +142,12 @@ def test_db_status_reports_the_base(db) -> None:  # noqa: ANN001
     assert status["residents"] == residents and status["households"] == households
     assert status["registered"] + status["permanent"] + status["floating"] == residents
     assert set(status["special_populations"]) >= {"low_income", "empty_nest", "party_member"}
+    with db.connect() as c:
+        places, organisations, providers, streets = c.execute(
+            "SELECT (SELECT count(*) FROM cc.place), (SELECT count(*) FROM cc.organisation), "
+            "(SELECT count(*) FROM cc.provider), (SELECT count(*) FROM cc.street)").fetchone()
+    assert (status["places"], status["organisations"]) == (places, organisations) and places > 0
+    assert (status["service_providers"], status["streets_with_providers"]) == (providers, streets)
 
 
 # ---------------------------------------------------------------- visits (九必访, 民情日志)

@@ -56,4 +56,10 @@ def _base(conn: psycopg.Connection) -> dict[str, Any]:
         "SELECT g.code, coalesce(sum((b.special ->> g.code)::int), 0) FROM cc.special_group g "
         "CROSS JOIN cc.base_counts() b GROUP BY g.code, g.sort ORDER BY g.sort").fetchall())
     keys = ("buildings", "households", "residents", "registered", "permanent", "floating", "must_visit_households")
-    return {**dict(zip(keys, (int(v) for v in row), strict=True)), "special_populations": special}
+    places = conn.execute("SELECT coalesce(sum(places), 0), coalesce(sum(key_places), 0), "
+                          "coalesce(sum(organisations), 0) FROM cc.place_counts()").fetchone()
+    providers = conn.execute("SELECT count(*), count(DISTINCT street_id) FROM cc.provider").fetchone()
+    assert places is not None and providers is not None
+    return {**dict(zip(keys, (int(v) for v in row), strict=True)), "special_populations": special,
+            "places": int(places[0]), "key_places": int(places[1]), "organisations": int(places[2]),
+            "service_providers": int(providers[0]), "streets_with_providers": int(providers[1])}
