@@ -118,21 +118,25 @@ def test_a_service_request_is_a_case_that_closes_when_the_provider_is_done(db, p
                              (place["A"], place["lon"], place["lat"])).fetchone()[0]
         op.commit()
         row = op.execute("SELECT c.state, k.code, c.source, c.service_provider_id, c.handle_deadline IS NOT NULL, "
-                         "c.version FROM cc.\"case\" c JOIN cc.category k ON k.id = c.category_id WHERE c.id = %s",
-                         (case_id,)).fetchone()
-        assert row[:5] == ("dispatched", "020502", "hotline", place["A"], True)
-        version = row[5]
+                         "c.title, c.description, c.version FROM cc.\"case\" c JOIN cc.category k ON k.id = c.category_id "
+                         "WHERE c.id = %s", (case_id,)).fetchone()
+        # the case tells the wall nothing private: the need and the provider are the order's
+        assert row[:7] == ("dispatched", "020502", "hotline", place["A"], True, "便民服务请求 Service request", "")
+        version = row[7]
         allowed = {r[0] for r in op.execute("SELECT action FROM cc.allowed_actions(%s)", (case_id,))}
         assert "service_done" in allowed and not allowed & {"accept", "return", "feedback", "order_service"}
-        order = op.execute("SELECT provider, item, done_at FROM cc.service_order_of(%s)", (case_id,)).fetchone()
-        assert order == ("测试服务商A", "legal", None)
+        order = op.execute("SELECT provider, item, note, done_at FROM cc.service_order_of(%s)", (case_id,)).fetchone()
+        assert order == ("测试服务商A", "legal", "咨询遗嘱", None)
+    with sign_in(db, "wall") as wall:
+        assert wall.execute("SELECT count(*) FROM cc.service_order_of(%s)", (case_id,)).fetchone() == (0,)
     # the unit's steps do not apply while the provider is doing it; the supervisor is told why
     with sign_in(db, "dhm_supervisor") as sup:
         allowed = {r[0] for r in sup.execute("SELECT action FROM cc.allowed_actions(%s)", (case_id,))}
-        assert "redispatch" not in allowed and "cancel" in allowed
-        with pytest.raises(psycopg.Error, match="contracted provider is doing it"):
-            sup.execute("SELECT cc.redispatch(%s, %s, NULL, NULL)", (case_id, version))
-        sup.rollback()
+        assert "redispatch" not in allowed and "supervise" not in allowed and "cancel" in allowed
+        for call in ("cc.redispatch(%s, %s, NULL, NULL)", "cc.supervise(%s, %s, 'street', now() + interval '1 day', 'x')"):
+            with pytest.raises(psycopg.Error, match="contracted provider is doing it"):
+                sup.execute(f"SELECT {call}", (case_id, version))
+            sup.rollback()
     with sign_in(db, "dhs_operator") as other:          # another street's operator: not its case
         with pytest.raises(psycopg.Error, match="outside your area"):
             other.execute("SELECT cc.complete_service(%s, %s, 'done')", (case_id, version))
@@ -158,18 +162,20 @@ def test_a_service_request_is_a_case_that_closes_when_the_provider_is_done(db, p
     ("dhm_operator", ("A", "legal", -120, 0), "not in Beijing"),
     ("dhm_operator", ("A", "legal", float("nan"), 0), "not in Beijing"),
     ("dhm_operator", ("A", "legal", 0, 0, "x" * 5000), "note|description|characters"),
+    ("dhm_operator", ("A", "legal", 0, 0, "", None), "needs the caller's phone"),
     ("wall", ("A", "legal", 0, 0), "operator role"),
     ("dhm_field", ("A", "legal", 0, 0), "operator role"),
 ])
 def test_a_refused_request_says_why_and_leaves_nothing(db, place, login, args, message) -> None:  # noqa: ANN001
     before = _counts(db)
-    provider, item, dlon, dlat, *note = args
+    provider, item, dlon, dlat, *rest = args
+    note, phone = (rest + ["", "13800138000"])[:2] if len(rest) < 2 else rest
     provider = place.get(provider, provider) if isinstance(provider, str) else provider
     lon = place["lon"] + dlon if not math.isnan(dlon) else dlon
     with sign_in(db, login) as c:
         with pytest.raises(psycopg.Error, match=message):
-            c.execute("SELECT cc.request_service(%s, %s, %s, %s, NULL, NULL, %s)",
-                      (provider, item, lon, place["lat"] + dlat, note[0] if note else ""))
+            c.execute("SELECT cc.request_service(%s, %s, %s, %s, NULL, %s, %s)",
+                      (provider, item, lon, place["lat"] + dlat, phone, note))
     assert _counts(db) == before
 
 
@@ -185,14 +191,17 @@ def test_a_street_operator_takes_requests_only_in_its_own_street_and_within_its_
         before = _counts(db)
         with sign_in(db, "dhm_operator") as op:
             with pytest.raises(psycopg.Error, match="area|street|scope"):
-                op.execute("SELECT cc.request_service(%s, 'legal', %s, %s)", (place["A"], far_lon, far_lat))
+                op.execute("SELECT cc.request_service(%s, 'legal', %s, %s, NULL, '13800138000')",
+                           (place["A"], far_lon, far_lat))
             op.rollback()
             assert _counts(db) == before
             # the completed request of the test before counts: one more, then the bound
-            op.execute("SELECT cc.request_service(%s, 'legal', %s, %s)", (place["A"], place["lon"], place["lat"]))
+            op.execute("SELECT cc.request_service(%s, 'legal', %s, %s, NULL, '13800138000')",
+                       (place["A"], place["lon"], place["lat"]))
             op.commit()
             with pytest.raises(psycopg.Error, match="service requests in the last 24 hours"):
-                op.execute("SELECT cc.request_service(%s, 'legal', %s, %s)", (place["A"], place["lon"], place["lat"]))
+                op.execute("SELECT cc.request_service(%s, 'legal', %s, %s, NULL, '13800138000')",
+                           (place["A"], place["lon"], place["lat"]))
     finally:
         with db.connect() as c:
             c.execute("UPDATE cc.input_limit SET value = 300 WHERE code = 'service_requests_per_login_day'")
@@ -271,3 +280,47 @@ def test_places_and_organisations_keep_to_the_street_and_the_wall_sees_counts(db
             op.execute("SELECT * FROM cc.find_places(%s)", (hostile,)).fetchall()
         with pytest.raises(psycopg.Error, match="1 to 40 characters"):
             op.execute("SELECT * FROM cc.find_places(%s)", ("x" * 41,))
+
+
+def test_service_requests_stay_out_of_the_handling_measures(db, place) -> None:  # noqa: ANN001
+    """Ordered and completed at once, requests lifted a street's closure rate and handling time
+    (hostile review): they are the provider's work, counted as reported, not as handled."""
+    measures = ("SELECT reported, closed, first_dispatched, handled_judged, handling_hours_median "
+                "FROM cc.kpi(now() - interval '1 day', now() + interval '1 hour', %s)")
+    with sign_in(db, "dhm_supervisor") as sup:
+        before = sup.execute(measures, (place["street"],)).fetchone()
+    with sign_in(db, "dhm_operator") as op:
+        for _ in range(3):
+            case_id = op.execute("SELECT cc.request_service(%s, 'legal', %s, %s, NULL, '13800138000')",
+                                 (place["A"], place["lon"], place["lat"])).fetchone()[0]
+            version = op.execute('SELECT version FROM cc."case" WHERE id = %s', (case_id,)).fetchone()[0]
+            op.execute("SELECT cc.complete_service(%s, %s)", (case_id, version))
+            op.commit()
+    with sign_in(db, "dhm_supervisor") as sup:
+        after = sup.execute(measures, (place["street"],)).fetchone()
+    assert after[0] == before[0] + 3               # the line's volume counts them
+    assert after[1:] == before[1:]                 # dispatch, closure and handling do not
+
+
+def test_no_plan_made_inside_a_definer_function_reaches_the_console(db, place) -> None:  # noqa: ANN001
+    """debug_print_plan with client_min_messages = log sent a console the plans made inside
+    definer functions, with the street id of the rows they filtered out: another street's
+    person or place confirmed by name (hostile review). Every definer function turns it off."""
+    with db.connect() as c:
+        name, phone = c.execute("SELECT r.name, r.phone FROM cc.resident r JOIN cc.street s ON s.id = r.street_id "
+                                "WHERE s.name = '东花市街道' AND r.phone IS NOT NULL LIMIT 1").fetchone()
+        org = c.execute("SELECT o.name FROM cc.organisation o JOIN cc.street s ON s.id = o.street_id "
+                        "WHERE s.name = '东花市街道' LIMIT 1").fetchone()[0]
+    with sign_in(db, "dhm_operator", autocommit=True) as op:
+        said: list[str] = []
+        op.add_notice_handler(lambda n: said.append(f"{n.message_primary} {n.message_detail}"))
+        op.execute("SET client_min_messages = log")
+        op.execute("SET debug_print_plan = on")
+        for call, arg in (("cc.find_people(%s)", name), ("cc.find_people(%s)", phone), ("cc.find_places(%s)", org),
+                          ("cc.service_order_of(%s)", 1)):
+            said.clear()
+            assert op.execute(f"SELECT * FROM {call}", (arg,)).fetchall() == []
+            # the plan of the call itself may be told (one); none of the plans made inside it
+            plans = [m for m in said if m.startswith("plan")]
+            assert len(plans) <= 1, (call, len(plans))
+        assert said                 # the setting works: the console was told the plan of its own call

@@ -68,8 +68,8 @@ def test_an_operator_orders_lunch_for_a_caller_from_the_grid_card(qtbot, db, kit
         case_id = session.selection.case_id
         settle(qtbot, session)
     with db.connect() as c:
-        row = c.execute('SELECT state, service_provider_id, reporter_name, reporter_phone, description FROM cc."case" '
-                        "WHERE id = %s", (case_id,)).fetchone()
+        row = c.execute('SELECT state, service_provider_id, reporter_name, reporter_phone, o.note FROM cc."case" c '
+                        "JOIN cc.service_order o ON o.case_id = c.id WHERE c.id = %s", (case_id,)).fetchone()
         assert row == ("dispatched", kitchen["provider"], "王奶奶", "13900139000", "少盐")
         version = c.execute('SELECT version FROM cc."case" WHERE id = %s', (case_id,)).fetchone()[0]
     # the detail's action for it, as the hall's runner performs it
@@ -113,6 +113,11 @@ def test_a_service_call_is_offered_the_nearest_open_providers_and_ordered(qtbot,
                         _providers(dialog.services)[0] == "测试老年餐桌", timeout=10_000)
         opened: list[int] = []
         dialog.opened.connect(opened.append)
+        qtbot.mouseClick(dialog.services.request_button, Qt.MouseButton.LeftButton)   # no phone yet: refused
+        qtbot.waitUntil(lambda: "phone" in dialog.services.note.text() or "电话" in dialog.services.note.text(),
+                        timeout=10_000)
+        assert not opened and dialog.isVisible()
+        dialog.phone.setText("13700137000")
         qtbot.mouseClick(dialog.services.request_button, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: bool(opened), timeout=10_000)
     with db.connect() as c:

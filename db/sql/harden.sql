@@ -13,6 +13,12 @@ BEGIN
                FROM pg_proc p
               WHERE p.pronamespace = 'cc'::regnamespace AND p.prosecdef LOOP
         EXECUTE format('ALTER FUNCTION %s SET search_path = pg_catalog, cc, pg_temp', f.sig);
+        -- A console may SET debug_print_plan and client_min_messages = log: the server then sends
+        -- it the plans made inside the function, with the constants of the rows it filtered out
+        -- (another street's id beside a name searched for: a hostile review of 0010). Off inside.
+        EXECUTE format('ALTER FUNCTION %s SET debug_print_plan = off', f.sig);
+        EXECUTE format('ALTER FUNCTION %s SET debug_print_parse = off', f.sig);
+        EXECUTE format('ALTER FUNCTION %s SET debug_print_rewritten = off', f.sig);
         EXECUTE format('ALTER FUNCTION %s OWNER TO %I', f.sig,
                        CASE WHEN f.proname IN ('account_add', 'account_set_enabled', 'accounts', '_require_admin',
                                                '_on_login', 'guard', 'security_check')
