@@ -223,16 +223,13 @@ def grid_card(conn: psycopg.Connection, grid_id: int) -> dict[str, Any] | None:
     return grid
 
 
-def visit_duties(conn: psycopg.Connection, grid_id: int) -> dict[str, Any]:
-    """A grid's must-visit households, most overdue first, and its overdue count per worker
-    (cc.grid_households, cc.overdue_visits: the console's street only)."""
+def visit_duties(conn: psycopg.Connection, grid_id: int) -> list[dict[str, Any]]:
+    """A grid's must-visit households, most overdue first (cc.grid_households: the console's
+    street only). The grid manager holds the duty: the card names them with the overdue count."""
     with conn.cursor(row_factory=dict_row) as cur:
-        households = cur.execute(
+        return cur.execute(
             "SELECT * FROM cc.grid_households(%s) WHERE must_visit ORDER BY visit_due NULLS LAST, building, door",
             (grid_id,)).fetchall()
-        workers = cur.execute("SELECT person_name, overdue, oldest_due FROM cc.overdue_visits() WHERE grid_id = %s",
-                              (grid_id,)).fetchall()
-    return {"households": households, "workers": workers}
 
 
 def find_people(conn: psycopg.Connection, text: str, limit: int = 20) -> list[dict[str, Any]]:

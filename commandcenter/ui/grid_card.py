@@ -44,6 +44,7 @@ class GridCardView(QWidget):
         self.worker = worker
         self.selection = selection
         self.grid_id: int | None = None
+        self._staff: list[dict[str, Any]] = []
         self.title = plain_label(QLabel(self.tr("Click a grid on the map")))
         self.title.setProperty("role", "title")
         self.facts = plain_label(QLabel())
@@ -157,13 +158,13 @@ class GridCardView(QWidget):
         self.worker.submit(lambda conn: queries.visit_duties(conn, grid_id), lambda v: self._visits_came(grid_id, v),
                            lambda exc: self.visit_status.setText(refusal_text(exc)), key="visit-duties")
 
-    def _visits_came(self, grid_id: int, duties: dict[str, Any]) -> None:
+    def _visits_came(self, grid_id: int, households: list[dict[str, Any]]) -> None:
         if grid_id != self.grid_id or self.visits is None:
             return
         d = self.live.display
         now = now_utc()
         self.visits.clear()
-        for h in duties["households"]:
+        for h in households:
             due = h["visit_due"]
             item = QTreeWidgetItem([f"{h['building']} {h['door']}", str(h["members"]),
                                     d.stamp(h["last_visit_at"]) if h["last_visit_at"] else self.tr("never"),
@@ -172,11 +173,12 @@ class GridCardView(QWidget):
             if due is not None and due < now:
                 item.setForeground(3, QColor("#ef4444"))
             self.visits.addTopLevelItem(item)
-        overdue = sum(1 for h in duties["households"] if h["visit_due"] is not None and h["visit_due"] < now)
-        workers = " · ".join(f"{d.person(w['person_name'] or '')} {w['overdue']}" for w in duties["workers"])
+        overdue = sum(1 for h in households if h["visit_due"] is not None and h["visit_due"] < now)
+        manager = next((s["name"] for s in self._staff if s["role"] == "grid_manager" and s["person_id"]), None)
         self.visit_status.setText(
-            self.tr("Must-visit households %1, overdue %2").replace("%1", str(len(duties["households"])))
-            .replace("%2", str(overdue)) + (f"  ({workers})" if workers else ""))
+            self.tr("Must-visit households %1, overdue %2").replace("%1", str(len(households)))
+            .replace("%2", str(overdue))
+            + (" · " + self.tr("grid manager %1").replace("%1", d.person(manager)) if manager else ""))
         self.tabs.setTabText(self.tabs.indexOf(self.visits_page),
                              self.tr("Visits: %1 overdue").replace("%1", str(overdue)) if overdue else self.tr("Visits"))
 
@@ -344,6 +346,7 @@ class GridCardView(QWidget):
             .replace("%1", f"{g['population']:,}").replace("%2", f"{g['households']:,}")
             .replace("%3", str(g["buildings"])).replace("%4", f"{g['area_m2'] / 1e6:.2f}")
             + self._base_text(g))
+        self._staff = g["staff"] if g["in_scope"] else []
         self.staff.clear()
         if not g["in_scope"]:
             item = QTreeWidgetItem([self.tr("Another street's grid: its staff are not shown to your sub-centre"), "", "", ""])
