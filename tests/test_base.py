@@ -47,6 +47,14 @@ def test_the_base_follows_each_grids_figures_and_the_identity_number_rules(db) -
         assert c.execute(
             "SELECT count(*) FROM cc.resident r JOIN cc.household h ON h.id = r.household_id "
             "WHERE (r.grid_id, r.street_id) <> (h.grid_id, h.street_id)").fetchone() == (0,)
+        # what a grid worker keeps: recorded for everyone (education from school age), fitting the age
+        age = "extract(year FROM now())::int - birth_year"
+        assert c.execute(
+            f"SELECT count(*) FROM cc.resident WHERE employment IS NULL OR marital IS NULL "
+            f"OR (education IS NULL) <> ({age} < 7) OR (employment = 'retired') <> ({age} >= 60) "
+            f"OR (employment = 'preschool') <> ({age} < 6) OR (marital <> 'single' AND {age} < 20)").fetchone() == (0,)
+        assert {r[0] for r in c.execute("SELECT DISTINCT employment FROM cc.resident")} >= {
+            "employed", "retired", "student", "unemployed"}
         rows = c.execute("SELECT id_number, gender, birth_year, residence FROM cc.resident").fetchall()
         district = c.execute("SELECT code FROM cc.district").fetchone()[0]
     numbers = [r[0] for r in rows]

@@ -44,3 +44,5 @@ class Reference:
     #: case category item a request for them becomes
     service_categories: dict[str, Named] = field(default_factory=dict)
     service_items: dict[str, tuple[Named, str, str]] = field(default_factory=dict)
+    #: what a grid worker keeps of a resident: (field, code) -> its name (education, employment, marital)
+    resident_codes: dict[tuple[str, str], Named] = field(default_factory=dict)

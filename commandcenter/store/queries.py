@@ -79,6 +79,9 @@ def reference(conn: psycopg.Connection) -> Reference:
             "SELECT i.code, i.name, i.name_en, i.category, i.case_item FROM cc.service_item i "
             "JOIN cc.service_category c ON c.code = i.category ORDER BY c.sort, i.sort"):
         ref.service_items[code] = (Named(code, name, name_en), category, case_item)
+    for field_name, code, name, name_en in conn.execute(
+            "SELECT field, code, name, name_en FROM cc.resident_code ORDER BY field, sort"):
+        ref.resident_codes[(field_name, code)] = Named(code, name, name_en)
     return ref
 
 

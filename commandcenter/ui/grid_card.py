@@ -95,9 +95,10 @@ class GridCardView(QWidget):
         self.people = QTreeWidget()
         self.people.setObjectName("people")
         self.people.setHeaderLabels([self.tr("Name"), self.tr("Sex"), self.tr("Born"), self.tr("ID number"),
-                                     self.tr("Phone"), self.tr("Address")])
+                                     self.tr("Phone"), self.tr("Work"), self.tr("Education"), self.tr("Marital status"),
+                                     self.tr("Address")])
         self.people.setRootIsDecorated(False)
-        for column, width in enumerate((96, 44, 52, 170, 112)):    # the masked number whole
+        for column, width in enumerate((96, 44, 52, 170, 112, 80, 80, 70)):    # the masked number whole
             self.people.setColumnWidth(column, width)
         self.people_note = plain_label(QLabel())
         self._people_timer = QTimer(self)
@@ -290,8 +291,12 @@ class GridCardView(QWidget):
         self.people.clear()
         sexes = {"f": self.tr("F"), "m": self.tr("M")}
         for r in rows:
+            codes = self.live.reference.resident_codes
             item = QTreeWidgetItem([d.person(r["name"]), sexes.get(r["gender"], ""), str(r["birth_year"]),
-                                    r["id_masked"], r["phone"] or "", r["address"]])
+                                    r["id_masked"], r["phone"] or "",
+                                    *(d.named(codes.get((field, r[field] or ""))) for field in
+                                      ("employment", "education", "marital")),
+                                    r["address"]])
             item.setData(0, Qt.ItemDataRole.UserRole, r["grid_id"])
             self.people.addTopLevelItem(item)
         self.people_note.setText(self.tr("%1 found (your street only; at most 20)").replace("%1", str(len(rows))))

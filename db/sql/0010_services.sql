@@ -728,6 +728,36 @@ COMMENT ON FUNCTION cc.complete_service(bigint, integer, text) IS
     'Records a contracted provider''s completion of a service request and closes its case.';
 GRANT EXECUTE ON FUNCTION cc.complete_service(bigint, integer, text) TO cc_reader;
 
+-- ---------------------------------------------------------------- what a grid worker keeps of a resident
+-- Beside name, sex, birth, number, phone and residence: education (文化程度), employment (就业状况)
+-- and marital status (婚姻状况). NULL: not recorded (a base loaded before this revision).
+CREATE TABLE cc.resident_code (
+    field   text NOT NULL CHECK (field IN ('education', 'employment', 'marital')),
+    code    text NOT NULL,
+    name    text NOT NULL,
+    name_en text NOT NULL,
+    sort    smallint NOT NULL,
+    PRIMARY KEY (field, code)
+);
+INSERT INTO cc.resident_code (field, code, name, name_en, sort) VALUES
+    ('education', 'none', '未上学', 'No schooling', 1), ('education', 'primary', '小学', 'Primary school', 2),
+    ('education', 'junior', '初中', 'Junior secondary', 3), ('education', 'senior', '高中/中专', 'Senior secondary', 4),
+    ('education', 'college', '大专', 'College', 5), ('education', 'bachelor', '本科', 'Bachelor', 6),
+    ('education', 'postgraduate', '研究生', 'Postgraduate', 7),
+    ('employment', 'employed', '在业', 'Employed', 1), ('employment', 'self_employed', '个体经营', 'Self-employed', 2),
+    ('employment', 'unemployed', '失业', 'Unemployed', 3), ('employment', 'retired', '离退休', 'Retired', 4),
+    ('employment', 'student', '在校学生', 'Student', 5), ('employment', 'preschool', '学龄前', 'Pre-school', 6),
+    ('employment', 'other', '其他', 'Other', 7),
+    ('marital', 'single', '未婚', 'Single', 1), ('marital', 'married', '已婚', 'Married', 2),
+    ('marital', 'divorced', '离婚', 'Divorced', 3), ('marital', 'widowed', '丧偶', 'Widowed', 4);
+GRANT SELECT ON cc.resident_code TO cc_reader, cc_exec;
+ALTER TABLE cc.resident
+    ADD COLUMN education text CHECK (education IN ('none', 'primary', 'junior', 'senior', 'college', 'bachelor',
+                                                    'postgraduate')),
+    ADD COLUMN employment text CHECK (employment IN ('employed', 'self_employed', 'unemployed', 'retired', 'student',
+                                                      'preschool', 'other')),
+    ADD COLUMN marital text CHECK (marital IN ('single', 'married', 'divorced', 'widowed'));
+
 -- ---------------------------------------------------------------- the base's counts, kept
 -- cc.base_counts counted 3.4 million residents on every call: 33 s for the map's fill of
 -- Haidian's grids, over 100 ms for one grid card (bench base). The counts per grid are kept
@@ -857,9 +887,11 @@ LANGUAGE sql STABLE SECURITY DEFINER AS $$
      ORDER BY s.id
 $$;
 
-CREATE OR REPLACE FUNCTION cc.find_people(p_text text, p_limit integer DEFAULT 20)
+DROP FUNCTION cc.find_people(text, integer);
+CREATE FUNCTION cc.find_people(p_text text, p_limit integer DEFAULT 20)
 RETURNS TABLE (resident_id bigint, household_id bigint, grid_id integer, name text, gender text,
-               birth_year smallint, id_masked text, phone text, address text)
+               birth_year smallint, id_masked text, phone text, address text, education text, employment text,
+               marital text)
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER AS $$
 DECLARE
     q text := cc._clean_text(p_text);
@@ -869,7 +901,7 @@ DECLARE
     -- the console's street looked up once a statement, not once a row (as the policies of 0008)
     head constant text :=
         'SELECT r.id, r.household_id, r.grid_id, r.name, r.gender, r.birth_year, cc.mask_id(r.id_number), r.phone, '
-        '       b.name || '' '' || h.door '
+        '       b.name || '' '' || h.door, r.education, r.employment, r.marital '
         '  FROM cc.resident r JOIN cc.household h ON h.id = r.household_id JOIN cc.building b ON b.id = h.building_id '
         ' WHERE ((SELECT cc.sees_street(NULL)) OR r.street_id = (SELECT cc.console_street())) AND ';
 BEGIN
@@ -910,4 +942,8 @@ BEGIN
         END IF;
     END IF;
 END $$;
+COMMENT ON FUNCTION cc.find_people(text, integer) IS
+    'The people search of operators and grid workers: their street''s residents by identity number, phone ending, '
+    'pinyin initials, or name or building prefix; identity numbers masked.';
+GRANT EXECUTE ON FUNCTION cc.find_people(text, integer) TO cc_reader;
 SET LOCAL ROLE cc_owner;

@@ -968,243 +968,263 @@
 <context>
     <name>GridCardView</name>
     <message>
-        <location filename="../../commandcenter/ui/grid_card.py" line="47"/>
+        <location filename="../../commandcenter/ui/grid_card.py" line="48"/>
         <source>Click a grid on the map</source>
         <translation>在地图上点击网格</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/grid_card.py" line="53"/>
+        <location filename="../../commandcenter/ui/grid_card.py" line="54"/>
         <source>Role</source>
         <translation>岗位</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/grid_card.py" line="53"/>
-        <location filename="../../commandcenter/ui/grid_card.py" line="96"/>
-        <location filename="../../commandcenter/ui/grid_card.py" line="226"/>
+        <location filename="../../commandcenter/ui/grid_card.py" line="54"/>
+        <location filename="../../commandcenter/ui/grid_card.py" line="97"/>
+        <location filename="../../commandcenter/ui/grid_card.py" line="229"/>
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/grid_card.py" line="53"/>
-        <location filename="../../commandcenter/ui/grid_card.py" line="97"/>
-        <location filename="../../commandcenter/ui/grid_card.py" line="226"/>
+        <location filename="../../commandcenter/ui/grid_card.py" line="54"/>
+        <location filename="../../commandcenter/ui/grid_card.py" line="98"/>
+        <location filename="../../commandcenter/ui/grid_card.py" line="229"/>
         <source>Phone</source>
         <translation>电话</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/grid_card.py" line="53"/>
+        <location filename="../../commandcenter/ui/grid_card.py" line="54"/>
         <source>Employer</source>
         <translation>所属单位</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/grid_card.py" line="59"/>
+        <location filename="../../commandcenter/ui/grid_card.py" line="60"/>
         <source>Code</source>
         <translation>编号</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/grid_card.py" line="59"/>
+        <location filename="../../commandcenter/ui/grid_card.py" line="60"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/grid_card.py" line="59"/>
+        <location filename="../../commandcenter/ui/grid_card.py" line="60"/>
         <source>Title</source>
         <translation>标题</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/grid_card.py" line="72"/>
+        <location filename="../../commandcenter/ui/grid_card.py" line="73"/>
         <source>Open cases</source>
         <translation>在办案件</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/grid_card.py" line="82"/>
+        <location filename="../../commandcenter/ui/grid_card.py" line="83"/>
         <source>Services</source>
         <translation>便民服务</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/grid_card.py" line="92"/>
+        <location filename="../../commandcenter/ui/grid_card.py" line="93"/>
         <source>Find a resident: name, pinyin initials, phone ending, ID number or building</source>
         <translation>查找居民：姓名、拼音首字母、电话尾号、身份证号或楼栋</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/grid_card.py" line="96"/>
+        <location filename="../../commandcenter/ui/grid_card.py" line="97"/>
         <source>Sex</source>
         <translation>性别</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/grid_card.py" line="96"/>
+        <location filename="../../commandcenter/ui/grid_card.py" line="97"/>
         <source>Born</source>
         <translation>出生</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/grid_card.py" line="96"/>
+        <location filename="../../commandcenter/ui/grid_card.py" line="97"/>
         <source>ID number</source>
         <translation>身份证号</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/grid_card.py" line="97"/>
-        <location filename="../../commandcenter/ui/grid_card.py" line="227"/>
+        <location filename="../../commandcenter/ui/grid_card.py" line="98"/>
+        <source>Work</source>
+        <translation>就业</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/grid_card.py" line="98"/>
+        <source>Education</source>
+        <translation>文化程度</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/grid_card.py" line="98"/>
+        <source>Marital status</source>
+        <translation>婚姻</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/grid_card.py" line="99"/>
+        <location filename="../../commandcenter/ui/grid_card.py" line="230"/>
         <source>Address</source>
         <translation>住址</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/grid_card.py" line="114"/>
+        <location filename="../../commandcenter/ui/grid_card.py" line="116"/>
         <source>Residents</source>
         <translation>居民</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/grid_card.py" line="120"/>
+        <location filename="../../commandcenter/ui/grid_card.py" line="122"/>
         <source>Household</source>
         <translation>住户</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/grid_card.py" line="120"/>
+        <location filename="../../commandcenter/ui/grid_card.py" line="122"/>
         <source>People</source>
         <translation>人数</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/grid_card.py" line="120"/>
+        <location filename="../../commandcenter/ui/grid_card.py" line="122"/>
         <source>Last visit</source>
         <translation>上次走访</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/grid_card.py" line="120"/>
+        <location filename="../../commandcenter/ui/grid_card.py" line="122"/>
         <source>Due</source>
         <translation>应访日期</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/grid_card.py" line="126"/>
+        <location filename="../../commandcenter/ui/grid_card.py" line="128"/>
         <source>What was seen or done at the door</source>
         <translation>入户所见所做</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/grid_card.py" line="130"/>
+        <location filename="../../commandcenter/ui/grid_card.py" line="132"/>
         <source>No case to report</source>
         <translation>不上报案件</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/grid_card.py" line="134"/>
+        <location filename="../../commandcenter/ui/grid_card.py" line="136"/>
         <source>Report: %1</source>
         <translation>上报：%1</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/grid_card.py" line="135"/>
+        <location filename="../../commandcenter/ui/grid_card.py" line="137"/>
         <source>Record visit</source>
         <translation>记录走访</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/grid_card.py" line="137"/>
+        <location filename="../../commandcenter/ui/grid_card.py" line="139"/>
         <source>Diary entry</source>
         <translation>民情日志</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/grid_card.py" line="154"/>
-        <location filename="../../commandcenter/ui/grid_card.py" line="181"/>
+        <location filename="../../commandcenter/ui/grid_card.py" line="156"/>
+        <location filename="../../commandcenter/ui/grid_card.py" line="184"/>
         <source>Visits</source>
         <translation>走访</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/grid_card.py" line="169"/>
+        <location filename="../../commandcenter/ui/grid_card.py" line="171"/>
         <source>never</source>
         <translation>从未</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/grid_card.py" line="178"/>
+        <location filename="../../commandcenter/ui/grid_card.py" line="180"/>
         <source>Must-visit households %1, overdue %2</source>
         <translation>必访户 %1 户，逾期未访 %2 户</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/grid_card.py" line="181"/>
+        <location filename="../../commandcenter/ui/grid_card.py" line="182"/>
+        <source>grid manager %1</source>
+        <translation>网格管理员 %1</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/grid_card.py" line="184"/>
         <source>Visits: %1 overdue</source>
         <translation>走访：逾期 %1</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/grid_card.py" line="187"/>
+        <location filename="../../commandcenter/ui/grid_card.py" line="190"/>
         <source>Choose the household first</source>
         <translation>请先选择住户</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/grid_card.py" line="208"/>
+        <location filename="../../commandcenter/ui/grid_card.py" line="211"/>
         <source>Recorded</source>
         <translation>已记录</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/grid_card.py" line="220"/>
+        <location filename="../../commandcenter/ui/grid_card.py" line="223"/>
         <source>Find a place or organisation of your street: name, pinyin initials or address</source>
         <translation>查找本街道场所或组织：名称、拼音首字母或地址</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/grid_card.py" line="226"/>
+        <location filename="../../commandcenter/ui/grid_card.py" line="229"/>
         <source>Kind</source>
         <translation>类别</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/grid_card.py" line="226"/>
+        <location filename="../../commandcenter/ui/grid_card.py" line="229"/>
         <source>Contact</source>
         <translation>联系人</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/grid_card.py" line="241"/>
+        <location filename="../../commandcenter/ui/grid_card.py" line="244"/>
         <source>Places</source>
         <translation>场所组织</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/grid_card.py" line="266"/>
+        <location filename="../../commandcenter/ui/grid_card.py" line="269"/>
         <source>%1 places and organisations</source>
         <translation>场所和组织 %1 个</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/grid_card.py" line="289"/>
+        <location filename="../../commandcenter/ui/grid_card.py" line="292"/>
         <source>F</source>
         <translation>女</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/grid_card.py" line="289"/>
+        <location filename="../../commandcenter/ui/grid_card.py" line="292"/>
         <source>M</source>
         <translation>男</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/grid_card.py" line="295"/>
+        <location filename="../../commandcenter/ui/grid_card.py" line="302"/>
         <source>%1 found (your street only; at most 20)</source>
         <translation>找到 %1 人（仅本街道，最多 20 人）</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/grid_card.py" line="318"/>
+        <location filename="../../commandcenter/ui/grid_card.py" line="325"/>
         <source>Information base: not loaded (commandcenter demo base)</source>
         <translation>信息库：尚未载入（commandcenter demo base）</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/grid_card.py" line="320"/>
+        <location filename="../../commandcenter/ui/grid_card.py" line="327"/>
         <source>Information base: %1 residents (registered %2 · permanent %3 · floating %4) in %5 households, %6 buildings · must-visit households %7, overdue %8</source>
         <translation>信息库：居民 %1 人（户籍 %2 · 常住非户籍 %3 · 流动 %4），%5 户，%6 栋楼 · 必访户 %7，逾期未访 %8</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/grid_card.py" line="330"/>
+        <location filename="../../commandcenter/ui/grid_card.py" line="337"/>
         <source>Places %1 (key places %2) · organisations %3</source>
         <translation>场所 %1 个（重点场所 %2 个）· 组织 %3 个</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/grid_card.py" line="343"/>
+        <location filename="../../commandcenter/ui/grid_card.py" line="350"/>
         <source>Population %1 · households %2 · buildings %3 · area %4 km²</source>
         <translation>人口 %1 · 户数 %2 · 楼栋 %3 · 面积 %4 平方公里</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/grid_card.py" line="349"/>
+        <location filename="../../commandcenter/ui/grid_card.py" line="357"/>
         <source>Another street&apos;s grid: its staff are not shown to your sub-centre</source>
         <translation>其他街道的网格：其人员信息不向本分中心显示</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/grid_card.py" line="355"/>
+        <location filename="../../commandcenter/ui/grid_card.py" line="363"/>
         <source>VACANT</source>
         <translation>空缺</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/grid_card.py" line="358"/>
+        <location filename="../../commandcenter/ui/grid_card.py" line="366"/>
         <source> (off duty)</source>
         <translation>（休）</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/grid_card.py" line="371"/>
+        <location filename="../../commandcenter/ui/grid_card.py" line="379"/>
         <source>Open cases: %1</source>
         <translation>在办案件：%1</translation>
     </message>
