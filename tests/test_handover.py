@@ -111,7 +111,7 @@ def test_the_wall_and_field_terminals_neither_write_nor_read_handovers(db, login
                 call()
         # nor the tables themselves, nor the helpers
         for statement in ("SELECT * FROM cc.handover", "SELECT * FROM cc.handover_ack",
-                          "INSERT INTO cc.handover_ack VALUES (%s, 'wall', now())" % hid,
+                          f"INSERT INTO cc.handover_ack VALUES ({hid}, 'wall', now())",
                           "SELECT cc._shift_summary(NULL, now() - interval '1 day', now())"):
             with pytest.raises(psycopg.errors.InsufficientPrivilege):
                 c.execute(statement)
@@ -168,6 +168,6 @@ def test_handovers_are_append_only_and_bounded_per_login(db, login_role, streets
     with psycopg.connect(dsn) as c:
         for _ in range(limit - 1):
             ho.write_handover(c, "")
-        from commandcenter.store.errors import BadAttachment      # CC007: too many of a kind
+        from commandcenter.store.errors import BadAttachment  # CC007: too many of a kind
         with pytest.raises(BadAttachment, match="handovers in the last 24 hours"):
             ho.write_handover(c, "one too many")

@@ -84,6 +84,10 @@ class BoardIndex:
     descending: bool = True
     now: Callable[[], datetime] = now_utc
     zone: tzinfo = UTC                                  # the district's calendar (review dates)
+    #: what the free-text search finds a state or an urgency by: its names, pinyin and initials
+    #: ("待派遣", "dpq", "filed"), made from the database's names (search.search_terms)
+    state_terms: dict[str, str] = field(default_factory=dict)
+    urgency_terms: dict[str, str] = field(default_factory=dict)
     order: list[int] = field(default_factory=list)     # visible ids, ascending by key
     state_counts: Counter[str] = field(default_factory=Counter)
 
@@ -113,8 +117,17 @@ class BoardIndex:
             return False
         if needle is None:
             needle = self._needle()
-        if needle and needle not in row.search:
+        if needle and not self.text_matches(row, needle):
             return False
+        return True
+
+    def text_matches(self, row: BoardRow, needle: str) -> bool:
+        """Every word of the search is somewhere in the case: its code, title, address, names
+        (also by pinyin and initials), its state or its urgency ("待派遣 东华门" = both)."""
+        for word in needle.split():
+            if word not in row.search and word not in self.state_terms.get(row.state, "") \
+                    and word not in self.urgency_terms.get(row.urgency, ""):
+                return False
         return True
 
     def _needle(self) -> str:

@@ -325,7 +325,23 @@ class CaseDetailView(QWidget):
                 b.setToolTip(self.tr("No connection to the database: actions resume when it is back"))
 
     # ------------------------------------------------------------ acting
-    def trigger(self, action: dict[str, Any] | str) -> None:
+    def allows(self, action: str) -> bool:
+        """Whether the database allows this login the action on the case shown now, as
+        cc.allowed_actions answered when the case was loaded (and the link is up)."""
+        if self.detail is None or not self.online:
+            return False
+        return any(a["action"] == action and a["permitted"] for a in self.detail.actions)
+
+    def focus_target(self) -> QWidget:
+        """Where Ctrl+2 puts the keys: the first action the case allows, else its timeline."""
+        for b in self.action_buttons.values():
+            if b.isEnabled() and b.isVisible():
+                return b
+        return self.timeline
+
+    def trigger(self, action: dict[str, Any] | str, all_selected: bool = False) -> None:
+        """Run an action on the case shown; with `all_selected` (the palette) on every selected
+        case that includes it — the database refuses, case by case, those it does not allow."""
         d = self.live.display
         if isinstance(action, str):
             match = [a for a in (self.detail.actions if self.detail else []) if a["action"] == action]
@@ -334,7 +350,8 @@ class CaseDetailView(QWidget):
             action = dict(match[0], label=d.pick(match[0]["name"], match[0]["name_en"]))
         cases = [self._case_ref(self.detail.case)] if self.detail else []
         ids = self.selection.case_ids
-        if action["action"] in ("dispatch", "redispatch") and len(ids) > 1 and self.case_id in ids:
+        many = all_selected or action["action"] in ("dispatch", "redispatch")
+        if many and len(ids) > 1 and self.case_id in ids:
             rows = [self.live.rows[i] for i in ids if i in self.live.rows]
             cases = [{"id": r.id, "code": r.code, "version": r.version} for r in rows]
         if cases:
