@@ -181,7 +181,7 @@ class HallWindow(QMainWindow):
         s = self.session
         dialog = HandoverDialog(s.worker, s.display, s.reference, sign_out, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.destroyed.connect(lambda: setattr(self, "handover", None))
+        dialog.finished.connect(lambda _r: setattr(self, "handover", None))
         dialog.written.connect(lambda hid: self._handed_over(hid, sign_out))
         self.handover = dialog
         dialog.open()
@@ -199,7 +199,7 @@ class HallWindow(QMainWindow):
         s = self.session
         dialog = PendingHandoverDialog(s.worker, s.display, s.reference, handover, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.destroyed.connect(lambda: setattr(self, "handover", None))
+        dialog.finished.connect(lambda _r: setattr(self, "handover", None))
         dialog.acknowledged.connect(lambda hid: self.statusBar().showMessage(
             self.tr("Handover #%1 acknowledged").replace("%1", str(hid)), 15000))
         self.handover = dialog
@@ -358,9 +358,10 @@ class HallWindow(QMainWindow):
         if self.command_palette is not None and self.command_palette.isVisible():
             self.command_palette.activateWindow()
             return self.command_palette
-        palette = CommandPalette(self.commands, QApplication.activeWindow() or self)
+        front = QApplication.activeWindow()          # over the floated view the operator works in
+        palette = CommandPalette(self.commands, front if front in self.docks.values() else self)
         palette.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        palette.destroyed.connect(lambda: setattr(self, "palette", None))
+        palette.finished.connect(lambda _r: setattr(self, "command_palette", None))    # closed: gone
         self.command_palette = palette
         palette.open()
         palette.search.setFocus()
