@@ -227,6 +227,10 @@ def is_full(w: QWidget) -> bool:
 def raise_floating(window: QMainWindow) -> None:
     """Every floated view in front of the hall: a restored layout must not leave one behind it
     (the hall, shown after its docks, would otherwise cover them)."""
+    raised = False
     for d in window.findChildren(QDockWidget):
         if d.isFloating() and d.isVisible():
             d.raise_()
+            raised = True
+    if raised:
+        QGuiApplication.sync()        # the window system has it before anything else is drawn

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import partial
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -433,6 +433,14 @@ class HallWindow(QMainWindow):
         """Floated views stay in front of the hall, which is shown after them."""
         super().showEvent(event)
         QTimer.singleShot(0, self, lambda: layouts.raise_floating(self))
+
+    def changeEvent(self, event) -> None:  # noqa: ANN001, N802
+        """The hall activated (a key or click into it, a dialog closed) comes to the front; its
+        floated views stay in front of it, as window managers keep tool windows above their
+        main window — and as none does when there is no window manager at all."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.ActivationChange and self.isActiveWindow():
+            QTimer.singleShot(0, self, lambda: layouts.raise_floating(self))
 
     def closeEvent(self, event) -> None:  # noqa: ANN001, N802
         layouts.save(self, layouts.LAST)
