@@ -48,6 +48,8 @@ QTableView, QTreeView, QListView, QGraphicsView, QScrollArea, QWidget[focusRing=
 QTableView:focus, QTreeView:focus, QListView:focus, QGraphicsView:focus, QScrollArea:focus,
 QWidget[focusRing="true"]:focus {{ border: 2px solid {FOCUS}; }}
 QTabBar::tab:focus {{ border: 2px solid {FOCUS}; }}
+QTreeView::item:disabled, QListView::item:disabled, QTableView::item:disabled {{ color: #51657a; }}
+QDialog#command-palette, QDialog#handover-write, QDialog#handover-pending {{ border: 1px solid {ACCENT}; }}
 """
 
 HALL_QSS = f"""

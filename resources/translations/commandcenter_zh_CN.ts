@@ -1372,37 +1372,37 @@
         <translation>布局名称最多 60 个字符，且不能含斜杠。</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="401"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="402"/>
         <source>Dispatch</source>
         <translation>派遣</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="407"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="408"/>
         <source>Live</source>
         <translation>实时</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="411"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="412"/>
         <source>Connecting…</source>
         <translation>正在连接…</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="415"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="416"/>
         <source>Reconnecting — data as of %1</source>
         <translation>正在重连 — 数据截至 %1</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="422"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="423"/>
         <source>No events yet</source>
         <translation>尚无事件</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="425"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="426"/>
         <source>Last event %1 (#%2)</source>
         <translation>最新事件 %1（#%2）</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="428"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="429"/>
         <source>%1 s ago</source>
         <translation>%1 秒前</translation>
     </message>
@@ -2063,6 +2063,14 @@
         <location filename="../../commandcenter/ui/actions.py" line="96"/>
         <source>Your account may not do this.</source>
         <translation>您的账号无权执行此操作。</translation>
+    </message>
+</context>
+<context>
+    <name>Screenshot</name>
+    <message>
+        <location filename="../../commandcenter/ui/app.py" line="291"/>
+        <source>Two overdue cases on Donghuamen Street need a call to the sanitation station before 10:00.</source>
+        <translation>东华门街道两件超期案件：10:00 前请致电环卫所。</translation>
     </message>
 </context>
 <context>
