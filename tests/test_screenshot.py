@@ -11,7 +11,7 @@ from commandcenter.cli import main
 
 
 @pytest.mark.parametrize("view,lang", [("hall", "zh_CN"), ("wall", "en"), ("map", "en"), ("staffing", "zh_CN"),
-                                      ("keyboard", "en")])
+                                      ("keyboard", "zh_CN")])
 def test_screenshot_writes_a_png_of_the_requested_size(tmp_path: Path, db, view: str, lang: str) -> None:  # noqa: ANN001
     out = tmp_path / f"{view}.png"
     assert main(["--dsn", db.dsn, "screenshot", "--view", view, "--lang", lang, "--out", str(out),

@@ -1,7 +1,12 @@
 """Floated views on two monitors (issue 15), on a real X server split into two RandR monitors
 (as `xrandr --setmonitor` does): a view sent to the second screen fills it, one the operator
 sized keeps its size, F11 in a floated view fills its own monitor and brings it back, and a
-restored layout's floated views are stacked above the hall, never behind it."""
+restored layout's floated views are stacked above the hall, never behind it.
+
+(The stacking check has no window manager to fight here: Xvfb alone already keeps these views
+above the hall, with or without the hall raising them — measured by switching the raise off.
+It guards against our own code putting the hall over its views; the report of a view opening
+behind the hall came from a desk with a window manager, which this machine does not have.)"""
 
 from __future__ import annotations
 
