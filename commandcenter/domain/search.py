@@ -36,15 +36,15 @@ def _pinyin(text: str) -> tuple[str, str]:
 def search_terms(*names: str | None) -> str:
     """Every way of typing these names, in one casefolded text a substring test can search:
     each name as written, its pinyin and its initials ("待派遣 daipaiqian dpq"). The board's
-    free-text search looks in it, so "dhm" finds 东华门 and "wg" a 王刚."""
-    parts: list[str] = []
-    for n in names:
-        if n:
-            parts.append(n.casefold())
-            full, initials = _pinyin(n)
-            if full and full != parts[-1]:
-                parts += [full, initials]
-    return " ".join(parts)
+    free-text search looks in it, so "dhm" finds 东华门 and "ln" a 李娜."""
+    return " ".join(_terms_of(n) for n in names if n)
+
+
+@lru_cache(maxsize=65536)     # a board row is made of a few thousand names: each spelled out once
+def _terms_of(name: str) -> str:
+    written = name.casefold()
+    full, initials = _pinyin(name)
+    return written if not full or full == written else f"{written} {full} {initials}"
 
 
 def entry(kind: str, key: object, name: str, name_en: str = "", context: Sequence[str] = ()) -> Entry:
