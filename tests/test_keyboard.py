@@ -360,3 +360,29 @@ def test_a_shift_by_keys_only_call_file_dispatch_verify_close(qtbot, hall, db, c
     actors = conn.execute("SELECT action, actor FROM cc.case_event WHERE case_id = %s ORDER BY id", (case_id,)).fetchall()
     conn.commit()
     assert [a for a, who in actors if who == "dhm_supervisor"] == ["report", "file", "dispatch", "verify_pass"]
+
+
+@pytest.mark.parametrize(("floated", "pressed_in"), [("board", "board"), ("detail", "hall"), ("detail", "detail")])
+def test_the_case_keys_work_from_a_floated_view(qtbot, hall, conn, floated: str, pressed_in: str) -> None:  # noqa: ANN001
+    """F3 with the board floated on another monitor (the detail docked in the hall), with the
+    detail floated and the keyboard in the hall, and in the floated detail itself: the dispatch
+    opens for the selected case (one live shortcut per key, never two that cancel out)."""
+    case_id, version = new_case_in(conn, "filed", grid_id=_street_grid(conn, hall))
+    qtbot.waitUntil(lambda: case_id in hall.session.live.rows
+                    and hall.session.live.rows[case_id].version == version, timeout=10000)
+    dock = hall.docks[floated]
+    dock.setFloating(True)
+    dock.show()
+    hall.session.selection.select_case(case_id)
+    qtbot.waitUntil(lambda: hall.detail.allows("dispatch"), timeout=10000)
+    settle(qtbot, hall.session)
+    window = {"board": hall.dock_board, "hall": hall, "detail": hall.dock_detail}[pressed_in]
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=3000)
+    focus = hall.detail.timeline if pressed_in == "detail" else hall.board.table
+    focus.setFocus()
+    qtbot.waitUntil(focus.hasFocus, timeout=3000)
+    _press(qtbot, Qt.Key.Key_F3)
+    qtbot.waitUntil(lambda: isinstance(hall.runner.dialog, DispatchDialog), timeout=5000)
+    assert [c["id"] for c in hall.runner.dialog.cases] == [case_id]
+    hall.runner.dialog.reject()

@@ -121,6 +121,7 @@ class CaseDetailView(QWidget):
         live.state_changed.connect(lambda st: self.set_online(st.live))
         runner.done.connect(self._outcomes)
         self.online = True
+        self.keys_on_buttons = True      # False while the hall holds the keys (the detail floated)
 
     # ------------------------------------------------------------ loading
     def show_case(self, case_id: int) -> None:
@@ -301,7 +302,8 @@ class CaseDetailView(QWidget):
             b = QPushButton(f"{label}  {key}" if key else label)     # the key is on the button
             b.setObjectName(f"action-{a['action']}")
             if key:
-                b.setShortcut(QKeySequence(key))
+                if self.keys_on_buttons:
+                    b.setShortcut(QKeySequence(key))
                 b.setToolTip(f"{label}  ({key})")
             if a["action"] in ("dispatch", "verify_pass"):
                 b.setProperty("primary", True)
@@ -314,6 +316,13 @@ class CaseDetailView(QWidget):
             self.actions_box.addWidget(b)
             b.show()        # at once: the layout would show it only on the next turn of the event loop,
             #                 and a hidden button's key does not fire (a key pressed in between was lost)
+
+    def set_keys_on_buttons(self, on: bool) -> None:
+        """Whether the buttons carry their keys (the hall's window holds them otherwise)."""
+        self.keys_on_buttons = on
+        for code, b in self.action_buttons.items():
+            key = SHORTCUTS.get(code)
+            b.setShortcut(QKeySequence(key) if on and key else QKeySequence())
 
     def set_online(self, online: bool) -> None:
         """While the link is down the detail stays readable and the actions wait: an action

@@ -269,8 +269,37 @@ class HallWindow(QMainWindow):
             for d in self.docks.values():
                 d.addAction(a)
 
+    def _build_action_keys(self) -> None:
+        """The case's action keys (F3 …) wherever the case detail is. Docked, its buttons carry
+        the keys, and Qt lets a floated view's keys through to the hall, so F3 on a floated
+        board works. Floated, the detail is a window of its own whose keys the hall never sees:
+        then the hall holds the keys as actions (which a floated view's keys reach too) and the
+        buttons give theirs up — two live shortcuts for one key cancel each other out. Whether
+        the action runs is still the database's answer (cc.allowed_actions, as on the buttons)."""
+        self.action_keys: list[QAction] = []
+        for code, key in SHORTCUTS.items():
+            a = QAction(self)
+            a.setObjectName(f"key-{code}")
+            a.setShortcut(QKeySequence(key))
+            a.triggered.connect(partial(self._action_key, code))
+            self.addAction(a)
+            self.action_keys.append(a)
+        self.dock_detail.topLevelChanged.connect(lambda _floating: self._switch_action_keys())
+        self._switch_action_keys()
+
+    def _switch_action_keys(self) -> None:
+        apart = self.dock_detail.isFloating()
+        for a in self.action_keys:
+            a.setEnabled(apart)
+        self.detail.set_keys_on_buttons(not apart)
+
+    def _action_key(self, code: str) -> None:
+        if self.detail.allows(code):
+            self.detail.trigger(code)
+
     def _build_menus(self) -> None:
         self._build_commands()
+        self._build_action_keys()
         k = self.key_actions
         mb = self.menuBar()
         file_menu = mb.addMenu(self.tr("&File"))
