@@ -101,4 +101,17 @@ def test_handed_over_at_sign_out_shown_at_the_next_sign_in_and_acknowledged(qtbo
         dialog.submit()
         qtbot.waitUntil(lambda: hall.handover is None, timeout=5000)
         assert hall.isVisible() and not hall.signed_out
-        hall.close()
+        written = conn.execute("SELECT count(*) FROM cc.handover").fetchone()[0]
+        conn.commit()
+        # Ctrl+Q offers the handover first; the operator may still leave without one
+        hall.activateWindow()
+        qtbot.waitUntil(hall.isActiveWindow, timeout=3000)
+        _press(qtbot, Qt.Key.Key_Q, CTRL)
+        qtbot.waitUntil(lambda: isinstance(hall.handover, HandoverDialog), timeout=3000)
+        dialog = hall.handover
+        assert dialog.sign_out and dialog.quit is not None
+        dialog.quit.click()
+        qtbot.waitUntil(lambda: not hall.isVisible(), timeout=5000)
+        assert not hall.signed_out
+        assert conn.execute("SELECT count(*) FROM cc.handover").fetchone()[0] == written
+        conn.commit()

@@ -142,8 +142,9 @@ def test_jump_keys_put_the_keyboard_in_each_view(qtbot, hall) -> None:  # noqa: 
 
 def test_the_board_search_finds_states_and_names_by_pinyin_and_enter_goes_to_the_results(qtbot, hall, conn) -> None:  # noqa: ANN001
     model, b = hall.board_model, hall.board
-    filed, _ = new_case_in(conn, "filed", grid_id=_street_grid(conn, hall))
-    qtbot.waitUntil(lambda: filed in hall.session.live.rows, timeout=5000)
+    filed, version = new_case_in(conn, "filed", grid_id=_street_grid(conn, hall))
+    qtbot.waitUntil(lambda: filed in hall.session.live.rows and hall.session.live.rows[filed].version == version
+                    and model.view_row_of(filed) is not None, timeout=10000)        # filed, not still reported
     _press(qtbot, Qt.Key.Key_F, CTRL)
     qtbot.waitUntil(b.search.hasFocus, timeout=3000)
     b.search.insert("待派遣")                          # a state, by its Chinese name
@@ -219,9 +220,10 @@ def test_the_palette_finds_commands_in_chinese_pinyin_and_english(qtbot, hall, t
 
 def test_the_palette_acts_on_every_selected_case_as_the_database_allows(qtbot, hall, conn) -> None:  # noqa: ANN001
     grid = _street_grid(conn, hall)
-    visible = [new_case_in(conn, "dispatched", grid_id=grid)[0] for _ in range(2)]
-    closed, _ = new_case_in(conn, "closed", grid_id=grid)
-    qtbot.waitUntil(lambda: all(i in hall.session.live.rows for i in [*visible, closed]), timeout=5000)
+    made = dict(new_case_in(conn, state, grid_id=grid) for state in ("dispatched", "dispatched", "closed"))
+    visible, closed = list(made)[:2], list(made)[2]
+    live = hall.session.live.rows
+    qtbot.waitUntil(lambda: all(i in live and live[i].version == v for i, v in made.items()), timeout=10000)
     urged = {i: case_row(conn, i)["urge_count"] for i in visible}
     # a closed case: dispatch and urge are listed, greyed, and Enter runs nothing
     hall.session.selection.select_case(closed)

@@ -36,6 +36,7 @@ VIEW_COMMANDS: tuple[tuple[str, str, str], ...] = tuple((cid, key, str(text)) fo
     ("full_screen", "F11", QT_TRANSLATE_NOOP("Commands", "Full screen (the view or window in front)")),
     ("handover", "Ctrl+Shift+J", QT_TRANSLATE_NOOP("Commands", "Shift handover")),
     ("sign_out", "Ctrl+Shift+L", QT_TRANSLATE_NOOP("Commands", "Hand over and sign out")),
+    ("quit", "Ctrl+Q", QT_TRANSLATE_NOOP("Commands", "Quit (offers the shift handover first)")),
 ))
 
 

@@ -67,6 +67,7 @@ class HallWindow(QMainWindow):
         self.shortcut_box: QMessageBox | None = None   # the F1 list
         self.handover: QDialog | None = None       # writing or reading a shift handover (交接班)
         self.signed_out = False                    # a handover was written at sign-out: the hall closes
+        self.hands_over = True                     # this login hands shifts over (the database says no to others)
         run_task(lambda: warm_up(session), name="cc-intake-warm-up", receiver=self)
         self.board_model = BoardModel(live, self)
         self.kpi_model = KpiModel(live, worker, self)
@@ -172,14 +173,23 @@ class HallWindow(QMainWindow):
         self.assessment = dialog
         dialog.show()
 
-    def open_handover(self, sign_out: bool) -> QDialog:
+    def request_quit(self) -> None:
+        """Ctrl+Q: a console that hands shifts over is offered the handover first (with a way
+        to quit without one); any other closes at once."""
+        if self.hands_over and not self.signed_out:
+            self.open_handover(sign_out=True, offer_quit=True)
+        else:
+            self.close()
+
+    def open_handover(self, sign_out: bool, offer_quit: bool = False) -> QDialog:
         """Ctrl+Shift+J: write a shift handover; Ctrl+Shift+L: write it and sign out (the hall
         closes once the database has it)."""
         if self.handover is not None and self.handover.isVisible():
             self.handover.activateWindow()
             return self.handover
         s = self.session
-        dialog = HandoverDialog(s.worker, s.display, s.reference, sign_out, self)
+        dialog = HandoverDialog(s.worker, s.display, s.reference, sign_out, self, offer_quit=offer_quit)
+        dialog.quit_anyway.connect(lambda: QTimer.singleShot(0, self, self.close))
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.finished.connect(lambda _r: setattr(self, "handover", None))
         dialog.written.connect(lambda hid: self._handed_over(hid, sign_out))
@@ -208,7 +218,9 @@ class HallWindow(QMainWindow):
     def _no_handover(self, exc: Exception) -> None:
         """A login that does not hand over shifts (an administrator's read-only helper, say)
         simply has none to read; anything else is worth a line in the status bar."""
-        if not isinstance(exc, PermissionRefused):
+        if isinstance(exc, PermissionRefused):
+            self.hands_over = False
+        else:
             self.statusBar().showMessage(self.tr("Could not read the previous shift's handover: %1")
                                          .replace("%1", str(exc)), 15000)
 
@@ -244,7 +256,7 @@ class HallWindow(QMainWindow):
                "palette": self.open_palette, "keys": self._show_shortcuts, "take_call": self.take_call,
                "search": self._search_board, "view_evaluation": self.show_evaluation,
                "full_screen": self.toggle_full_screen, "handover": lambda: self.open_handover(sign_out=False),
-               "sign_out": lambda: self.open_handover(sign_out=True)}
+               "sign_out": lambda: self.open_handover(sign_out=True), "quit": self.request_quit}
         for view in JUMPS:
             run[f"view_{view}"] = partial(self.focus_view, view)
         for cid, key, source in VIEW_COMMANDS:
@@ -311,10 +323,7 @@ class HallWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addAction(k["handover"])
         file_menu.addAction(k["sign_out"])
-        quit_action = QAction(self.tr("Quit"), self)
-        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
-        quit_action.triggered.connect(self.close)
-        file_menu.addAction(quit_action)
+        file_menu.addAction(k["quit"])
 
         view = mb.addMenu(self.tr("&View"))
         for d in self.docks.values():

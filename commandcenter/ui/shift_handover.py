@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QLabel,
     QPlainTextEdit,
+    QPushButton,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
@@ -60,9 +61,10 @@ def summary_html(s: store.ShiftSummary, display: Display, reference: Reference) 
 class HandoverDialog(QDialog):
     """Write a handover: the server's summary of this shift, the operator's note, Ctrl+Enter."""
     written = Signal(int)           # the handover's id
+    quit_anyway = Signal()          # the operator leaves without a handover (Ctrl+Q, then "Quit without")
 
     def __init__(self, worker: DbWorker, display: Display, reference: Reference, sign_out: bool,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, offer_quit: bool = False) -> None:
         super().__init__(parent)
         self.setObjectName("handover-write")
         self.worker, self.display, self.reference = worker, display, reference
@@ -85,6 +87,12 @@ class HandoverDialog(QDialog):
             QDialogButtonBox.ButtonRole.AcceptRole)
         self.ok.setObjectName("handover-submit")
         self.ok.setProperty("primary", True)
+        self.quit: QPushButton | None = None
+        if offer_quit:
+            self.quit = self.buttons.addButton(self.tr("Quit without a handover"),
+                                               QDialogButtonBox.ButtonRole.DestructiveRole)
+            self.quit.setObjectName("handover-quit")
+            self.quit.clicked.connect(self._quit)
         self.buttons.accepted.connect(self.submit)
         self.buttons.rejected.connect(self.reject)
         for seq in ("Ctrl+Return", "Ctrl+Enter"):
@@ -99,6 +107,10 @@ class HandoverDialog(QDialog):
         self.note.textChanged.connect(self._check)
         self.note.setFocus()
         self.worker.submit(store.shift_summary, self._summary_loaded, self._failed, receiver=self)
+
+    def _quit(self) -> None:
+        self.reject()
+        self.quit_anyway.emit()
 
     def _summary_loaded(self, s: store.ShiftSummary) -> None:
         self.summary.setHtml(summary_html(s, self.display, self.reference))

@@ -249,8 +249,9 @@ BEGIN
                        FROM cc.handover_ack a WHERE a.handover_id = h.id), '[]')
       FROM cc.handover h
      WHERE h.street_id IS NOT DISTINCT FROM acct.street_id AND h.written_at > cc.clock() - p_days * interval '1 day'
-     ORDER BY h.id DESC;
+     ORDER BY h.id DESC
+     LIMIT 500;          -- half a year of three shifts a day; a flood of handovers cannot make one answer huge
 END $$;
 COMMENT ON FUNCTION cc.handovers(integer) IS
-    'The handovers of the caller''s scope over the last p_days days, each with its acknowledgements.';
+    'The handovers of the caller''s scope over the last p_days days (the newest 500), each with its acknowledgements.';
 GRANT EXECUTE ON FUNCTION cc.handovers(integer) TO cc_reader;

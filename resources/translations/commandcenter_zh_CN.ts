@@ -542,7 +542,7 @@
     </message>
     <message>
         <location filename="../../commandcenter/ui/detail.py" line="79"/>
-        <location filename="../../commandcenter/ui/detail.py" line="234"/>
+        <location filename="../../commandcenter/ui/detail.py" line="235"/>
         <source>No photos</source>
         <translation>无照片</translation>
     </message>
@@ -572,102 +572,102 @@
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="148"/>
+        <location filename="../../commandcenter/ui/detail.py" line="149"/>
         <source>This case is not visible to you</source>
         <translation>您无权查看此案件</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="194"/>
+        <location filename="../../commandcenter/ui/detail.py" line="195"/>
         <source>min, continuous clock</source>
         <translation>分钟，连续计时</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="194"/>
+        <location filename="../../commandcenter/ui/detail.py" line="195"/>
         <source>h, continuous clock</source>
         <translation>小时，紧急工作时</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="195"/>
+        <location filename="../../commandcenter/ui/detail.py" line="196"/>
         <source>working hours</source>
         <translation>工作时</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="195"/>
+        <location filename="../../commandcenter/ui/detail.py" line="196"/>
         <source>working days</source>
         <translation>工作日</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="208"/>
+        <location filename="../../commandcenter/ui/detail.py" line="209"/>
         <source>answered</source>
         <translation>已答复</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="211"/>
+        <location filename="../../commandcenter/ui/detail.py" line="212"/>
         <source>reply due %1</source>
         <translation>答复期限 %1</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="215"/>
+        <location filename="../../commandcenter/ui/detail.py" line="216"/>
         <source>On hold · review %1</source>
         <translation>挂账 · %1 复核</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="218"/>
+        <location filename="../../commandcenter/ui/detail.py" line="219"/>
         <source>Extension awaiting decision</source>
         <translation>延期待审批</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="220"/>
+        <location filename="../../commandcenter/ui/detail.py" line="221"/>
         <source>Extended %1×</source>
         <translation>已延期 %1 次</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="234"/>
+        <location filename="../../commandcenter/ui/detail.py" line="235"/>
         <source>Photos:</source>
         <translation>照片：</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="253"/>
+        <location filename="../../commandcenter/ui/detail.py" line="254"/>
         <source>Far view</source>
         <translation>远景</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="253"/>
+        <location filename="../../commandcenter/ui/detail.py" line="254"/>
         <source>Close-up</source>
         <translation>近景</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="254"/>
+        <location filename="../../commandcenter/ui/detail.py" line="255"/>
         <source>Before handling</source>
         <translation>处置前</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="254"/>
+        <location filename="../../commandcenter/ui/detail.py" line="255"/>
         <source>After handling</source>
         <translation>处置后</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="311"/>
+        <location filename="../../commandcenter/ui/detail.py" line="313"/>
         <source>Your role may not do this</source>
         <translation>您的角色无此权限</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="325"/>
+        <location filename="../../commandcenter/ui/detail.py" line="334"/>
         <source>No connection to the database: actions resume when it is back</source>
         <translation>与数据库的连接已断开：恢复后即可操作</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="369"/>
+        <location filename="../../commandcenter/ui/detail.py" line="378"/>
         <source>Refused by the database:</source>
         <translation>数据库拒绝：</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="370"/>
+        <location filename="../../commandcenter/ui/detail.py" line="379"/>
         <source>%1 done, %2 refused:</source>
         <translation>已完成 %1 件，被拒绝 %2 件：</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="373"/>
+        <location filename="../../commandcenter/ui/detail.py" line="382"/>
         <source>Done: %1</source>
         <translation>已完成：%1</translation>
     </message>
@@ -825,6 +825,11 @@
         <location filename="../../commandcenter/ui/commands.py" line="38"/>
         <source>Hand over and sign out</source>
         <translation>交班并退出</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/commands.py" line="39"/>
+        <source>Quit (offers the shift handover first)</source>
+        <translation>退出（先提示交接班）</translation>
     </message>
 </context>
 <context>
@@ -1215,194 +1220,189 @@
         <translation>指挥大厅 — %1</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="84"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="85"/>
         <source>Key figures</source>
         <translation>关键指标</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="87"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="88"/>
         <source>Live case board</source>
         <translation>实时案件台</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="88"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="89"/>
         <source>Grid map</source>
         <translation>网格地图</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="89"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="90"/>
         <source>Case detail</source>
         <translation>案件详情</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="90"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="91"/>
         <source>Grid card</source>
         <translation>网格卡片</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="92"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="93"/>
         <source>Staffing</source>
         <translation>力量配置</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="94"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="95"/>
         <source>Callbacks</source>
         <translation>回访</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="97"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="98"/>
         <source>Evaluation</source>
         <translation>考核评价</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="122"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="123"/>
         <source>Signed in as %1</source>
         <translation>当前用户：%1</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="128"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="129"/>
         <source>working…</source>
         <translation>处理中…</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="133"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="134"/>
         <source>New urgent case: %1 %2</source>
         <translation>新紧急案件：%1 %2</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="191"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="201"/>
         <source>Shift handed over (#%1)</source>
         <extracomment>nothing saved for this workstation yet: the hall takes the whole screen it opens on</extracomment>
         <translation>已交班（#%1）</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="204"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="214"/>
         <source>Handover #%1 acknowledged</source>
         <translation>已确认交接班 #%1</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="212"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="224"/>
         <source>Could not read the previous shift&apos;s handover: %1</source>
         <translation>无法读取上一班的交接班记录：%1</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="276"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="317"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="278"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="319"/>
         <source>Two-way assessment…</source>
         <translation>条块双向考评…</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="285"/>
-        <source>Quit</source>
-        <translation>退出</translation>
-    </message>
-    <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="290"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="328"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="296"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="334"/>
         <source>Move to screen</source>
         <translation>移到屏幕</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="300"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="338"/>
         <source>&amp;Layouts</source>
         <translation>布局(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="301"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="339"/>
         <source>Save layout as…</source>
         <translation>布局另存为…</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="304"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="342"/>
         <source>Restore layout</source>
         <translation>恢复布局</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="306"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="344"/>
         <source>Delete layout</source>
         <translation>删除布局</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="308"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="346"/>
         <source>Default layout</source>
         <translation>默认布局</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="312"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="350"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="350"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="388"/>
         <source>Keyboard shortcuts</source>
         <translation>快捷键</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="319"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="357"/>
         <source>Main window</source>
         <translation>主窗口</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="324"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="362"/>
         <source>Screen %1 (%2×%3)</source>
         <translation>屏幕 %1（%2×%3）</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="336"/>
-        <location filename="../../commandcenter/ui/main_window.py" line="340"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="374"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="378"/>
         <source>Save layout</source>
         <translation>保存布局</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="336"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="374"/>
         <source>Name of this layout:</source>
         <translation>布局名称：</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="341"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="379"/>
         <source>A layout name has at most 60 characters and no slashes.</source>
         <translation>布局名称最多 60 个字符，且不能含斜杠。</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="402"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="440"/>
         <source>Dispatch</source>
         <translation>派遣</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="408"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="446"/>
         <source>Live</source>
         <translation>实时</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="412"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="450"/>
         <source>Connecting…</source>
         <translation>正在连接…</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="416"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="454"/>
         <source>Reconnecting — data as of %1</source>
         <translation>正在重连 — 数据截至 %1</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="423"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="461"/>
         <source>No events yet</source>
         <translation>尚无事件</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="426"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="464"/>
         <source>Last event %1 (#%2)</source>
         <translation>最新事件 %1（#%2）</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="429"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="467"/>
         <source>%1 s ago</source>
         <translation>%1 秒前</translation>
     </message>
@@ -1410,37 +1410,37 @@
 <context>
     <name>Handover</name>
     <message>
-        <location filename="../../commandcenter/ui/shift_handover.py" line="32"/>
+        <location filename="../../commandcenter/ui/shift_handover.py" line="33"/>
         <source>Shift %1 – %2</source>
         <translation>班次 %1 – %2</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/shift_handover.py" line="34"/>
+        <location filename="../../commandcenter/ui/shift_handover.py" line="35"/>
         <source>This console: %1 taken · %2 filed · %3 dispatched · %4 closed</source>
         <translation>本席位：受理 %1 · 立案 %2 · 派遣 %3 · 结案 %4</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/shift_handover.py" line="37"/>
+        <location filename="../../commandcenter/ui/shift_handover.py" line="38"/>
         <source>Still open in your scope: %1 · urgent %2 · under supervision %3 · overdue %4</source>
         <translation>辖区内仍未办结：%1 · 紧急 %2 · 督办中 %3 · 超期 %4</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/shift_handover.py" line="42"/>
+        <location filename="../../commandcenter/ui/shift_handover.py" line="43"/>
         <source>Urgent</source>
         <translation>紧急</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/shift_handover.py" line="43"/>
+        <location filename="../../commandcenter/ui/shift_handover.py" line="44"/>
         <source>Under supervision</source>
         <translation>督办中</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/shift_handover.py" line="44"/>
+        <location filename="../../commandcenter/ui/shift_handover.py" line="45"/>
         <source>Overdue</source>
         <translation>超期</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/shift_handover.py" line="53"/>
+        <location filename="../../commandcenter/ui/shift_handover.py" line="54"/>
         <source>… and %1 more on the board</source>
         <translation>……另有 %1 件见案件台</translation>
     </message>
@@ -1448,38 +1448,43 @@
 <context>
     <name>HandoverDialog</name>
     <message>
-        <location filename="../../commandcenter/ui/shift_handover.py" line="71"/>
+        <location filename="../../commandcenter/ui/shift_handover.py" line="73"/>
         <source>Shift handover (交接班)</source>
         <translation>交接班</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/shift_handover.py" line="71"/>
-        <location filename="../../commandcenter/ui/shift_handover.py" line="84"/>
+        <location filename="../../commandcenter/ui/shift_handover.py" line="73"/>
+        <location filename="../../commandcenter/ui/shift_handover.py" line="86"/>
         <source>Hand over and sign out</source>
         <translation>交班并退出</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/shift_handover.py" line="74"/>
+        <location filename="../../commandcenter/ui/shift_handover.py" line="76"/>
         <source>Counting this shift…</source>
         <translation>正在统计本班次…</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/shift_handover.py" line="77"/>
+        <location filename="../../commandcenter/ui/shift_handover.py" line="79"/>
         <source>Handover note for the next operator: what to watch, who to call back…</source>
         <translation>给下一班的交接说明：需关注的事项、需回电的人…</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/shift_handover.py" line="84"/>
+        <location filename="../../commandcenter/ui/shift_handover.py" line="86"/>
         <source>Hand over</source>
         <translation>交班</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/shift_handover.py" line="94"/>
+        <location filename="../../commandcenter/ui/shift_handover.py" line="92"/>
+        <source>Quit without a handover</source>
+        <translation>不交班直接退出</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/shift_handover.py" line="102"/>
         <source>Note (optional):</source>
         <translation>说明（可选）：</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/shift_handover.py" line="109"/>
+        <location filename="../../commandcenter/ui/shift_handover.py" line="121"/>
         <source>%1 characters; at most %2</source>
         <translation>%1 个字符；最多 %2 个</translation>
     </message>
@@ -1910,27 +1915,27 @@
 <context>
     <name>PendingHandoverDialog</name>
     <message>
-        <location filename="../../commandcenter/ui/shift_handover.py" line="138"/>
+        <location filename="../../commandcenter/ui/shift_handover.py" line="150"/>
         <source>Handover from the previous shift (交接班)</source>
         <translation>上一班的交接班</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/shift_handover.py" line="139"/>
+        <location filename="../../commandcenter/ui/shift_handover.py" line="151"/>
         <source>Handed over by %1 at %2</source>
         <translation>%1 于 %2 交班</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/shift_handover.py" line="141"/>
+        <location filename="../../commandcenter/ui/shift_handover.py" line="153"/>
         <source>(no note)</source>
         <translation>（无说明）</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/shift_handover.py" line="149"/>
+        <location filename="../../commandcenter/ui/shift_handover.py" line="161"/>
         <source>Acknowledge  Enter</source>
         <translation>确认接班  Enter</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/shift_handover.py" line="153"/>
+        <location filename="../../commandcenter/ui/shift_handover.py" line="165"/>
         <source>Later</source>
         <translation>稍后</translation>
     </message>
@@ -1938,18 +1943,18 @@
 <context>
     <name>PhotoDialog</name>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="406"/>
+        <location filename="../../commandcenter/ui/detail.py" line="415"/>
         <source>Loading the photo…</source>
         <extracomment>how large a thumbnail shows in the detail (the stored one fits 240 × 240)</extracomment>
         <translation>正在读取照片…</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="428"/>
+        <location filename="../../commandcenter/ui/detail.py" line="437"/>
         <source>This photo cannot be shown</source>
         <translation>无法显示此照片</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="438"/>
+        <location filename="../../commandcenter/ui/detail.py" line="447"/>
         <source>The photo could not be read: %1</source>
         <translation>无法读取照片：%1</translation>
     </message>
