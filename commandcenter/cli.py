@@ -179,8 +179,10 @@ def _parser() -> argparse.ArgumentParser:
     wall.add_argument("--screen", type=int, help="screen number, 1 = first (default: the primary screen)")
 
     shot = sub.add_parser("screenshot", parents=[common], help="render a view offscreen to a PNG file")
-    shot.add_argument("--view", required=True, choices=("hall", "wall", "map", "gridcard", "staffing", "intake",
-                                                               "evaluation"))
+    shot.add_argument("--view", required=True, choices=("hall", "keyboard", "handover", "wall", "map", "gridcard",
+                                                               "staffing", "intake", "evaluation"),
+                      help="keyboard: the hall with the focus ring and the command palette open; "
+                           "handover: the hall with the shift handover being written")
     shot.add_argument("--out", required=True, type=Path, help="PNG file to write")
     shot.add_argument("--size", default="1920x1080", type=_size, help="WIDTHxHEIGHT (default 1920x1080)")
     return p

@@ -56,12 +56,14 @@ _PATH = {
 }
 
 
-def new_case_in(conn: psycopg.Connection, state: str, category: str = "010201") -> tuple[int, int]:
-    """(id, version) of a new case driven through the functions into the given state."""
+def new_case_in(conn: psycopg.Connection, state: str, category: str = "010201",
+                grid_id: int | None = None) -> tuple[int, int]:
+    """(id, version) of a new case driven through the functions into the given state (in the
+    given grid, or the grid of the first demo case)."""
     from commandcenter.store.commands import Workflow
 
     wf = Workflow(conn)
-    _, lon, lat = grid_point(conn)
+    _, lon, lat = grid_point(conn, grid_id)
     case_id = wf.report("hotline", category, f"测试 test → {state}", lon, lat)
     unit = conn.execute('SELECT u.id FROM cc.unit u JOIN cc."case" c ON c.street_id = u.street_id '
                         "WHERE c.id = %s ORDER BY u.id LIMIT 1", (case_id,)).fetchone()[0]

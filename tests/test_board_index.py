@@ -130,3 +130,33 @@ def test_names_sort_by_pinyin_and_numbers_by_value() -> None:
     assert list(dict.fromkeys(shown)) == PINYIN_ORDER           # each street's rows together, in pinyin order
     index.set_sort("street", True)
     assert list(dict.fromkeys(index.row_at(r).street_name for r in range(len(index)))) == PINYIN_ORDER[::-1]
+
+
+def test_the_free_text_finds_states_urgencies_and_names_by_pinyin_and_initials() -> None:
+    """Every word must be found: in the case's names (Chinese, pinyin, initials), its state's or
+    urgency's names (as the database gives them), its code, title or address."""
+    rng = random.Random(7)
+    rows = [replace(row(i, rng), grid_name=rng.choice(["东华门社区第1网格", "北新桥社区第2网格"]),
+                    assignee_person_name=rng.choice([None, "王刚", "李娜"])) for i in range(400)]
+    terms = {"filed": "待派遣 daipaiqian dpq filed", "dispatched": "已派遣 yipaiqian ypq dispatched",
+             "reported": "待立案 dailian dla reported"}
+    idx = BoardIndex(state_terms=terms, urgency_terms={"urgent": "紧急 jinji jj urgent"}, now=lambda: NOW)
+    idx.load(rows)
+
+    def shown(text: str) -> list[BoardRow]:
+        idx.set_filter(BoardFilter(state=None, text=text))
+        return [idx.row_at(r) for r in range(len(idx))]
+
+    assert {r.state for r in shown("待派遣")} == {"filed"} == {r.state for r in shown("DPQ")}
+    assert {r.state for r in shown("pq")} == {"filed", "dispatched"}          # 派遣 in both names
+    assert {r.urgency for r in shown("jj")} == {"urgent"}
+    assert {r.category_name for r in shown("ltc")} == {"乱停车"}               # a category by initials
+    assert {r.category_name for r in shown("baolu")} == {"暴露垃圾"}           # … by pinyin
+    assert {r.grid_name for r in shown("bxqsq")} == {"北新桥社区第2网格"}       # a grid by initials
+    assert {r.assignee_person_name for r in shown("ln")} == {"李娜"}            # a person by initials
+    assert {r.assignee_person_name for r in shown("wanggang")} == {"王刚"}      # (wg: 网格 too)
+    both = shown("dpq 乱停车 jj")                                               # every word, anywhere
+    assert both and all((r.state, r.category_name, r.urgency) == ("filed", "乱停车", "urgent") for r in both)
+    assert len(both) == sum(1 for r in rows if (r.state, r.category_name, r.urgency) == ("filed", "乱停车", "urgent"))
+    assert shown("dpq ypq") == []
+    assert all(idx.text_matches(r, "dpq") == (r.state == "filed" or "dpq" in r.search) for r in rows)

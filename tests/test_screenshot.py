@@ -14,7 +14,8 @@ from commandcenter.ui import app as ui_app
 from .ui_support import hall_session
 
 
-@pytest.mark.parametrize("view,lang", [("hall", "zh_CN"), ("wall", "en"), ("map", "en"), ("staffing", "zh_CN")])
+@pytest.mark.parametrize("view,lang", [("hall", "zh_CN"), ("wall", "en"), ("map", "en"), ("staffing", "zh_CN"),
+                                      ("keyboard", "zh_CN")])
 def test_screenshot_writes_a_png_of_the_requested_size(tmp_path: Path, db, view: str, lang: str) -> None:  # noqa: ANN001
     out = tmp_path / f"{view}.png"
     assert main(["--dsn", db.dsn, "screenshot", "--view", view, "--lang", lang, "--out", str(out),

@@ -50,6 +50,9 @@ def _ranks(column: str, state_rank: dict[str, int]) -> tuple[dict[str, int], int
     return (state_rank, 99) if column == "state" else _RANKED[column]
 
 
+# The free-text search, prepared: each word, and the state and urgency codes whose names hold it.
+TextTest: TypeAlias = tuple[tuple[str, frozenset[str], frozenset[str]], ...]
+
 # A row's place in the order: missing values last, then the value, then the id (unique).
 SortKey: TypeAlias = tuple[bool, Any, int]
 
@@ -84,6 +87,10 @@ class BoardIndex:
     descending: bool = True
     now: Callable[[], datetime] = now_utc
     zone: tzinfo = UTC                                  # the district's calendar (review dates)
+    #: what the free-text search finds a state or an urgency by: its names, pinyin and initials
+    #: ("待派遣", "dpq", "filed"), made from the database's names (search.search_terms)
+    state_terms: dict[str, str] = field(default_factory=dict)
+    urgency_terms: dict[str, str] = field(default_factory=dict)
     order: list[int] = field(default_factory=list)     # visible ids, ascending by key
     state_counts: Counter[str] = field(default_factory=Counter)
 
@@ -99,7 +106,7 @@ class BoardIndex:
     def _key_of(self, case_id: int) -> SortKey:
         return self.key(self.rows[case_id])
 
-    def _passes_all_but_state(self, row: BoardRow, now: datetime, needle: str | None = None) -> bool:
+    def _passes_all_but_state(self, row: BoardRow, now: datetime, needle: TextTest | None = None) -> bool:
         f = self.filter
         if f.street_id is not None and row.street_id != f.street_id:
             return False
@@ -113,12 +120,27 @@ class BoardIndex:
             return False
         if needle is None:
             needle = self._needle()
-        if needle and needle not in row.search:
-            return False
+        if needle:
+            for word, states, urgencies in needle:
+                if word not in row.search and row.state not in states and row.urgency not in urgencies:
+                    return False
         return True
 
-    def _needle(self) -> str:
-        return self.filter.text.strip().casefold() if self.filter.text else ""
+    def text_matches(self, row: BoardRow, text: str) -> bool:
+        """Every word of the search is somewhere in the case: its code, title, address, names
+        (also by pinyin and initials), its state or its urgency ("待派遣 东华门" = both)."""
+        return all(word in row.search or row.state in states or row.urgency in urgencies
+                   for word, states, urgencies in self._text_test(text))
+
+    def _text_test(self, text: str) -> TextTest:
+        """The search made once per filter, not per row: each word with the states and
+        urgencies whose names it is part of (a few dozen substring tests instead of 100k)."""
+        return tuple((word, frozenset(c for c, t in self.state_terms.items() if word in t),
+                      frozenset(c for c, t in self.urgency_terms.items() if word in t))
+                     for word in text.casefold().split())
+
+    def _needle(self) -> TextTest:
+        return self._text_test(self.filter.text) if self.filter.text else ()
 
     def _state_ok(self, row: BoardRow) -> bool:
         st = self.filter.state

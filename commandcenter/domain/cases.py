@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Protocol
 
+from .search import search_terms
+
 
 def now_utc() -> datetime:
     return datetime.now(UTC)
@@ -64,9 +66,11 @@ class BoardRow:
     deadline_ts: float | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        self.search = " ".join((self.code, self.title, self.address, self.grid_name, self.community_name,
-                                self.street_name, self.street_name_en, self.category_name, self.category_name_en,
-                                self.assignee_person_name or "", self.assignee_unit_name or "")).casefold()
+        # names also by pinyin and initials (cached per name: a few thousand names for 100k cases)
+        self.search = " ".join((self.code.casefold(), self.title.casefold(), self.address.casefold(),
+                                search_terms(self.grid_name, self.community_name, self.street_name,
+                                             self.category_name, self.assignee_person_name, self.assignee_unit_name),
+                                self.street_name_en.casefold(), self.category_name_en.casefold()))
         self.reported_ts = self.reported_at.timestamp()
         self.deadline_ts = self.deadline.timestamp() if self.deadline is not None else None
 

@@ -24,13 +24,27 @@ class Entry:
     parents: tuple[str, ...] = field(default=(), compare=False)    # … and its parents' names
 
 
-@lru_cache(maxsize=8192)      # the same street and community names stand beside hundreds of grids
+@lru_cache(maxsize=65536)     # the same street, grid, category and staff names stand beside thousands of cases
 def _pinyin(text: str) -> tuple[str, str]:
     """(full, initials) of the Chinese in `text`, lower-case, without spaces."""
     syllables = [s for s in lazy_pinyin(text) if s.strip()]
     full = "".join(syllables).lower()
     initials = "".join(s[0] for s in lazy_pinyin(text, style=Style.FIRST_LETTER) if s.strip()).lower()
     return full, initials
+
+
+def search_terms(*names: str | None) -> str:
+    """Every way of typing these names, in one casefolded text a substring test can search:
+    each name as written, its pinyin and its initials ("待派遣 daipaiqian dpq"). The board's
+    free-text search looks in it, so "dhm" finds 东华门 and "ln" a 李娜."""
+    return " ".join(_terms_of(n) for n in names if n)
+
+
+@lru_cache(maxsize=65536)     # a board row is made of a few thousand names: each spelled out once
+def _terms_of(name: str) -> str:
+    written = name.casefold()
+    full, initials = _pinyin(name)
+    return written if not full or full == written else f"{written} {full} {initials}"
 
 
 def entry(kind: str, key: object, name: str, name_en: str = "", context: Sequence[str] = ()) -> Entry:

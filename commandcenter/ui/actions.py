@@ -10,6 +10,7 @@ from typing import Any
 
 import psycopg
 from PySide6.QtCore import QCoreApplication, QObject, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -111,6 +112,7 @@ class NoteDialog(QDialog):
         lay.addWidget(QLabel(self.tr("Reason (required):") if required else self.tr("Note (optional):")))
         self.text = QPlainTextEdit()
         self.text.setObjectName("note-text")
+        self.text.setTabChangesFocus(True)        # by keys: Tab leaves the note, Ctrl+Enter confirms
         lay.addWidget(self.text)
         self.rating: QSpinBox | None = None
         if with_rating:
@@ -124,7 +126,13 @@ class NoteDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         lay.addWidget(self.buttons)
         self.text.textChanged.connect(self._check)
+        for seq in ("Ctrl+Return", "Ctrl+Enter"):
+            QShortcut(QKeySequence(seq), self, self._confirm)
         self._check()
+
+    def _confirm(self) -> None:
+        if self.buttons.button(QDialogButtonBox.StandardButton.Ok).isEnabled():
+            self.accept()
 
     def _check(self) -> None:
         t = self.text.toPlainText().strip()

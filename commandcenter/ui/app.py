@@ -11,8 +11,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QEvent, QEventLoop, QTimer
-from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtGui import QGuiApplication, QPainter, QPixmap
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
 from ..launch.sign_in import SignIn
 from ..store.errors import CommandCenterError
@@ -194,7 +194,7 @@ def screenshot(dsn: str, view: str, out: Path, lang: str | None, size: tuple[int
         widget.show()
         _settle(session, widget, view)
         out.parent.mkdir(parents=True, exist_ok=True)
-        if not widget.grab().save(str(out), "PNG"):
+        if not _picture(widget, view).save(str(out), "PNG"):
             raise CommandCenterError(f"could not write {out}")
         widget.close()
         return out
@@ -211,6 +211,8 @@ def _screenshot_widget(session: Session, view: str) -> QWidget:
 
     if view == "hall":
         return HallWindow(session, restore_last=False)
+    if view in ("keyboard", "handover"):
+        return HallWindow(session, restore_last=False, check_handover=False)
     if view == "wall":
         return WallWindow(session)
     if view == "map":
@@ -234,19 +236,20 @@ def _screenshot_widget(session: Session, view: str) -> QWidget:
         panel = EvaluationPanel(session)
         panel.setWindowTitle("evaluation")
         return panel
-    raise CommandCenterError(f"unknown view {view!r}: use hall, wall, map, gridcard, staffing, intake or evaluation")
+    raise CommandCenterError(f"unknown view {view!r}: use hall, keyboard, handover, wall, map, gridcard, staffing, "
+                             "intake or evaluation")
 
 
 def _settle(session: Session, widget: QWidget, view: str) -> None:
     """Give the views something to show, then wait for every query to come back."""
     live = session.live
     open_rows = [r for r in live.rows.values() if r.is_open]
-    if view in ("hall", "map", "gridcard") and open_rows:
+    if view in ("hall", "keyboard", "handover", "map", "gridcard") and open_rows:
         # the newest urgent case: what an operator would look at first
         pick = max(open_rows, key=lambda r: (r.urgency != "normal", r.reported_at.timestamp()))
         session.selection.select_case(pick.id)
         session.selection.select_grid(pick.grid_id)
-        if view == "hall":
+        if view in ("hall", "keyboard", "handover"):
             widget.dock_detail.raise_()    # type: ignore[attr-defined]
     if view == "staffing":
         # the street with the most grids shows the most
@@ -264,7 +267,44 @@ def _settle(session: Session, widget: QWidget, view: str) -> None:
         widget.place.line.setText(newest.grid_name[:2])
         widget.choose_point(newest.lon, newest.lat + 0.0002)
         widget.choose_item_named(newest.category_name)
+    if view in ("keyboard", "handover"):
+        _open_for_picture(session, widget, view)
     wait_until(lambda: session.worker.pending == 0, 30)
     wait_until(lambda: False, 0.6)      # let deferred timers (labels, markers) fire
     wait_until(lambda: session.worker.pending == 0, 30)
     QCoreApplication.processEvents()
+
+
+def _open_for_picture(session: Session, hall: QWidget, view: str) -> None:
+    """The keyboard at work: the command palette open over the hall, every command with its
+    key (what the selected case does not allow, greyed), the focus ring on its search box; or
+    the handover written at sign-out."""
+    from .main_window import HallWindow
+    assert isinstance(hall, HallWindow)
+    hall.activateWindow()
+    wait_until(hall.isActiveWindow, 5)
+    if session.selection.case_id is not None:
+        hall.board.show_case(session.selection.case_id)
+    hall.board.table.setFocus()
+    if view == "keyboard":
+        hall.open_palette()
+    else:
+        from .shift_handover import HandoverDialog
+        dialog = hall.open_handover(sign_out=True)
+        assert isinstance(dialog, HandoverDialog)
+        dialog.note.setPlainText(QCoreApplication.translate(
+            "Screenshot", "Two overdue cases on Donghuamen Street need a call to the sanitation station before 10:00."))
+
+
+def _picture(widget: QWidget, view: str) -> QPixmap:
+    """The view as a picture; for the hall with a dialog open, the dialog painted over it where
+    a window manager would centre it (offscreen, each window is drawn on its own)."""
+    shot = widget.grab()
+    dialogs = [d for d in widget.findChildren(QDialog) if d.isVisible()] if view in ("keyboard", "handover") else []
+    if dialogs:
+        painter = QPainter(shot)
+        for d in dialogs:
+            picture = d.grab()
+            painter.drawPixmap((shot.width() - picture.width()) // 2, (shot.height() - picture.height()) // 3, picture)
+        painter.end()
+    return shot

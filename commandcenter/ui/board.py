@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -24,7 +25,7 @@ from .board_model import CASE_ID_ROLE, BoardModel
 from .column_fit import SpareWidth
 from .flow_layout import FlowLayout
 from .selection import Selection
-from .theme import STATE_COLOURS
+from .theme import FOCUS, STATE_COLOURS
 
 COLUMN_WIDTHS = {"code": 128, "reported_at": 86, "source": 66, "category": 112, "grid": 124, "community": 84,
                  "street": 88, "state": 66, "tier": 84, "assignee": 116, "deadline": 80, "urgency": 52}
@@ -76,7 +77,8 @@ class BoardView(QWidget):
             self.watch_box.addItem(text, watch)
         self.search = QLineEdit()
         self.search.setObjectName("filter-text")
-        self.search.setPlaceholderText(self.tr("Search code, title, address, grid, assignee…  (Ctrl+F)"))
+        self.search.setPlaceholderText(self.tr(
+            "Search: code, state, category, street, grid, person — Chinese or pinyin initials  (Ctrl+F)"))
         self.search.setClearButtonEnabled(True)
         self.search.setMaxLength(100)
         self.dispatch_btn = QPushButton(self.tr("Dispatch selected"))
@@ -108,8 +110,10 @@ class BoardView(QWidget):
             b = QToolButton()
             b.setCheckable(True)
             b.setObjectName(f"chip-{code}")
-            b.setStyleSheet(f"QToolButton {{ border-left: 4px solid {STATE_COLOURS.get(code, '#888')}; "
-                            f"padding: 1px 6px; }}")
+            colour = STATE_COLOURS.get(code, "#888")
+            b.setStyleSheet(f"QToolButton {{ border-left: 4px solid {colour}; padding: 1px 6px; }} "
+                            f"QToolButton:focus {{ border: 2px solid {FOCUS}; border-left: 4px solid {colour}; "
+                            f"padding: 0px 5px; }}")
             b.clicked.connect(lambda _=False, c=code: self._chip_clicked(c))
             self._chip[code] = b
             self.chips.addWidget(b)
@@ -165,6 +169,7 @@ class BoardView(QWidget):
         self._search_timer.setInterval(200)
         self._search_timer.timeout.connect(self._filter_changed)
         self.search.textChanged.connect(lambda _t: self._search_timer.start())
+        self.search.installEventFilter(self)       # Enter or Down: into the results
         model.counts_changed.connect(self._update_counts)
         model.urgent_arrived.connect(self._urgent)
         selection.case_selected.connect(self.show_case)
@@ -197,6 +202,25 @@ class BoardView(QWidget):
             b.setText(f"{self.model.live.display.named(ref.states[code])} {counts.get(code, 0)}")
             b.setChecked(code == current)
         self.total.setText(self.tr("%n case(s) shown", "", len(self.model.index_)))
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        """Enter or Down in the search box applies the search at once and puts the keys on the
+        first result, so the operator goes on with Up/Down, F3 … without the mouse."""
+        if watched is self.search and event.type() == QEvent.Type.KeyPress:
+            assert isinstance(event, QKeyEvent)
+            if event.key() in (Qt.Key.Key_Down, Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                self.enter_results()
+                return True
+        return super().eventFilter(watched, event)
+
+    def enter_results(self) -> None:
+        if self._search_timer.isActive():
+            self._search_timer.stop()
+            self._filter_changed()
+        self.table.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        current = self.table.currentIndex()
+        if self.model.rowCount() and not (current.isValid() and self.table.selectionModel().isRowSelected(current.row())):
+            self.table.selectRow(0)
 
     # ------------------------------------------------------------ selection
     def selected_ids(self) -> list[int]:

@@ -15,6 +15,7 @@ from ..domain.board import COLUMNS, BoardFilter, BoardIndex, RowHooks
 from ..domain.cases import BoardRow, Timed, deadline_level, now_utc
 from ..domain.display import Display
 from ..domain.reference import Reference
+from ..domain.search import search_terms
 from .live import LiveData
 from .theme import DEADLINE_COLOURS, REPEAT_COLOUR, STATE_COLOURS, URGENCY_COLOURS, qcolor
 
@@ -74,7 +75,9 @@ class BoardModel(QAbstractTableModel):
         self.live = live
         ref = live.reference
         self.index_ = BoardIndex(category_class=ref.category_class,
-                                 state_rank={code: i for i, code in enumerate(ref.states)}, zone=ZoneInfo(ref.tz))
+                                 state_rank={code: i for i, code in enumerate(ref.states)}, zone=ZoneInfo(ref.tz),
+                                 state_terms={c: search_terms(n.name, n.name_en) for c, n in ref.states.items()},
+                                 urgency_terms={c: search_terms(n.name, n.name_en) for c, n in ref.urgencies.items()})
         self._hooks = _Hooks(self)
         self.highlight: dict[int, datetime] = {}
         self._headers = [self.tr("Code"), self.tr("Reported"), self.tr("Source"), self.tr("Category"),

@@ -121,6 +121,7 @@ class CaseDetailView(QWidget):
         live.state_changed.connect(lambda st: self.set_online(st.live))
         runner.done.connect(self._outcomes)
         self.online = True
+        self.keys_on_buttons = True      # False while the hall holds the keys (the detail floated)
 
     # ------------------------------------------------------------ loading
     def show_case(self, case_id: int) -> None:
@@ -301,7 +302,8 @@ class CaseDetailView(QWidget):
             b = QPushButton(f"{label}  {key}" if key else label)     # the key is on the button
             b.setObjectName(f"action-{a['action']}")
             if key:
-                b.setShortcut(QKeySequence(key))
+                if self.keys_on_buttons:
+                    b.setShortcut(QKeySequence(key))
                 b.setToolTip(f"{label}  ({key})")
             if a["action"] in ("dispatch", "verify_pass"):
                 b.setProperty("primary", True)
@@ -315,6 +317,13 @@ class CaseDetailView(QWidget):
             b.show()        # at once: the layout would show it only on the next turn of the event loop,
             #                 and a hidden button's key does not fire (a key pressed in between was lost)
 
+    def set_keys_on_buttons(self, on: bool) -> None:
+        """Whether the buttons carry their keys (the hall's window holds them otherwise)."""
+        self.keys_on_buttons = on
+        for code, b in self.action_buttons.items():
+            key = SHORTCUTS.get(code)
+            b.setShortcut(QKeySequence(key) if on and key else QKeySequence())
+
     def set_online(self, online: bool) -> None:
         """While the link is down the detail stays readable and the actions wait: an action
         now could not reach the database anyway, and the view may be stale."""
@@ -325,7 +334,23 @@ class CaseDetailView(QWidget):
                 b.setToolTip(self.tr("No connection to the database: actions resume when it is back"))
 
     # ------------------------------------------------------------ acting
-    def trigger(self, action: dict[str, Any] | str) -> None:
+    def allows(self, action: str) -> bool:
+        """Whether the database allows this login the action on the case shown now, as
+        cc.allowed_actions answered when the case was loaded (and the link is up)."""
+        if self.detail is None or not self.online:
+            return False
+        return any(a["action"] == action and a["permitted"] for a in self.detail.actions)
+
+    def focus_target(self) -> QWidget:
+        """Where Ctrl+2 puts the keys: the first action the case allows, else its timeline."""
+        for b in self.action_buttons.values():
+            if b.isEnabled() and b.isVisible():
+                return b
+        return self.timeline
+
+    def trigger(self, action: dict[str, Any] | str, all_selected: bool = False) -> None:
+        """Run an action on the case shown; with `all_selected` (the palette) on every selected
+        case that includes it — the database refuses, case by case, those it does not allow."""
         d = self.live.display
         if isinstance(action, str):
             match = [a for a in (self.detail.actions if self.detail else []) if a["action"] == action]
@@ -334,7 +359,8 @@ class CaseDetailView(QWidget):
             action = dict(match[0], label=d.pick(match[0]["name"], match[0]["name_en"]))
         cases = [self._case_ref(self.detail.case)] if self.detail else []
         ids = self.selection.case_ids
-        if action["action"] in ("dispatch", "redispatch") and len(ids) > 1 and self.case_id in ids:
+        many = all_selected or action["action"] in ("dispatch", "redispatch")
+        if many and len(ids) > 1 and self.case_id in ids:
             rows = [self.live.rows[i] for i in ids if i in self.live.rows]
             cases = [{"id": r.id, "code": r.code, "version": r.version} for r in rows]
         if cases:

@@ -9,7 +9,7 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
@@ -155,6 +155,11 @@ class KpiStrip(QWidget):
     def __init__(self, kpi: KpiModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("kpi-strip")
+        # reachable by key (Ctrl+5), and ringed when it is: a plain QWidget draws its style
+        # sheet's border only with a styled background
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setProperty("focusRing", True)
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.kpi = kpi
         tiles = QHBoxLayout()
         self.values: dict[str, QLabel] = {}

@@ -11,8 +11,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from PySide6.QtCore import QRect
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtCore import QRect, QTimer
+from PySide6.QtGui import QGuiApplication, QScreen
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDockWidget,
@@ -98,6 +98,8 @@ def restore(window: QMainWindow, name: str, screens: ScreenSet | None = None) ->
         if not columns.isEmpty():
             header.restoreState(columns)
     keep_on_screens(window)
+    raise_floating(window)
+    QTimer.singleShot(0, window, lambda: raise_floating(window))     # after the hall itself is shown
     return True
 
 
@@ -147,11 +149,34 @@ def fit_on_screen(w: QWidget) -> None:
                         width, height))
 
 
+#: the size the hall last gave a floated view (a QSize), to tell it from a size the operator chose
+PLACED = "ccPlacedSize"
+#: a floated view's geometry before F11 made it fill its monitor (a QRect)
+NORMAL = "ccNormalGeometry"
+#: a window manager may add or take a frame's worth of pixels from what the hall asked for
+_SLACK = 48
+
+
+def sized_by_operator(w: QWidget) -> bool:
+    """A floated view keeps its size when the operator chose it: it floats already, and its size
+    is not the one the hall last gave it (nor one it never gave: a view torn off the hall by
+    its title bar floats at its docked size, which nobody chose)."""
+    if isinstance(w, QDockWidget) and not w.isFloating():
+        return False
+    placed = w.property(PLACED)
+    if placed is None:
+        return not isinstance(w, QDockWidget)     # a main window's size is the operator's
+    return abs(w.width() - placed.width()) > _SLACK or abs(w.height() - placed.height()) > _SLACK
+
+
 def move_to_screen(w: QWidget, index: int) -> None:
-    """Put a window (or a dock, floated) on screen `index`, centred, keeping its size if it fits."""
+    """Put a window (or a dock, floated) on screen `index`. A view fills the screen unless the
+    operator sized it; a sized one keeps its size if it fits, centred. It ends in front of the
+    hall, never behind it."""
     screens = QGuiApplication.screens()
     if not 0 <= index < len(screens):
         raise IndexError(f"there is no screen {index + 1}; this workstation has {len(screens)}")
+    keep = sized_by_operator(w)
     if isinstance(w, QDockWidget):
         w.setFloating(True)
     target = screens[index].availableGeometry()
@@ -160,5 +185,52 @@ def move_to_screen(w: QWidget, index: int) -> None:
     handle = w.windowHandle()
     if handle is not None:
         handle.setScreen(screens[index])
-    w.setGeometry(QRect(target.x() + (target.width() - width) // 2, target.y() + (target.height() - height) // 2,
-                        width, height))
+    if keep:
+        w.setGeometry(QRect(target.x() + (target.width() - width) // 2, target.y() + (target.height() - height) // 2,
+                            width, height))
+    else:
+        w.setGeometry(target)
+        w.setProperty(PLACED, target.size())
+    w.setProperty(NORMAL, None)
+    w.show()
+    w.raise_()
+
+
+def screen_of(w: QWidget) -> QScreen:
+    """The monitor a window is on: the one holding its centre (Qt's own answer lags a move)."""
+    centre = w.frameGeometry().center() if w.isWindow() else w.mapToGlobal(w.rect().center())
+    return QGuiApplication.screenAt(centre) or w.screen() or QGuiApplication.primaryScreen()
+
+
+def toggle_full(w: QDockWidget) -> None:
+    """F11 on a floated view: it fills its own monitor (the whole of it, as the hall's full
+    screen does), or goes back to the geometry it had. A floating dock is a tool window that
+    window managers do not make full screen, so its geometry is set, not its window state."""
+    normal = w.property(NORMAL)
+    if isinstance(normal, QRect) and not normal.isNull():
+        w.setProperty(NORMAL, None)
+        w.setGeometry(normal)
+        return
+    w.setProperty(NORMAL, w.geometry())
+    full = screen_of(w).geometry()
+    w.setGeometry(full)
+    w.setProperty(PLACED, full.size())
+    w.raise_()
+
+
+def is_full(w: QWidget) -> bool:
+    """Whether F11 has made this floated view fill its monitor."""
+    normal = w.property(NORMAL)
+    return isinstance(normal, QRect) and not normal.isNull()
+
+
+def raise_floating(window: QMainWindow) -> None:
+    """Every floated view in front of the hall: a restored layout must not leave one behind it
+    (the hall, shown after its docks, would otherwise cover them)."""
+    raised = False
+    for d in window.findChildren(QDockWidget):
+        if d.isFloating() and d.isVisible():
+            d.raise_()
+            raised = True
+    if raised:
+        QGuiApplication.sync()        # the window system has it before anything else is drawn

@@ -4,9 +4,11 @@ the time of the last applied event."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
+from functools import partial
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -19,6 +21,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..store.errors import PermissionRefused
+from ..store.handover import Handover, pending_handover
 from ..store.listener import FeedState
 from . import layouts
 from .actions import SHORTCUTS, ActionRunner
@@ -26,6 +30,7 @@ from .assessment import AssessmentDialog
 from .board import BoardView
 from .board_model import BoardModel
 from .callbacks import CallbacksView
+from .commands import VIEW_COMMANDS, Command, CommandRegistry, chinese, view_title
 from .detail import CaseDetailView
 from .evaluation import EvaluationPanel
 from .grid_card import GridCardView
@@ -33,12 +38,18 @@ from .handoff import run_task
 from .intake import IntakeDialog, warm_up
 from .kpi import KpiModel, KpiStrip
 from .map_view import MapView
+from .palette import CommandPalette
 from .session import Session
+from .shift_handover import HandoverDialog, PendingHandoverDialog
 from .staffing import StaffingView
+
+#: the views Ctrl+1…7 jump to, in that order (ui/commands.py names their keys)
+JUMPS = ("board", "detail", "map", "staffing", "kpi", "grid", "callbacks")
 
 
 class HallWindow(QMainWindow):
-    def __init__(self, session: Session, parent: QWidget | None = None, restore_last: bool = True) -> None:
+    def __init__(self, session: Session, parent: QWidget | None = None, restore_last: bool = True,
+                 check_handover: bool = True) -> None:
         super().__init__(parent)
         self.setObjectName("hall")
         self.session = session
@@ -52,6 +63,11 @@ class HallWindow(QMainWindow):
         self.runner = ActionRunner(worker, self, ref, session.display)
         self.intake: QDialog | None = None     # the call being taken (ui/intake.py)
         self.assessment: QDialog | None = None     # a two-way assessment form being filled in
+        self.command_palette: CommandPalette | None = None  # the command palette (Ctrl+K)
+        self.shortcut_box: QMessageBox | None = None   # the F1 list
+        self.handover: QDialog | None = None       # writing or reading a shift handover (交接班)
+        self.signed_out = False                    # a handover was written at sign-out: the hall closes
+        self.hands_over = True                     # this login hands shifts over (the database says no to others)
         run_task(lambda: warm_up(session), name="cc-intake-warm-up", receiver=self)
         self.board_model = BoardModel(live, self)
         self.kpi_model = KpiModel(live, worker, self)
@@ -127,6 +143,8 @@ class HallWindow(QMainWindow):
         self.resize(1600, 950)
         #: nothing saved for this workstation yet: the hall takes the whole screen it opens on
         self.first_start = not (restore_last and layouts.restore(self, layouts.LAST))
+        if check_handover:     # the previous shift's handover, if this console has not read it yet
+            worker.submit(pending_handover, self._show_pending_handover, self._no_handover, receiver=self)
 
     # ------------------------------------------------------------ docks and menus
     def take_call(self) -> None:
@@ -155,6 +173,57 @@ class HallWindow(QMainWindow):
         self.assessment = dialog
         dialog.show()
 
+    def request_quit(self) -> None:
+        """Ctrl+Q: a console that hands shifts over is offered the handover first (with a way
+        to quit without one); any other closes at once."""
+        if self.hands_over and not self.signed_out:
+            self.open_handover(sign_out=True, offer_quit=True)
+        else:
+            self.close()
+
+    def open_handover(self, sign_out: bool, offer_quit: bool = False) -> QDialog:
+        """Ctrl+Shift+J: write a shift handover; Ctrl+Shift+L: write it and sign out (the hall
+        closes once the database has it)."""
+        if self.handover is not None and self.handover.isVisible():
+            self.handover.activateWindow()
+            return self.handover
+        s = self.session
+        dialog = HandoverDialog(s.worker, s.display, s.reference, sign_out, self, offer_quit=offer_quit)
+        dialog.quit_anyway.connect(lambda: QTimer.singleShot(0, self, self.close))
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.finished.connect(lambda _r: setattr(self, "handover", None))
+        dialog.written.connect(lambda hid: self._handed_over(hid, sign_out))
+        self.handover = dialog
+        dialog.open()
+        return dialog
+
+    def _handed_over(self, handover_id: int, sign_out: bool) -> None:
+        self.statusBar().showMessage(self.tr("Shift handed over (#%1)").replace("%1", str(handover_id)), 15000)
+        if sign_out:
+            self.signed_out = True
+            QTimer.singleShot(0, self, self.close)
+
+    def _show_pending_handover(self, handover: Handover | None) -> None:
+        if handover is None:
+            return
+        s = self.session
+        dialog = PendingHandoverDialog(s.worker, s.display, s.reference, handover, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.finished.connect(lambda _r: setattr(self, "handover", None))
+        dialog.acknowledged.connect(lambda hid: self.statusBar().showMessage(
+            self.tr("Handover #%1 acknowledged").replace("%1", str(hid)), 15000))
+        self.handover = dialog
+        dialog.open()
+
+    def _no_handover(self, exc: Exception) -> None:
+        """A login that does not hand over shifts (an administrator's read-only helper, say)
+        simply has none to read; anything else is worth a line in the status bar."""
+        if isinstance(exc, PermissionRefused):
+            self.hands_over = False
+        else:
+            self.statusBar().showMessage(self.tr("Could not read the previous shift's handover: %1")
+                                         .replace("%1", str(exc)), 15000)
+
     def show_evaluation(self) -> None:
         """Ctrl+E: the evaluation panel in front, wherever it was put (closed, tabbed, floating)."""
         self.dock_evaluation.show()
@@ -162,8 +231,10 @@ class HallWindow(QMainWindow):
         self.evaluation.period_box.setFocus()
 
     def _search_board(self) -> None:
+        self.dock_board.show()
         self.dock_board.raise_()
-        self.board.search.setFocus()
+        (self.dock_board if self.dock_board.isFloating() else self).activateWindow()
+        self.board.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.board.search.selectAll()
 
     def _dock(self, name: str, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
@@ -176,40 +247,90 @@ class HallWindow(QMainWindow):
         self.docks[name] = d
         return d
 
+    def _build_commands(self) -> None:
+        """One registry for the keys, the palette and F1 (ui/commands.py). Each view command is
+        one QAction, in the menus and on every dock, so its key works also in a floated view
+        (a floating dock is a window of its own; the main window's keys do not reach it)."""
+        reg = self.commands = CommandRegistry()
+        run: dict[str, Callable[[], object]] = {
+               "palette": self.open_palette, "keys": self._show_shortcuts, "take_call": self.take_call,
+               "search": self._search_board, "view_evaluation": self.show_evaluation,
+               "full_screen": self.toggle_full_screen, "handover": lambda: self.open_handover(sign_out=False),
+               "sign_out": lambda: self.open_handover(sign_out=True), "quit": self.request_quit}
+        for view in JUMPS:
+            run[f"view_{view}"] = partial(self.focus_view, view)
+        for cid, key, source in VIEW_COMMANDS:
+            reg.add(Command(cid, "view", key, view_title(source), chinese("Commands", source), source, run[cid]))
+        display, actions = self.session.display, self.session.reference.actions
+        for code, key in SHORTCUTS.items():
+            n = actions.get(code)
+            reg.add(Command(f"action.{code}", "action", key, display.named(n) or code, n.name if n else code,
+                            n.name_en if n else code, partial(self.detail.trigger, code, all_selected=True),
+                            partial(self.detail.allows, code)))
+        self.key_actions: dict[str, QAction] = {}
+        names = {"take_call": "action-take-call", "view_evaluation": "action-evaluation"}
+        for c in reg.commands:
+            if c.kind != "view":
+                continue          # action keys live on the case detail's buttons (what the database allows)
+            a = QAction(c.title, self)
+            a.setObjectName(names.get(c.id, f"command-{c.id}"))
+            a.setShortcut(QKeySequence(c.key))
+            a.triggered.connect(lambda _=False, cmd=c: cmd.run())
+            self.key_actions[c.id] = a
+            self.addAction(a)
+            for d in self.docks.values():
+                d.addAction(a)
+
+    def _build_action_keys(self) -> None:
+        """The case's action keys (F3 …) wherever the case detail is. Docked, its buttons carry
+        the keys, and Qt lets a floated view's keys through to the hall, so F3 on a floated
+        board works. Floated, the detail is a window of its own whose keys the hall never sees:
+        then the hall holds the keys as actions (which a floated view's keys reach too) and the
+        buttons give theirs up — two live shortcuts for one key cancel each other out. Whether
+        the action runs is still the database's answer (cc.allowed_actions, as on the buttons)."""
+        self.action_keys: list[QAction] = []
+        for code, key in SHORTCUTS.items():
+            a = QAction(self)
+            a.setObjectName(f"key-{code}")
+            a.setShortcut(QKeySequence(key))
+            a.triggered.connect(partial(self._action_key, code))
+            self.addAction(a)
+            self.action_keys.append(a)
+        self.dock_detail.topLevelChanged.connect(lambda _floating: self._switch_action_keys())
+        self._switch_action_keys()
+
+    def _switch_action_keys(self) -> None:
+        apart = self.dock_detail.isFloating()
+        for a in self.action_keys:
+            a.setEnabled(apart)
+        self.detail.set_keys_on_buttons(not apart)
+
+    def _action_key(self, code: str) -> None:
+        if self.detail.allows(code):
+            self.detail.trigger(code)
+
     def _build_menus(self) -> None:
+        self._build_commands()
+        self._build_action_keys()
+        k = self.key_actions
         mb = self.menuBar()
         file_menu = mb.addMenu(self.tr("&File"))
-        take_call = QAction(self.tr("Take a call…"), self)
-        take_call.setObjectName("action-take-call")
-        take_call.setShortcut(QKeySequence("Ctrl+N"))
-        take_call.triggered.connect(self.take_call)
-        file_menu.addAction(take_call)
+        file_menu.addAction(k["take_call"])
         assess = QAction(self.tr("Two-way assessment…"), self)
         assess.setObjectName("action-assessment")
         assess.triggered.connect(self.open_assessment)
         file_menu.addAction(assess)
-        quit_action = QAction(self.tr("Quit"), self)
-        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
-        quit_action.triggered.connect(self.close)
-        file_menu.addAction(quit_action)
+        file_menu.addSeparator()
+        file_menu.addAction(k["handover"])
+        file_menu.addAction(k["sign_out"])
+        file_menu.addAction(k["quit"])
 
         view = mb.addMenu(self.tr("&View"))
         for d in self.docks.values():
             view.addAction(d.toggleViewAction())
         view.addSeparator()
-        find = QAction(self.tr("Search the board"), self)
-        find.setShortcut(QKeySequence.StandardKey.Find)
-        find.triggered.connect(self._search_board)
-        view.addAction(find)
-        evaluate = QAction(self.tr("Open the evaluation"), self)
-        evaluate.setObjectName("action-evaluation")
-        evaluate.setShortcut(QKeySequence("Ctrl+E"))
-        evaluate.triggered.connect(self.show_evaluation)
-        view.addAction(evaluate)
-        full = QAction(self.tr("Full screen (active window)"), self)
-        full.setShortcut(QKeySequence("F11"))
-        full.triggered.connect(self.toggle_full_screen)
-        view.addAction(full)
+        for cid in ("palette", "search", *(f"view_{v}" for v in JUMPS), "view_evaluation", "full_screen"):
+            view.addAction(k[cid])
         self.move_menu = view.addMenu(self.tr("Move to screen"))
         self.move_menu.aboutToShow.connect(self._fill_move_menu)
         self._fill_move_menu()
@@ -227,10 +348,8 @@ class HallWindow(QMainWindow):
         lay.addAction(reset)
 
         help_menu = mb.addMenu(self.tr("&Help"))
-        keys = QAction(self.tr("Keyboard shortcuts"), self)
-        keys.setShortcut(QKeySequence("F1"))
-        keys.triggered.connect(self._show_shortcuts)
-        help_menu.addAction(keys)
+        help_menu.addAction(k["keys"])
+        help_menu.addAction(k["palette"])
 
     def _fill_move_menu(self) -> None:
         self.move_menu.clear()
@@ -262,18 +381,55 @@ class HallWindow(QMainWindow):
             layouts.save(self, name)
 
     def shortcut_lines(self) -> list[str]:
-        """The F1 list: action names from the database in the interface language, as on the buttons."""
-        actions = self.session.reference.actions
-        lines = [f"{key:>16}   {self.session.display.named(actions.get(code)) or code}" for code, key in SHORTCUTS.items()]
-        return lines + ["", "F11   " + self.tr("Full screen (active window)"), "Ctrl+F   " + self.tr("Search the board"),
-                        "Ctrl+E   " + self.tr("Open the evaluation")]
+        """The F1 list: the command registry (the palette's list), in the interface language."""
+        return self.commands.lines()
 
     def _show_shortcuts(self) -> None:
-        QMessageBox.information(self, self.tr("Keyboard shortcuts"), "\n".join(self.shortcut_lines()))
+        box = QMessageBox(QMessageBox.Icon.Information, self.tr("Keyboard shortcuts"),
+                          "\n".join(self.shortcut_lines()), QMessageBox.StandardButton.Ok, self)
+        box.setObjectName("shortcut-list")
+        self.shortcut_box = box
+        box.open()
+
+    def open_palette(self) -> CommandPalette:
+        """Ctrl+K: the command palette over this window's registry, acting on the selected cases."""
+        if self.command_palette is not None and self.command_palette.isVisible():
+            self.command_palette.activateWindow()
+            return self.command_palette
+        front = QApplication.activeWindow()          # over the floated view the operator works in
+        palette = CommandPalette(self.commands, front if front in self.docks.values() else self)
+        palette.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        palette.finished.connect(lambda _r: setattr(self, "command_palette", None))    # closed: gone
+        self.command_palette = palette
+        palette.open()
+        palette.search.setFocus()
+        return palette
+
+    def focus_view(self, view: str) -> None:
+        """Ctrl+1…7: the view in front, wherever it was put (closed, tabbed, floated on another
+        monitor), and the keyboard in it."""
+        dock = self.docks[view]
+        dock.show()
+        dock.raise_()
+        target = dock if dock.isFloating() else self
+        target.activateWindow()
+        widget = dock.widget()
+        targets: dict[str, QWidget] = {
+            "board": self.board.table, "map": self.map.canvas, "kpi": self.kpis, "detail": self.detail.focus_target(),
+            "staffing": self.staffing.tabs.currentWidget(), "grid": widget, "callbacks": widget}
+        focus = targets[view]
+        focus.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        if view == "board" and not self.board.table.currentIndex().isValid() and self.board_model.rowCount():
+            self.board.table.selectRow(0)
 
     def toggle_full_screen(self) -> None:
+        """F11: the window in front — the hall, or a floated view on its own monitor — fills its
+        screen, or goes back to where it was."""
         w = QApplication.activeWindow() or self
-        w.showNormal() if w.isFullScreen() else w.showFullScreen()
+        if isinstance(w, QDockWidget) and w.isFloating():
+            layouts.toggle_full(w)
+        elif w is self or isinstance(w, QMainWindow):
+            w.showNormal() if w.isFullScreen() else w.showFullScreen()
 
     def _dispatch_selected(self, ids: list[int]) -> None:
         """Dispatch the selected cases. Which states allow it is the database's rule: a case
@@ -310,6 +466,19 @@ class HallWindow(QMainWindow):
         if 0 <= age < 3600:
             text += " · " + self.tr("%1 s ago").replace("%1", str(age))
         self.last_event.setText(text)
+
+    def showEvent(self, event) -> None:  # noqa: ANN001, N802
+        """Floated views stay in front of the hall, which is shown after them."""
+        super().showEvent(event)
+        QTimer.singleShot(0, self, lambda: layouts.raise_floating(self))
+
+    def changeEvent(self, event) -> None:  # noqa: ANN001, N802
+        """The hall activated (a key or click into it, a dialog closed) comes to the front; its
+        floated views stay in front of it, as window managers keep tool windows above their
+        main window — and as none does when there is no window manager at all."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.ActivationChange and self.isActiveWindow():
+            QTimer.singleShot(0, self, lambda: layouts.raise_floating(self))
 
     def closeEvent(self, event) -> None:  # noqa: ANN001, N802
         layouts.save(self, layouts.LAST)

@@ -30,6 +30,27 @@ PANEL_2 = "#1d2b3c"
 TEXT = "#dbe4ee"
 MUTED = "#8aa0b6"
 ACCENT = "#38bdf8"
+#: the keyboard focus ring: amber, unlike every state, selection and hover colour of the hall,
+#: so that a reviewer watching a screenshot always sees where the keys will go
+FOCUS = "#fbbf24"
+
+# The focus ring (issue 15): a 2-pixel amber border on whatever has the keyboard focus. Padding
+# shrinks by the pixel the border grows, so focusing a control never moves its neighbours;
+# views carry a transparent ring when unfocused for the same reason.
+FOCUS_QSS = f"""
+QPushButton:focus, QToolButton:focus {{ border: 2px solid {FOCUS}; padding: 2px 9px; }}
+QLineEdit:focus, QComboBox:focus, QSpinBox:focus, QDateTimeEdit:focus, QDateEdit:focus, QPlainTextEdit:focus,
+QTextEdit:focus {{ border: 2px solid {FOCUS}; padding: 1px 5px; }}
+QCheckBox, QRadioButton {{ border: 2px solid transparent; border-radius: 3px; padding: 1px 3px; }}
+QCheckBox:focus, QRadioButton:focus {{ border-color: {FOCUS}; }}
+QTableView, QTreeView, QListView, QGraphicsView, QScrollArea, QWidget[focusRing="true"] {{
+    border: 2px solid transparent; }}
+QTableView:focus, QTreeView:focus, QListView:focus, QGraphicsView:focus, QScrollArea:focus,
+QWidget[focusRing="true"]:focus {{ border: 2px solid {FOCUS}; }}
+QTabBar::tab:focus {{ border: 2px solid {FOCUS}; }}
+QTreeView::item:disabled, QListView::item:disabled, QTableView::item:disabled {{ color: #51657a; }}
+QDialog#command-palette, QDialog#handover-write, QDialog#handover-pending {{ border: 1px solid {ACCENT}; }}
+"""
 
 HALL_QSS = f"""
 QMainWindow, QWidget {{ background: {BG}; color: {TEXT}; }}
@@ -66,7 +87,7 @@ QCheckBox::indicator {{ width: 12px; height: 12px; border: 1px solid #4b6584; ba
 QCheckBox::indicator:checked {{ background: {ACCENT}; border-color: {ACCENT}; }}
 QGroupBox {{ border: 1px solid #2c3e55; margin-top: 10px; padding-top: 6px; }}
 QGroupBox::title {{ subcontrol-origin: margin; left: 8px; color: {MUTED}; }}
-"""
+{FOCUS_QSS}"""
 
 WALL_QSS = HALL_QSS + """
 QWidget { background: #070c14; }

@@ -4,22 +4,22 @@
 <context>
     <name>ActionRunner</name>
     <message>
-        <location filename="../../commandcenter/ui/actions.py" line="219"/>
+        <location filename="../../commandcenter/ui/actions.py" line="227"/>
         <source>Attach a photo</source>
         <translation>添加照片</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/actions.py" line="220"/>
+        <location filename="../../commandcenter/ui/actions.py" line="228"/>
         <source>Images (*.jpg *.jpeg *.png *.webp)</source>
         <translation>图片 (*.jpg *.jpeg *.png *.webp)</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/actions.py" line="233"/>
+        <location filename="../../commandcenter/ui/actions.py" line="241"/>
         <source>This cannot be undone</source>
         <translation>此操作不可撤回</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/actions.py" line="234"/>
+        <location filename="../../commandcenter/ui/actions.py" line="242"/>
         <source>%1 for %2? This cannot be undone.</source>
         <translation>对 %2 执行“%1”？此操作不可撤回。</translation>
     </message>
@@ -214,87 +214,87 @@
 <context>
     <name>BoardModel</name>
     <message>
-        <location filename="../../commandcenter/ui/board_model.py" line="80"/>
+        <location filename="../../commandcenter/ui/board_model.py" line="83"/>
         <source>Code</source>
         <translation>编号</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board_model.py" line="80"/>
+        <location filename="../../commandcenter/ui/board_model.py" line="83"/>
         <source>Reported</source>
         <translation>上报时间</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board_model.py" line="80"/>
+        <location filename="../../commandcenter/ui/board_model.py" line="83"/>
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board_model.py" line="80"/>
+        <location filename="../../commandcenter/ui/board_model.py" line="83"/>
         <source>Category</source>
         <translation>类别</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board_model.py" line="81"/>
+        <location filename="../../commandcenter/ui/board_model.py" line="84"/>
         <source>Grid</source>
         <translation>网格</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board_model.py" line="81"/>
+        <location filename="../../commandcenter/ui/board_model.py" line="84"/>
         <source>Community</source>
         <translation>社区</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board_model.py" line="81"/>
+        <location filename="../../commandcenter/ui/board_model.py" line="84"/>
         <source>Street</source>
         <translation>街道</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board_model.py" line="81"/>
+        <location filename="../../commandcenter/ui/board_model.py" line="84"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board_model.py" line="82"/>
+        <location filename="../../commandcenter/ui/board_model.py" line="85"/>
         <source>Tier</source>
         <translation>层级</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board_model.py" line="82"/>
+        <location filename="../../commandcenter/ui/board_model.py" line="85"/>
         <source>Assignee</source>
         <translation>承办</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board_model.py" line="82"/>
+        <location filename="../../commandcenter/ui/board_model.py" line="85"/>
         <source>Deadline</source>
         <translation>时限</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board_model.py" line="82"/>
+        <location filename="../../commandcenter/ui/board_model.py" line="85"/>
         <source>Urgency</source>
         <translation>紧急程度</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board_model.py" line="213"/>
+        <location filename="../../commandcenter/ui/board_model.py" line="216"/>
         <source>SUP</source>
         <translation>督</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board_model.py" line="215"/>
+        <location filename="../../commandcenter/ui/board_model.py" line="218"/>
         <source>HOLD</source>
         <translation>挂</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board_model.py" line="217"/>
+        <location filename="../../commandcenter/ui/board_model.py" line="220"/>
         <source>EXT?</source>
         <translation>延?</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board_model.py" line="219"/>
+        <location filename="../../commandcenter/ui/board_model.py" line="222"/>
         <source>EXT%1</source>
         <translation>延%1</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board_model.py" line="228"/>
+        <location filename="../../commandcenter/ui/board_model.py" line="231"/>
         <source>On hold to %1</source>
         <translation>挂账至 %1</translation>
     </message>
@@ -302,96 +302,96 @@
 <context>
     <name>BoardView</name>
     <message>
-        <location filename="../../commandcenter/ui/board.py" line="49"/>
+        <location filename="../../commandcenter/ui/board.py" line="50"/>
         <source>All open</source>
         <extracomment>the columns of names, which share a wide screen&apos;s spare width</extracomment>
         <translation>全部在办</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board.py" line="50"/>
+        <location filename="../../commandcenter/ui/board.py" line="51"/>
         <source>All states</source>
         <translation>全部状态</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board.py" line="55"/>
+        <location filename="../../commandcenter/ui/board.py" line="56"/>
         <source>All streets</source>
         <translation>全部街道</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board.py" line="60"/>
+        <location filename="../../commandcenter/ui/board.py" line="61"/>
         <source>All categories</source>
         <translation>全部类别</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board.py" line="65"/>
+        <location filename="../../commandcenter/ui/board.py" line="66"/>
         <source>Any urgency</source>
         <translation>全部紧急程度</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board.py" line="68"/>
+        <location filename="../../commandcenter/ui/board.py" line="69"/>
         <source>Overdue only</source>
         <translation>仅看超期</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board.py" line="72"/>
+        <location filename="../../commandcenter/ui/board.py" line="73"/>
         <source>Any watch</source>
         <translation>全部督办挂账</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board.py" line="72"/>
+        <location filename="../../commandcenter/ui/board.py" line="73"/>
         <source>Under supervision</source>
         <translation>督办中</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board.py" line="73"/>
+        <location filename="../../commandcenter/ui/board.py" line="74"/>
         <source>Supervision reply late</source>
         <translation>督办逾期未答复</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board.py" line="73"/>
+        <location filename="../../commandcenter/ui/board.py" line="74"/>
         <source>On hold</source>
         <translation>挂账缓办</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board.py" line="74"/>
+        <location filename="../../commandcenter/ui/board.py" line="75"/>
         <source>Hold review due</source>
         <translation>挂账到期待复核</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board.py" line="75"/>
+        <location filename="../../commandcenter/ui/board.py" line="76"/>
         <source>Extension awaiting decision</source>
         <translation>延期待审批</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board.py" line="79"/>
-        <source>Search code, title, address, grid, assignee…  (Ctrl+F)</source>
-        <translation>搜索编号、标题、地址、网格、承办…（Ctrl+F）</translation>
+        <location filename="../../commandcenter/ui/board.py" line="81"/>
+        <source>Search: code, state, category, street, grid, person — Chinese or pinyin initials  (Ctrl+F)</source>
+        <translation>搜索：编号、状态、类别、街道、网格、人员——中文或拼音首字母  (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board.py" line="82"/>
-        <location filename="../../commandcenter/ui/board.py" line="210"/>
+        <location filename="../../commandcenter/ui/board.py" line="84"/>
+        <location filename="../../commandcenter/ui/board.py" line="234"/>
         <source>Dispatch selected</source>
         <translation>派遣所选</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board.py" line="99"/>
+        <location filename="../../commandcenter/ui/board.py" line="101"/>
         <source>Sound</source>
         <translation>提示音</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board.py" line="100"/>
+        <location filename="../../commandcenter/ui/board.py" line="102"/>
         <source>Beep when a new urgent case arrives</source>
         <translation>新紧急案件到达时响铃</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../commandcenter/ui/board.py" line="199"/>
+        <location filename="../../commandcenter/ui/board.py" line="204"/>
         <source>%n case(s) shown</source>
         <translation>
             <numerusform>显示 %n 件</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board.py" line="209"/>
+        <location filename="../../commandcenter/ui/board.py" line="233"/>
         <source>Dispatch selected (%1)</source>
         <translation>派遣所选（%1）</translation>
     </message>
@@ -543,7 +543,7 @@
     </message>
     <message>
         <location filename="../../commandcenter/ui/detail.py" line="79"/>
-        <location filename="../../commandcenter/ui/detail.py" line="234"/>
+        <location filename="../../commandcenter/ui/detail.py" line="235"/>
         <source>No photos</source>
         <translation>无照片</translation>
     </message>
@@ -573,102 +573,102 @@
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="148"/>
+        <location filename="../../commandcenter/ui/detail.py" line="149"/>
         <source>This case is not visible to you</source>
         <translation>您无权查看此案件</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="194"/>
+        <location filename="../../commandcenter/ui/detail.py" line="195"/>
         <source>min, continuous clock</source>
         <translation>分钟，连续计时</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="194"/>
+        <location filename="../../commandcenter/ui/detail.py" line="195"/>
         <source>h, continuous clock</source>
         <translation>小时，紧急工作时</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="195"/>
+        <location filename="../../commandcenter/ui/detail.py" line="196"/>
         <source>working hours</source>
         <translation>工作时</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="195"/>
+        <location filename="../../commandcenter/ui/detail.py" line="196"/>
         <source>working days</source>
         <translation>工作日</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="208"/>
+        <location filename="../../commandcenter/ui/detail.py" line="209"/>
         <source>answered</source>
         <translation>已答复</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="211"/>
+        <location filename="../../commandcenter/ui/detail.py" line="212"/>
         <source>reply due %1</source>
         <translation>答复期限 %1</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="215"/>
+        <location filename="../../commandcenter/ui/detail.py" line="216"/>
         <source>On hold · review %1</source>
         <translation>挂账 · %1 复核</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="218"/>
+        <location filename="../../commandcenter/ui/detail.py" line="219"/>
         <source>Extension awaiting decision</source>
         <translation>延期待审批</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="220"/>
+        <location filename="../../commandcenter/ui/detail.py" line="221"/>
         <source>Extended %1×</source>
         <translation>已延期 %1 次</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="234"/>
+        <location filename="../../commandcenter/ui/detail.py" line="235"/>
         <source>Photos:</source>
         <translation>照片：</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="253"/>
+        <location filename="../../commandcenter/ui/detail.py" line="254"/>
         <source>Far view</source>
         <translation>远景</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="253"/>
+        <location filename="../../commandcenter/ui/detail.py" line="254"/>
         <source>Close-up</source>
         <translation>近景</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="254"/>
+        <location filename="../../commandcenter/ui/detail.py" line="255"/>
         <source>Before handling</source>
         <translation>处置前</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="254"/>
+        <location filename="../../commandcenter/ui/detail.py" line="255"/>
         <source>After handling</source>
         <translation>处置后</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="311"/>
+        <location filename="../../commandcenter/ui/detail.py" line="313"/>
         <source>Your role may not do this</source>
         <translation>您的角色无此权限</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="325"/>
+        <location filename="../../commandcenter/ui/detail.py" line="334"/>
         <source>No connection to the database: actions resume when it is back</source>
         <translation>与数据库的连接已断开：恢复后即可操作</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="352"/>
+        <location filename="../../commandcenter/ui/detail.py" line="378"/>
         <source>Refused by the database:</source>
         <translation>数据库拒绝：</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="353"/>
+        <location filename="../../commandcenter/ui/detail.py" line="379"/>
         <source>%1 done, %2 refused:</source>
         <translation>已完成 %1 件，被拒绝 %2 件：</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="356"/>
+        <location filename="../../commandcenter/ui/detail.py" line="382"/>
         <source>Done: %1</source>
         <translation>已完成：%1</translation>
     </message>
@@ -714,6 +714,123 @@
         <location filename="../../commandcenter/ui/evaluation_model.py" line="194"/>
         <source>Counted</source>
         <translation>计数</translation>
+    </message>
+</context>
+<context>
+    <name>CommandPalette</name>
+    <message>
+        <location filename="../../commandcenter/ui/palette.py" line="30"/>
+        <source>Command palette</source>
+        <translation>命令面板</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/palette.py" line="35"/>
+        <source>Type a command: 派遣, pq, dispatch, F3…</source>
+        <translation>输入命令：派遣、pq、dispatch、F3…</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/palette.py" line="40"/>
+        <source>Command</source>
+        <translation>命令</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/palette.py" line="40"/>
+        <source>Key</source>
+        <translation>按键</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/palette.py" line="65"/>
+        <source>Not allowed on the selected case now</source>
+        <translation>所选案件当前不允许此操作</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/palette.py" line="72"/>
+        <source>%1 command(s) · Enter runs · Esc closes</source>
+        <translation>%1 条命令 · Enter 执行 · Esc 关闭</translation>
+    </message>
+</context>
+<context>
+    <name>Commands</name>
+    <message>
+        <location filename="../../commandcenter/ui/commands.py" line="24"/>
+        <source>Command palette</source>
+        <extracomment>the view commands: id, key, English source text (translated in context &quot;Commands&quot;)</extracomment>
+        <translation>命令面板</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/commands.py" line="25"/>
+        <source>Keyboard shortcuts</source>
+        <translation>快捷键</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/commands.py" line="26"/>
+        <source>Take a call</source>
+        <translation>受理来电</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/commands.py" line="27"/>
+        <source>Search the board</source>
+        <translation>搜索案件台</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/commands.py" line="28"/>
+        <source>Go to the live case board</source>
+        <translation>转到实时案件台</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/commands.py" line="29"/>
+        <source>Go to the case detail</source>
+        <translation>转到案件详情</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/commands.py" line="30"/>
+        <source>Go to the grid map</source>
+        <translation>转到网格地图</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/commands.py" line="31"/>
+        <source>Go to staffing</source>
+        <translation>转到力量配置</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/commands.py" line="32"/>
+        <source>Go to the key figures</source>
+        <translation>转到关键指标</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/commands.py" line="33"/>
+        <source>Go to the grid card</source>
+        <translation>转到网格卡片</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/commands.py" line="34"/>
+        <source>Go to the callbacks</source>
+        <translation>转到回访</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/commands.py" line="35"/>
+        <source>Open the evaluation</source>
+        <translation>打开考核评价</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/commands.py" line="36"/>
+        <source>Full screen (the view or window in front)</source>
+        <translation>全屏（当前视图或窗口）</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/commands.py" line="37"/>
+        <source>Shift handover</source>
+        <translation>交接班</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/commands.py" line="38"/>
+        <source>Hand over and sign out</source>
+        <translation>交班并退出</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/commands.py" line="39"/>
+        <source>Quit (offers the shift handover first)</source>
+        <translation>退出（先提示交接班）</translation>
     </message>
 </context>
 <context>
@@ -1232,210 +1349,279 @@
 <context>
     <name>HallWindow</name>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="46"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="57"/>
         <source>Command hall — %1</source>
+        <extracomment>the views Ctrl+1…7 jump to, in that order (ui/commands.py names their keys)</extracomment>
         <translation>指挥大厅 — %1</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="69"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="85"/>
         <source>Key figures</source>
         <translation>关键指标</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="72"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="88"/>
         <source>Live case board</source>
         <translation>实时案件台</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="73"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="89"/>
         <source>Grid map</source>
         <translation>网格地图</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="74"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="90"/>
         <source>Case detail</source>
         <translation>案件详情</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="75"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="91"/>
         <source>Grid card</source>
         <translation>网格卡片</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="77"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="93"/>
         <source>Staffing</source>
         <translation>力量配置</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="79"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="95"/>
         <source>Callbacks</source>
         <translation>回访</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="82"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="98"/>
         <source>Evaluation</source>
         <translation>考核评价</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="107"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="123"/>
         <source>Signed in as %1</source>
         <translation>当前用户：%1</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="113"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="129"/>
         <source>working…</source>
         <translation>处理中…</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="118"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="134"/>
         <source>New urgent case: %1 %2</source>
         <translation>新紧急案件：%1 %2</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="181"/>
-        <source>&amp;File</source>
+        <location filename="../../commandcenter/ui/main_window.py" line="201"/>
+        <source>Shift handed over (#%1)</source>
         <extracomment>nothing saved for this workstation yet: the hall takes the whole screen it opens on</extracomment>
+        <translation>已交班（#%1）</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/main_window.py" line="214"/>
+        <source>Handover #%1 acknowledged</source>
+        <translation>已确认交接班 #%1</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/main_window.py" line="224"/>
+        <source>Could not read the previous shift&apos;s handover: %1</source>
+        <translation>无法读取上一班的交接班记录：%1</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/main_window.py" line="317"/>
+        <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="182"/>
-        <source>Take a call…</source>
-        <translation>受理来电…</translation>
-    </message>
-    <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="187"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="319"/>
         <source>Two-way assessment…</source>
         <translation>条块双向考评…</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="191"/>
-        <source>Quit</source>
-        <translation>退出</translation>
-    </message>
-    <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="196"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="328"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="200"/>
-        <location filename="../../commandcenter/ui/main_window.py" line="268"/>
-        <source>Search the board</source>
-        <translation>搜索案件台</translation>
-    </message>
-    <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="204"/>
-        <location filename="../../commandcenter/ui/main_window.py" line="269"/>
-        <source>Open the evaluation</source>
-        <translation>打开考核评价</translation>
-    </message>
-    <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="209"/>
-        <location filename="../../commandcenter/ui/main_window.py" line="268"/>
-        <source>Full screen (active window)</source>
-        <translation>全屏（当前窗口）</translation>
-    </message>
-    <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="213"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="334"/>
         <source>Move to screen</source>
         <translation>移到屏幕</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="217"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="338"/>
         <source>&amp;Layouts</source>
         <translation>布局(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="218"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="339"/>
         <source>Save layout as…</source>
         <translation>布局另存为…</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="221"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="342"/>
         <source>Restore layout</source>
         <translation>恢复布局</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="223"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="344"/>
         <source>Delete layout</source>
         <translation>删除布局</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="225"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="346"/>
         <source>Default layout</source>
         <translation>默认布局</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="229"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="350"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="230"/>
-        <location filename="../../commandcenter/ui/main_window.py" line="272"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="388"/>
         <source>Keyboard shortcuts</source>
         <translation>快捷键</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="238"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="357"/>
         <source>Main window</source>
         <translation>主窗口</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="243"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="362"/>
         <source>Screen %1 (%2×%3)</source>
         <translation>屏幕 %1（%2×%3）</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="255"/>
-        <location filename="../../commandcenter/ui/main_window.py" line="259"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="374"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="378"/>
         <source>Save layout</source>
         <translation>保存布局</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="255"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="374"/>
         <source>Name of this layout:</source>
         <translation>布局名称：</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="260"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="379"/>
         <source>A layout name has at most 60 characters and no slashes.</source>
         <translation>布局名称最多 60 个字符，且不能含斜杠。</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="284"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="440"/>
         <source>Dispatch</source>
         <translation>派遣</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="290"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="446"/>
         <source>Live</source>
         <translation>实时</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="294"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="450"/>
         <source>Connecting…</source>
         <translation>正在连接…</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="298"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="454"/>
         <source>Reconnecting — data as of %1</source>
         <translation>正在重连 — 数据截至 %1</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="305"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="461"/>
         <source>No events yet</source>
         <translation>尚无事件</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="308"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="464"/>
         <source>Last event %1 (#%2)</source>
         <translation>最新事件 %1（#%2）</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="311"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="467"/>
         <source>%1 s ago</source>
         <translation>%1 秒前</translation>
+    </message>
+</context>
+<context>
+    <name>Handover</name>
+    <message>
+        <location filename="../../commandcenter/ui/shift_handover.py" line="33"/>
+        <source>Shift %1 – %2</source>
+        <translation>班次 %1 – %2</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/shift_handover.py" line="35"/>
+        <source>This console: %1 taken · %2 filed · %3 dispatched · %4 closed</source>
+        <translation>本席位：受理 %1 · 立案 %2 · 派遣 %3 · 结案 %4</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/shift_handover.py" line="38"/>
+        <source>Still open in your scope: %1 · urgent %2 · under supervision %3 · overdue %4</source>
+        <translation>辖区内仍未办结：%1 · 紧急 %2 · 督办中 %3 · 超期 %4</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/shift_handover.py" line="43"/>
+        <source>Urgent</source>
+        <translation>紧急</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/shift_handover.py" line="44"/>
+        <source>Under supervision</source>
+        <translation>督办中</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/shift_handover.py" line="45"/>
+        <source>Overdue</source>
+        <translation>超期</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/shift_handover.py" line="54"/>
+        <source>… and %1 more on the board</source>
+        <translation>……另有 %1 件见案件台</translation>
+    </message>
+</context>
+<context>
+    <name>HandoverDialog</name>
+    <message>
+        <location filename="../../commandcenter/ui/shift_handover.py" line="73"/>
+        <source>Shift handover (交接班)</source>
+        <translation>交接班</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/shift_handover.py" line="73"/>
+        <location filename="../../commandcenter/ui/shift_handover.py" line="86"/>
+        <source>Hand over and sign out</source>
+        <translation>交班并退出</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/shift_handover.py" line="76"/>
+        <source>Counting this shift…</source>
+        <translation>正在统计本班次…</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/shift_handover.py" line="79"/>
+        <source>Handover note for the next operator: what to watch, who to call back…</source>
+        <translation>给下一班的交接说明：需关注的事项、需回电的人…</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/shift_handover.py" line="86"/>
+        <source>Hand over</source>
+        <translation>交班</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/shift_handover.py" line="92"/>
+        <source>Quit without a handover</source>
+        <translation>不交班直接退出</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/shift_handover.py" line="102"/>
+        <source>Note (optional):</source>
+        <translation>备注（可选）：</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/shift_handover.py" line="121"/>
+        <source>%1 characters; at most %2</source>
+        <translation>%1 个字符；最多 %2 个</translation>
     </message>
 </context>
 <context>
@@ -1562,42 +1748,42 @@
 <context>
     <name>KpiStrip</name>
     <message>
-        <location filename="../../commandcenter/ui/kpi.py" line="161"/>
+        <location filename="../../commandcenter/ui/kpi.py" line="166"/>
         <source>Reported today</source>
         <translation>今日上报</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/kpi.py" line="161"/>
+        <location filename="../../commandcenter/ui/kpi.py" line="166"/>
         <source>Filed today</source>
         <translation>今日立案</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/kpi.py" line="162"/>
+        <location filename="../../commandcenter/ui/kpi.py" line="167"/>
         <source>Dispatched today</source>
         <translation>今日派遣</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/kpi.py" line="162"/>
+        <location filename="../../commandcenter/ui/kpi.py" line="167"/>
         <source>Closed today</source>
         <translation>今日结案</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/kpi.py" line="163"/>
+        <location filename="../../commandcenter/ui/kpi.py" line="168"/>
         <source>Open now</source>
         <translation>当前在办</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/kpi.py" line="163"/>
+        <location filename="../../commandcenter/ui/kpi.py" line="168"/>
         <source>Overdue now</source>
         <translation>当前超期</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/kpi.py" line="164"/>
+        <location filename="../../commandcenter/ui/kpi.py" line="169"/>
         <source>On-time closure (30 d)</source>
         <translation>按期结案率（30天）</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/kpi.py" line="170"/>
+        <location filename="../../commandcenter/ui/kpi.py" line="175"/>
         <source>Streets: open (blue) and overdue (red)</source>
         <translation>各街道：在办（蓝）与超期（红）</translation>
     </message>
@@ -1891,36 +2077,64 @@
 <context>
     <name>NoteDialog</name>
     <message>
-        <location filename="../../commandcenter/ui/actions.py" line="111"/>
+        <location filename="../../commandcenter/ui/actions.py" line="112"/>
         <source>Reason (required):</source>
         <translation>原因（必填）：</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/actions.py" line="111"/>
+        <location filename="../../commandcenter/ui/actions.py" line="112"/>
         <source>Note (optional):</source>
         <translation>备注（可选）：</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/actions.py" line="117"/>
+        <location filename="../../commandcenter/ui/actions.py" line="119"/>
         <source>Satisfaction (1 = very dissatisfied, 5 = very satisfied):</source>
         <translation>满意度（1 = 很不满意，5 = 很满意）：</translation>
     </message>
 </context>
 <context>
+    <name>PendingHandoverDialog</name>
+    <message>
+        <location filename="../../commandcenter/ui/shift_handover.py" line="150"/>
+        <source>Handover from the previous shift (交接班)</source>
+        <translation>上一班的交接班</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/shift_handover.py" line="151"/>
+        <source>Handed over by %1 at %2</source>
+        <translation>%1 于 %2 交班</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/shift_handover.py" line="153"/>
+        <source>(no note)</source>
+        <translation>（无说明）</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/shift_handover.py" line="161"/>
+        <source>Acknowledge  Enter</source>
+        <translation>确认接班  Enter</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/shift_handover.py" line="165"/>
+        <source>Later</source>
+        <translation>稍后</translation>
+    </message>
+</context>
+<context>
     <name>PhotoDialog</name>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="389"/>
+        <location filename="../../commandcenter/ui/detail.py" line="415"/>
         <source>Loading the photo…</source>
         <extracomment>how large a thumbnail shows in the detail (the stored one fits 240 × 240)</extracomment>
         <translation>正在读取照片…</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="411"/>
+        <location filename="../../commandcenter/ui/detail.py" line="437"/>
         <source>This photo cannot be shown</source>
         <translation>无法显示此照片</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="421"/>
+        <location filename="../../commandcenter/ui/detail.py" line="447"/>
         <source>The photo could not be read: %1</source>
         <translation>无法读取照片：%1</translation>
     </message>
@@ -1928,37 +2142,37 @@
 <context>
     <name>PhotoTagDialog</name>
     <message>
-        <location filename="../../commandcenter/ui/actions.py" line="147"/>
+        <location filename="../../commandcenter/ui/actions.py" line="155"/>
         <source>Attach a photo</source>
         <translation>添加照片</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/actions.py" line="150"/>
+        <location filename="../../commandcenter/ui/actions.py" line="158"/>
         <source>View: not said</source>
         <translation>视角：未注明</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/actions.py" line="150"/>
+        <location filename="../../commandcenter/ui/actions.py" line="158"/>
         <source>Far view (远景)</source>
         <translation>远景</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/actions.py" line="151"/>
+        <location filename="../../commandcenter/ui/actions.py" line="159"/>
         <source>Near view (近景)</source>
         <translation>近景</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/actions.py" line="155"/>
+        <location filename="../../commandcenter/ui/actions.py" line="163"/>
         <source>Stage: not said</source>
         <translation>阶段：未注明</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/actions.py" line="155"/>
+        <location filename="../../commandcenter/ui/actions.py" line="163"/>
         <source>Before handling (处置前)</source>
         <translation>处置前</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/actions.py" line="156"/>
+        <location filename="../../commandcenter/ui/actions.py" line="164"/>
         <source>After handling (处置后)</source>
         <translation>处置后</translation>
     </message>
@@ -1989,51 +2203,59 @@
 <context>
     <name>Refusal</name>
     <message>
-        <location filename="../../commandcenter/ui/actions.py" line="76"/>
+        <location filename="../../commandcenter/ui/actions.py" line="77"/>
         <location filename="../../commandcenter/ui/assessment.py" line="404"/>
         <source>Database: %1</source>
         <extracomment>keyboard first: every action has a key (shown on its button and tooltip)</extracomment>
         <translation>数据库说明：%1</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/actions.py" line="81"/>
+        <location filename="../../commandcenter/ui/actions.py" line="82"/>
         <source>The case&apos;s current state does not allow this action.</source>
         <translation>案件当前状态不允许此操作。</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/actions.py" line="83"/>
+        <location filename="../../commandcenter/ui/actions.py" line="84"/>
         <source>Someone else changed the case first: reload it and decide again.</source>
         <translation>案件已被他人先行修改：请刷新后重新处理。</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/actions.py" line="85"/>
+        <location filename="../../commandcenter/ui/actions.py" line="86"/>
         <source>Unknown case category, or the category has no time limit.</source>
         <translation>案件类别不存在，或该类别未设置时限。</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/actions.py" line="87"/>
+        <location filename="../../commandcenter/ui/actions.py" line="88"/>
         <source>The position lies outside the district or outside the chosen grid.</source>
         <translation>位置不在本区或不在所选网格内。</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/actions.py" line="89"/>
+        <location filename="../../commandcenter/ui/actions.py" line="90"/>
         <source>The photo was not accepted: it is empty, too large, one too many, or not JPEG, PNG or WebP.</source>
         <translation>照片未被接受：为空、过大、超出张数，或不是 JPEG、PNG、WebP 格式。</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/actions.py" line="92"/>
+        <location filename="../../commandcenter/ui/actions.py" line="93"/>
         <source>The case does not exist or lies outside your area.</source>
         <translation>案件不存在或不在您的管辖范围内。</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/actions.py" line="94"/>
+        <location filename="../../commandcenter/ui/actions.py" line="95"/>
         <source>An entry was not accepted.</source>
         <translation>有输入内容未被接受。</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/actions.py" line="96"/>
+        <location filename="../../commandcenter/ui/actions.py" line="97"/>
         <source>Your account may not do this.</source>
         <translation>您的账号无权执行此操作。</translation>
+    </message>
+</context>
+<context>
+    <name>Screenshot</name>
+    <message>
+        <location filename="../../commandcenter/ui/app.py" line="295"/>
+        <source>Two overdue cases on Donghuamen Street need a call to the sanitation station before 10:00.</source>
+        <translation>东华门街道两件超期案件：10:00 前请致电环卫所。</translation>
     </message>
 </context>
 <context>
