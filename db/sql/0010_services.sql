@@ -937,8 +937,10 @@ BEGIN
         RETURN QUERY EXECUTE head || 'r.name LIKE $1 ORDER BY r.name USING ~<~, r.id LIMIT $2' USING pat, n;
         GET DIAGNOSTICS got = ROW_COUNT;
         IF got < n THEN
+            -- buildings in the name index's order: each building's residents sorted as it comes
+            -- (an incremental sort), not every resident of every matching building at once
             RETURN QUERY EXECUTE head || 'b.name LIKE $1 AND r.name NOT LIKE $1 '
-                                        'ORDER BY b.name, h.door, r.id LIMIT $2' USING pat, n - got;
+                                        'ORDER BY b.name USING ~<~, h.door, r.id LIMIT $2' USING pat, n - got;
         END IF;
     END IF;
 END $$;
