@@ -224,6 +224,21 @@ def test_every_board_heading_fits_its_column(qtbot, db, lang: str) -> None:  # n
         hall.close()
 
 
+@pytest.mark.parametrize("lang", ["zh_CN", "en"])
+def test_the_hall_fits_a_1366_pixel_screen_in_both_languages(qtbot, db, lang: str) -> None:  # noqa: ANN001
+    """In English the board's filters in one row needed 1,073 pixels and the hall could not be
+    narrower than 1,644: on a 1366-pixel screen its right side was off the screen."""
+    with hall_session(db.dsn, lang) as session:
+        hall = HallWindow(session, restore_last=False)
+        qtbot.addWidget(hall)
+        hall.resize(1366, 768)
+        hall.show()
+        settle(qtbot, session)
+        assert hall.minimumSizeHint().width() <= 1366
+        assert hall.width() == 1366
+        hall.close()
+
+
 def test_every_dock_shows_real_data(qtbot, hall) -> None:  # noqa: ANN001
     assert hall.board_model.rowCount() > 0
     qtbot.waitUntil(lambda: hall.kpis.values["open"].text() not in ("—", ""), timeout=5000)

@@ -87,22 +87,28 @@ class BoardView(QWidget):
         self.dispatch_btn.setEnabled(False)
         self.dispatch_btn.clicked.connect(lambda: self.dispatch_requested.emit(self.selected_ids()))
 
-        bar = QHBoxLayout()
+        # the filters wrap onto a second line on a narrow board: in one row, English needed 1,073
+        # pixels and the hall could not be narrower than 1,644 (wider than a 1366-pixel screen)
+        bar = FlowLayout(spacing=4)
         for w in (self.state_box, self.street_box, self.category_box, self.urgency_box, self.watch_box,
                   self.overdue_box):
             if isinstance(w, QComboBox):     # "All categories" whole in English, as 全部类别 in Chinese
                 w.setMinimumContentsLength(max(6, len(w.itemText(0)) + 1))
             bar.addWidget(w)
-        self.search.setMinimumWidth(140)
-        bar.addWidget(self.search, 1)
+        self.search.setMinimumWidth(200)
         self.sound_btn = QToolButton()
         self.sound_btn.setObjectName("sound")
         self.sound_btn.setCheckable(True)
         self.sound_btn.setText(self.tr("Sound"))
         self.sound_btn.setToolTip(self.tr("Beep when a new urgent case arrives"))
         self.sound_btn.toggled.connect(lambda on: setattr(self, "sound", on))
-        bar.addWidget(self.sound_btn)
-        bar.addWidget(self.dispatch_btn)
+        tail = QWidget()
+        tail_row = QHBoxLayout(tail)
+        tail_row.setContentsMargins(0, 0, 0, 0)
+        tail_row.addWidget(self.search, 1)
+        tail_row.addWidget(self.sound_btn)
+        tail_row.addWidget(self.dispatch_btn)
+        bar.addWidget(tail)
 
         self.chips = FlowLayout(spacing=4)
         self._chip: dict[str, QToolButton] = {}
@@ -154,7 +160,10 @@ class BoardView(QWidget):
 
         lay = QVBoxLayout(self)
         lay.setContentsMargins(4, 4, 4, 4)
-        lay.addLayout(bar)
+        filters = QWidget()
+        filters.setObjectName("board-filters")
+        filters.setLayout(bar)
+        lay.addWidget(filters)
         chips = QWidget()
         chips.setObjectName("board-chips")
         chips.setLayout(self.chips)          # wraps onto a second line rather than cutting a chip

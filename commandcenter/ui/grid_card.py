@@ -129,6 +129,8 @@ class GridCardView(QWidget):
         self.visit_note.setMaxLength(self.live.reference.limits.get("note_chars", 1000))
         self.visit_report = QComboBox()
         self.visit_report.setObjectName("visit-report")
+        self.visit_report.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.visit_report.setMinimumContentsLength(12)
         self.visit_report.addItem(self.tr("No case to report"), None)
         d = self.live.display
         for code, (named, _parents) in self.live.reference.items.items():
@@ -142,9 +144,8 @@ class GridCardView(QWidget):
         self.diary_button.clicked.connect(lambda: self._record_visit("diary"))
         self.visit_status = plain_label(QLabel())
         self.visit_status.setWordWrap(True)
-        row = QHBoxLayout()
-        row.addWidget(self.visit_note, 3)
-        row.addWidget(self.visit_report, 2)
+        row = QHBoxLayout()                  # the note on a line of its own: the card stays narrow
+        row.addWidget(self.visit_report, 1)
         row.addWidget(self.visit_button)
         row.addWidget(self.diary_button)
         self.visits_page = page = QWidget()
@@ -152,6 +153,7 @@ class GridCardView(QWidget):
         lay.setContentsMargins(0, 4, 0, 0)
         lay.addWidget(self.visit_status)
         lay.addWidget(self.visits, 1)
+        lay.addWidget(self.visit_note)
         lay.addLayout(row)
         self.tabs.addTab(page, self.tr("Visits"))
 
