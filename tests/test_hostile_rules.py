@@ -384,7 +384,8 @@ def test_consoles_call_only_the_harmless_helpers(db) -> None:  # noqa: ANN001
     assert callable_ == {"_has_capability", "_clean_text", "_quote", "_require_admin", "_limit_of", "_rate",
                          # the measures' parts (0007): they run as the caller, under its row-level security
                          "_kpi_facts", "_kpi_sum", "_kpi_member", "_kpi_period", "_kpi_scope", "_in_day",
-                         "_work_mark"}   # 0008: arithmetic on its arguments only
+                         "_work_mark",   # 0008: arithmetic on its arguments only
+                         "_point_arg"}   # 0010: refuses a point outside Beijing (the directory's invoker functions)
     with db.connect() as c:
         definer = {r[0] for r in c.execute(
             "SELECT p.proname::text FROM pg_proc p WHERE p.pronamespace = 'cc'::regnamespace AND p.prosecdef "
