@@ -448,7 +448,6 @@ def _field(args: argparse.Namespace, db: Database) -> int:
     import getpass
 
     import psycopg
-    from psycopg.conninfo import make_conninfo
 
     from .launch import field
     from .store import migrate
@@ -478,10 +477,7 @@ def _field(args: argparse.Namespace, db: Database) -> int:
             raise CommandCenterError(f"no demo field terminal staffs grid {args.grid}: sign in as the grid "
                                      "worker with --login NAME --password-stdin")
         login, password = terminal.login, terminal.password
-    try:
-        conn = psycopg.connect(make_conninfo(db.dsn, user=login, password=password), connect_timeout=10)
-    except psycopg.OperationalError as exc:
-        raise CommandCenterError(f"cannot sign in as {login}: {str(exc).strip().splitlines()[-1]}") from None
+    conn = _terminal_connection(db, login, password)
     with conn:
         result = field.send_report(conn, args.grid, args.category, photos, lon=args.lon, lat=args.lat,
                                    note=args.note, solved=args.solved)
@@ -491,11 +487,19 @@ def _field(args: argparse.Namespace, db: Database) -> int:
     return 0
 
 
-def _field_visit(args: argparse.Namespace, db: Database) -> int:
-    import getpass
-
+def _terminal_connection(db: Database, login: str, password: str):  # noqa: ANN202 - a psycopg.Connection
+    """A field terminal's own connection (its rights, not the caller's); a refused sign-in said plainly."""
     import psycopg
     from psycopg.conninfo import make_conninfo
+
+    try:
+        return psycopg.connect(make_conninfo(db.dsn, user=login, password=password), connect_timeout=10)
+    except psycopg.OperationalError as exc:
+        raise CommandCenterError(f"cannot sign in as {login}: {str(exc).strip().splitlines()[-1]}") from None
+
+
+def _field_visit(args: argparse.Namespace, db: Database) -> int:
+    import getpass
 
     from .launch import field
 
@@ -510,10 +514,7 @@ def _field_visit(args: argparse.Namespace, db: Database) -> int:
             raise CommandCenterError(f"no demo field terminal serves the street of household {args.household}: "
                                      "sign in as the grid worker with --login NAME --password-stdin")
         login, password = terminal.login, terminal.password
-    try:
-        conn = psycopg.connect(make_conninfo(db.dsn, user=login, password=password), connect_timeout=10)
-    except psycopg.OperationalError as exc:
-        raise CommandCenterError(f"cannot sign in as {login}: {str(exc).strip().splitlines()[-1]}") from None
+    conn = _terminal_connection(db, login, password)
     with conn:
         v = field.record_visit(conn, args.household, args.note, "diary" if args.diary else "visit", args.report)
     what = "diary entry" if args.diary else "visit"

@@ -5,34 +5,12 @@ offers the item, the walk) are the SQL functions'; this module only calls them."
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 import psycopg
 from psycopg.rows import dict_row
 
 from .errors import from_psycopg
-
-
-@dataclass(frozen=True)
-class ServiceItem:
-    code: str
-    category: str
-    name: str
-    name_en: str
-    category_name: str
-    category_name_en: str
-
-
-def service_items(conn: psycopg.Connection) -> list[ServiceItem]:
-    rows = conn.execute(
-        "SELECT i.code, i.category, i.name, i.name_en, c.name, c.name_en FROM cc.service_item i "
-        "JOIN cc.service_category c ON c.code = i.category ORDER BY c.sort, i.sort").fetchall()
-    return [ServiceItem(*r) for r in rows]
-
-
-def service_categories(conn: psycopg.Connection) -> list[tuple[str, str, str]]:
-    return [tuple(r) for r in conn.execute("SELECT code, name, name_en FROM cc.service_category ORDER BY sort")]
 
 
 def nearest_providers(conn: psycopg.Connection, item: str, lon: float, lat: float, limit: int = 5,
@@ -60,11 +38,6 @@ def request_service(conn: psycopg.Connection, provider_id: int, item: str, lon: 
     return int(row[0])
 
 
-def service_order(conn: psycopg.Connection, case_id: int) -> dict[str, Any] | None:
-    with conn.cursor(row_factory=dict_row) as cur:
-        return cur.execute("SELECT * FROM cc.service_order_of(%s)", (case_id,)).fetchone()
-
-
 def coverage(conn: psycopg.Connection, category: str) -> dict[int, float]:
     """1 for each grid of the console's scope with a provider of the category within the walk, else 0."""
     return {int(g): (1.0 if covered else 0.0)
@@ -79,11 +52,6 @@ def grid_places(conn: psycopg.Connection, grid_id: int) -> list[dict[str, Any]]:
 def find_places(conn: psycopg.Connection, text: str, limit: int = 20) -> list[dict[str, Any]]:
     with conn.cursor(row_factory=dict_row) as cur:
         return cur.execute("SELECT * FROM cc.find_places(%s, %s)", (text, limit)).fetchall()
-
-
-def place_counts(conn: psycopg.Connection, grid_id: int | None = None) -> list[dict[str, Any]]:
-    with conn.cursor(row_factory=dict_row) as cur:
-        return cur.execute("SELECT * FROM cc.place_counts(%s)", (grid_id,)).fetchall()
 
 
 def base_figures(conn: psycopg.Connection) -> dict[str, dict[int, float]]:

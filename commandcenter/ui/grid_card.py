@@ -261,7 +261,7 @@ class GridCardView(QWidget):
     def _places_found(self, rows: list[dict[str, Any]]) -> None:
         assert self.place_list is not None
         self._place_rows = rows
-        kinds = self._kind_names()
+        kinds = self._kinds
         self.place_list.clear()
         for r in rows:
             kind = kinds.get((r["what"], r["kind"]), r["kind"])
@@ -269,9 +269,6 @@ class GridCardView(QWidget):
                                     r["address"]])
             self.place_list.addTopLevelItem(item)
         self.place_note.setText(self.tr("%1 places and organisations").replace("%1", str(len(rows))))
-
-    def _kind_names(self) -> dict[tuple[str, str], str]:
-        return self._kinds
 
     def _kinds_came(self, names: dict[tuple[str, str], tuple[str, str]]) -> None:
         self._kinds.update({k: self.live.display.pick(*v) for k, v in names.items()})
