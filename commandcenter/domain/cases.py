@@ -7,11 +7,15 @@ passes without any event."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from .search import search_terms
+
+if TYPE_CHECKING:
+    from .board_columns import BoardColumns
 
 
 def now_utc() -> datetime:
@@ -59,24 +63,31 @@ class BoardRow:
     supervision_level: str | None = None
     supervision_reply_due: datetime | None = None
     supervision_replied_at: datetime | None = None
-    # Derived once, where the row is built (the feed's thread, not the GUI thread): what the
-    # board's free-text search looks in, and the times as epoch seconds for numpy sorting.
+    # Derived once, where the row is built (the feed's thread, not the GUI thread): the row's
+    # own text the board's free-text search looks in (its names are searched once per distinct
+    # name: `name_terms`), and the times as epoch seconds for numpy sorting (NaN: no deadline).
     search: str = field(default="", repr=False, compare=False)
     reported_ts: float = field(default=0.0, repr=False, compare=False)
-    deadline_ts: float | None = field(default=None, repr=False, compare=False)
+    deadline_ts: float = field(default=math.nan, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        # names also by pinyin and initials (cached per name: a few thousand names for 100k cases)
-        self.search = " ".join((self.code.casefold(), self.title.casefold(), self.address.casefold(),
-                                search_terms(self.grid_name, self.community_name, self.street_name,
-                                             self.category_name, self.assignee_person_name, self.assignee_unit_name),
-                                self.street_name_en.casefold(), self.category_name_en.casefold()))
+        self.search = f"{self.code} {self.title} {self.address} {self.street_name_en} {self.category_name_en}".casefold()
         self.reported_ts = self.reported_at.timestamp()
-        self.deadline_ts = self.deadline.timestamp() if self.deadline is not None else None
+        self.deadline_ts = self.deadline.timestamp() if self.deadline is not None else math.nan
 
     @property
     def assignee(self) -> str:
         return self.assignee_person_name or self.assignee_unit_name or ""
+
+    def name_terms(self) -> str:
+        """Every way of typing the case's names — grid, community, street, category, assignee —
+        also by pinyin and initials ("dhm" finds 东华门, "ln" a 李娜)."""
+        return search_terms(*(getattr(self, attr) for attr in SEARCHED_NAMES))
+
+
+#: the names the board's free-text search finds a case by, besides its own text
+SEARCHED_NAMES = ("grid_name", "community_name", "street_name", "category_name", "assignee_person_name",
+                  "assignee_unit_name")
 
 
 @dataclass(frozen=True)
@@ -86,6 +97,9 @@ class Snapshot:
     cursor: int
     #: the newest event this console may see (id, time), for the status bar; None if none
     last_event: tuple[int, datetime] | None = None
+    #: the rows as the board's columns, built where the snapshot is read (off the GUI thread);
+    #: None: a board builds them itself
+    columns: BoardColumns | None = field(default=None, compare=False, repr=False)
 
 
 class Timed(Protocol):

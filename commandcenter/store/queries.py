@@ -9,6 +9,7 @@ from typing import Any
 import psycopg
 from psycopg.rows import args_row, dict_row
 
+from ..domain.board_columns import BoardColumns
 from ..domain.cases import BoardRow, Snapshot
 from ..domain.collation import collation_key
 from ..domain.reference import Named, Reference
@@ -34,7 +35,8 @@ def board_snapshot(conn: psycopg.Connection) -> Snapshot:
             rows = cur.execute(f"SELECT {BOARD_COLUMNS} FROM cc.case_board").fetchall()
         cursor = scalar(conn, "SELECT cc.event_horizon()")
         last = conn.execute("SELECT id, at FROM cc.case_event ORDER BY id DESC LIMIT 1").fetchone()
-    return Snapshot(rows, int(cursor), (int(last[0]), last[1]) if last else None)
+    # the board's columns are built here, on the reader's thread, so the GUI thread only copies them
+    return Snapshot(rows, int(cursor), (int(last[0]), last[1]) if last else None, BoardColumns.of(rows))
 
 
 # ---------------------------------------------------------------- reference data

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..domain.board import COLUMNS, BoardFilter
+from .board_delegate import BoardDelegate
 from .board_model import CASE_ID_ROLE, BoardModel
 from .column_fit import SpareWidth
 from .flow_layout import FlowLayout
@@ -130,6 +131,7 @@ class BoardView(QWidget):
         self.table = QTableView()
         self.table.setObjectName("board-table")
         self.table.setModel(model)
+        self.table.setItemDelegate(BoardDelegate(model, self.table))
         self.table.horizontalHeader().setSortIndicator(COLUMNS.index("reported_at"), Qt.SortOrder.DescendingOrder)
         self.table.setSortingEnabled(True)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

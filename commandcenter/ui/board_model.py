@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
@@ -41,25 +41,75 @@ def countdown(row: Timed, now: datetime) -> str:
     return f"{sign}{m}m"
 
 
+class Cell(NamedTuple):
+    """What one board cell shows: every role the delegate paints, computed in one call."""
+    text: str
+    foreground: QColor | None
+    background: QColor | None
+    bold: bool
+    right: bool
+
+
+_COLOURS: dict[tuple[str, int], QColor] = {}
+
+
+def _colour(hex_: str, alpha: int = 255) -> QColor:
+    """One QColor per colour (a paint asks for hundreds)."""
+    c = _COLOURS.get((hex_, alpha))
+    if c is None:
+        c = _COLOURS[(hex_, alpha)] = qcolor(hex_, alpha)
+    return c
+
+
 _SERVED = frozenset({Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.BackgroundRole,
                      Qt.ItemDataRole.FontRole, Qt.ItemDataRole.TextAlignmentRole, Qt.ItemDataRole.ToolTipRole,
                      CASE_ID_ROLE})
 
 
+#: a batch changing more rows in place than this repaints the view once instead of row by row
+#: (a thousand single-row signals cost 30 ms; the view only ever repaints what is on screen)
+ROWS_SIGNALLED_ONE_BY_ONE = 16
+
+
 class _Hooks(RowHooks):
     def __init__(self, model: BoardModel) -> None:
         self.m = model
+        self.batch = False           # a batch is being applied: rows changed in place are held
+        self.held: list[int] = []    # … their view rows, kept right as rows are removed and inserted
+        self.all = False             # … or so many that the whole view is signalled once
 
     def changed(self, view_row: int) -> None:
-        self.m.dataChanged.emit(self.m.index(view_row, 0), self.m.index(view_row, len(COLUMNS) - 1))
+        if not self.batch:
+            self._signal(view_row, view_row)
+        elif not self.all:
+            self.held.append(view_row)
+            self.all = len(self.held) > ROWS_SIGNALLED_ONE_BY_ONE
+
+    def flush(self) -> None:
+        """End of a batch: the rows it changed in place, as a few signals or one for all."""
+        held, every = self.held, self.all
+        self.batch, self.held, self.all = False, [], False
+        if every:
+            self._signal(0, self.m.rowCount() - 1)
+        else:
+            for r in dict.fromkeys(held):
+                self._signal(r, r)
+
+    def _signal(self, first: int, last: int) -> None:
+        if last >= first:
+            self.m.dataChanged.emit(self.m.index(first, 0), self.m.index(last, len(COLUMNS) - 1))
 
     def begin_remove(self, view_row: int) -> None:
+        if self.held and not self.all:
+            self.held = [r - (r > view_row) for r in self.held if r != view_row]
         self.m.beginRemoveRows(QModelIndex(), view_row, view_row)
 
     def end_remove(self) -> None:
         self.m.endRemoveRows()
 
     def begin_insert(self, view_row: int) -> None:
+        if self.held and not self.all:
+            self.held = [r + (r >= view_row) for r in self.held]
         self.m.beginInsertRows(QModelIndex(), view_row, view_row)
 
     def end_insert(self) -> None:
@@ -85,10 +135,6 @@ class BoardModel(QAbstractTableModel):
                          self.tr("Tier"), self.tr("Assignee"), self.tr("Deadline"), self.tr("Urgency")]
         self._bold = QFont()
         self._bold.setBold(True)
-        self._style: dict[int, Callable[[BoardRow, str], Any]] = {
-            Qt.ItemDataRole.ForegroundRole: self._foreground, Qt.ItemDataRole.BackgroundRole: self._background,
-            Qt.ItemDataRole.FontRole: self._font, Qt.ItemDataRole.TextAlignmentRole: _alignment,
-            Qt.ItemDataRole.ToolTipRole: _tooltip}
         live.snapshot_loaded.connect(self._load)
         live.rows_changed.connect(self.apply)
         if live.loaded:
@@ -101,19 +147,26 @@ class BoardModel(QAbstractTableModel):
     # ------------------------------------------------------------ changes
     def _load(self) -> None:
         self.beginResetModel()
-        self.index_.load(self.live.rows.values())
+        self.index_.load(self.live.rows.values(), self.live.columns)
         self.endResetModel()
         self.counts_changed.emit()
 
     def apply(self, rows: list[BoardRow], old: list[BoardRow | None] | None = None) -> None:
         now = now_utc()
-        for i, row in enumerate(rows):
-            kind = self.index_.upsert(row, self._hooks)
-            was = old[i] if old else None
-            if (was is None and kind != "same" and row.urgency in ("urgent", "critical") and row.is_open
-                    and now - row.reported_at < NEW_FOR):      # new to the field, not only to this console
-                self.highlight[row.id] = now
-                self.urgent_arrived.emit(row)
+        self._hooks.batch = True
+        arrived = []
+        try:
+            for i, row in enumerate(rows):
+                kind = self.index_.upsert(row, self._hooks)
+                was = old[i] if old else None
+                if (was is None and kind != "same" and row.urgency in ("urgent", "critical") and row.is_open
+                        and now - row.reported_at < NEW_FOR):      # new to the field, not only to this console
+                    self.highlight[row.id] = now
+                    arrived.append(row)
+        finally:
+            self._hooks.flush()
+        for row in arrived:
+            self.urgent_arrived.emit(row)
         self.counts_changed.emit()
 
     def set_filter(self, f: BoardFilter) -> None:
@@ -167,45 +220,62 @@ class BoardModel(QAbstractTableModel):
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: ANN201
         # A repaint asks ~13 roles per cell; answer the ones we never serve before any lookup.
+        # (The board's own delegate paints from cell(); this serves tests, tooltips, copying.)
         if role not in _SERVED or not index.isValid():
             return None
-        r = index.row()
-        order = self.index_.order
-        if r >= len(order):
+        if role == CASE_ID_ROLE or role == Qt.ItemDataRole.ToolTipRole:
+            r = index.row()
+            if r >= len(self.index_):
+                return None
+            row = self.index_.row_at(r)
+            return row.id if role == CASE_ID_ROLE else _tooltip(row)
+        cell = self.cell(index.row(), index.column())
+        if cell is None:
             return None
-        row = self.index_.rows[order[len(order) - 1 - r if self.index_.descending else r]]
-        col = COLUMNS[index.column()]
         if role == Qt.ItemDataRole.DisplayRole:
-            return _DISPLAY[col](row, self.live.reference, self.live.display)
-        if role == CASE_ID_ROLE:
-            return row.id
-        return self._style[role](row, col)
+            return cell.text
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return QBrush(cell.foreground) if cell.foreground is not None else None
+        if role == Qt.ItemDataRole.BackgroundRole:
+            return QBrush(cell.background) if cell.background is not None else None
+        if role == Qt.ItemDataRole.FontRole:
+            return self._bold if cell.bold else None
+        return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter) if cell.right else None
 
-    # ------------------------------------------------------------ styles, one role each
-    def _foreground(self, row: BoardRow, col: str) -> QBrush | None:
-        if col == "code" and row.repeat_count:
-            return QBrush(QColor(REPEAT_COLOUR))
-        if col == "state":
-            return QBrush(QColor(STATE_COLOURS.get(row.state, "#dbe4ee")))
-        if col == "urgency":
-            return QBrush(QColor(URGENCY_COLOURS.get(row.urgency, "#dbe4ee")))
-        if col == "deadline":
-            return QBrush(QColor("#0b1220" if deadline_level(row, now_utc()) else "#6b7a8f"))
-        return None
+    def cell(self, view_row: int, column: int) -> Cell | None:
+        """Everything one cell shows, in one call (the delegate's paint, and data())."""
+        order = self.index_.order
+        n = len(order)
+        if view_row >= n or view_row < 0:
+            return None
+        row = self.index_.rows[order[n - 1 - view_row if self.index_.descending else view_row]]
+        col = COLUMNS[column]
+        now = now_utc()
+        return Cell(_DISPLAY[col](row, self.live.reference, self.live.display), _foreground(row, col, now),
+                    self._background(row, col, now),
+                    col in ("code", "deadline") or (col == "urgency" and row.urgency != "normal"), col == "deadline")
 
-    def _background(self, row: BoardRow, col: str) -> QBrush | None:
+    # ------------------------------------------------------------ styles
+    def _background(self, row: BoardRow, col: str, now: datetime) -> QColor | None:
         if col == "deadline":
-            level = deadline_level(row, now_utc())
+            level = deadline_level(row, now)
             if level:
-                return QBrush(QColor(DEADLINE_COLOURS[level]))
+                return _colour(DEADLINE_COLOURS[level])
         if row.id in self.highlight:
-            return QBrush(qcolor(URGENCY_COLOURS.get(row.urgency, "#ffb020"), 70))
+            return _colour(URGENCY_COLOURS.get(row.urgency, "#ffb020"), 70)
         return None
 
-    def _font(self, row: BoardRow, col: str) -> QFont | None:
-        if col in ("code", "deadline") or (col == "urgency" and row.urgency != "normal"):
-            return self._bold
-        return None
+
+def _foreground(row: BoardRow, col: str, now: datetime) -> QColor | None:
+    if col == "code" and row.repeat_count:
+        return _colour(REPEAT_COLOUR)
+    if col == "state":
+        return _colour(STATE_COLOURS.get(row.state, "#dbe4ee"))
+    if col == "urgency":
+        return _colour(URGENCY_COLOURS.get(row.urgency, "#dbe4ee"))
+    if col == "deadline":
+        return _colour("#0b1220" if deadline_level(row, now) else "#6b7a8f")
+    return None
 
 
 def watch_marks(row: BoardRow) -> str:
@@ -231,11 +301,7 @@ def on_hold_until(row: BoardRow) -> str:
     return QCoreApplication.translate("BoardModel", "On hold to %1").replace("%1", review.strftime("%m-%d"))
 
 
-def _alignment(_row: BoardRow, col: str) -> int | None:
-    return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter) if col == "deadline" else None
-
-
-def _tooltip(row: BoardRow, _col: str) -> str:
+def _tooltip(row: BoardRow) -> str:
     repeats = f"\n×{row.repeat_count + 1}" if row.repeat_count else ""
     return f"{row.code} · {row.title}\n{row.address}{repeats}"
 

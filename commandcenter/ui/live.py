@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 
 from PySide6.QtCore import QObject, Signal
 
+from ..domain.board_columns import BoardColumns
 from ..domain.cases import BoardRow, Snapshot
 from ..domain.display import Display
 from ..domain.reference import Reference
@@ -36,6 +37,8 @@ class LiveData(QObject):
         #: the session's language and time zone, for every view of these rows
         self.display = display or Display.of("zh_CN", reference.tz)
         self.rows: dict[int, BoardRow] = {}
+        #: the snapshot's rows as board columns, while no change has been applied since
+        self.columns: BoardColumns | None = None
         self.cursor = 0
         self.loaded = False
         self.state = FeedState(False, "connecting")
@@ -79,6 +82,7 @@ class LiveData(QObject):
     def _on_snapshot(self, snap: Snapshot) -> None:
         self._touch()
         self.rows = {r.id: r for r in snap.rows}
+        self.columns = snap.columns
         self.cursor = snap.cursor
         self.loaded = True
         if snap.last_event is not None:
@@ -103,6 +107,7 @@ class LiveData(QObject):
             self.last_event_id, self.last_event_at = events[-1].id, events[-1].at
             self.applied_events += len(events)
         if new:
+            self.columns = None
             self.rows_changed.emit(new, old)
         if events:
             self.events_applied.emit(events)
