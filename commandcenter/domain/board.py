@@ -228,6 +228,7 @@ class BoardIndex:
             passes &= c.view(c.is_open)
         elif st is not None:
             passes &= np.isin(c.view(c.state), c.ids_of(c.states, [st]))
+        c.visible[:n] = passes
         self.order = self._sorted_ids(np.flatnonzero(passes))
 
     def _sorted_ids(self, slots: np.ndarray) -> list[int]:
@@ -283,9 +284,7 @@ class BoardIndex:
         if column != self.column:
             self.column = column
             if self.order:          # the same rows in a new order (a view's layout change keeps its rows)
-                slot = self.columns.slot
-                self.order = self._sorted_ids(np.fromiter(map(slot.__getitem__, self.order), np.int64,
-                                                          count=len(self.order)))
+                self.order = self._sorted_ids(np.flatnonzero(self.columns.view(self.columns.visible)))
         self.descending = descending
 
     # ------------------------------------------------------------ one row changes
@@ -313,12 +312,14 @@ class BoardIndex:
         if old_pos is not None:
             h.begin_remove(self.view_row(old_pos))
             del self.order[old_pos]
+            self.columns.visible[self.columns.slot[row.id]] = False
             h.end_remove()
         if not visible:
             return "removed" if old_pos is not None else "hidden"
         p = bisect.bisect_left(self.order, self.key(row), key=self._key_of)
         h.begin_insert(self.view_row(p, len(self.order) + 1))
         self.order.insert(p, row.id)
+        self.columns.visible[self.columns.slot[row.id]] = True
         h.end_insert()
         return "moved" if old_pos is not None else "inserted"
 

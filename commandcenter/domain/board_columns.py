@@ -115,6 +115,7 @@ class BoardColumns:
         self.tier = np.zeros(0, np.int32)
         self.source = np.zeros(0, np.int32)
         self.code_rank = np.zeros(0, np.float64)
+        self.visible = np.zeros(0, bool)                # shown by the board's filter (kept by BoardIndex)
         self.name = {attr: np.zeros(0, np.int32) for attr in NAME_ATTRS}
         self._blob: tuple[str, np.ndarray] | None = None   # the own texts, joined, and their starts
         self._dirty: set[int] = set()                       # slots changed or added since they were joined
@@ -177,6 +178,7 @@ class BoardColumns:
         self.source = interned("source", self.sources)
         self.code_rank = column(map(self.code_ranks.rank.__getitem__, map(attrgetter("code"), rows_)), np.float64)
         self.name = {attr: interned(attr, table) for attr, table in self.names.items()}
+        self.visible = np.zeros(self._cap, bool)
         for attr in SEARCHED_NAMES:          # each name spelled out once, here rather than at a search
             for v in self.names[attr].values:
                 if v:
@@ -222,7 +224,7 @@ class BoardColumns:
     def _grow(self) -> None:
         self._cap *= 2
         for attr in ("id", "reported", "deadline", "state", "is_open", "street", "category", "urgency",
-                     "tier", "source", "code_rank"):
+                     "tier", "source", "code_rank", "visible"):
             old = getattr(self, attr)
             new = np.zeros(self._cap, old.dtype)
             new[:len(old)] = old

@@ -118,5 +118,4 @@ class BoardDelegate(QStyledItemDelegate):
 def _static(text: str) -> QStaticText:
     static = QStaticText(text)
     static.setTextFormat(Qt.TextFormat.PlainText)
-    static.setPerformanceHint(QStaticText.PerformanceHint.AggressiveCaching)
     return static
