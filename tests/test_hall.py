@@ -302,7 +302,7 @@ def test_map_layers_fill_modes_and_clustering(qtbot, hall) -> None:  # noqa: ANN
     m.vb.setRange(xRange=(x - 400, x + 400), yRange=(y - 400, y + 400), padding=0)
     m._on_zoom()
     assert not m.clustered
-    assert any(t.isVisible() for t in m.grid_labels.values())
+    assert m.labels.grids.shown.any()
 
 
 def test_keyboard_first_f3_opens_dispatch_for_the_selected_case(qtbot, hall, conn) -> None:  # noqa: ANN001
@@ -421,18 +421,38 @@ def test_f1_and_the_buttons_name_actions_in_the_interface_language_with_their_ke
 @pytest.mark.parametrize("zoom", [1.0, 0.35, 0.12])
 def test_map_labels_never_overlap(qtbot, hall, zoom: float) -> None:  # noqa: ANN001
     """Street names once overlapped (东花市/体育馆路/崇文门外); at every zoom band none may."""
+    from PySide6.QtCore import QPointF, QRectF
     m = hall.map
     m.show_all()
     (x0, x1), (y0, y1) = m.vb.viewRange()
     cx, cy, w, h = (x0 + x1) / 2, (y0 + y1) / 2, (x1 - x0) * zoom, (y1 - y0) * zoom
     m.vb.setRange(xRange=(cx - w / 2, cx + w / 2), yRange=(cy - h / 2, cy + h / 2), padding=0)
     m._on_zoom()
-    rects = [t.textItem.sceneBoundingRect()
-             for t in (*m.street_labels, *m.community_labels, *m.grid_labels.values()) if t.isVisible()]
+    rects = m.labels.shown_rects()
     assert rects, "some labels are shown"
     for i, a in enumerate(rects):
         for b in rects[i + 1:]:
             assert not a.intersects(b), (a, b)
+    # … and they are on the picture: each shown name changes the pixels of its own box
+    with_names = m.canvas.viewport().grab().toImage()
+    for layer in m.labels.layers:
+        layer.setVisible(False)
+    without = m.canvas.viewport().grab().toImage()
+    for layer in m.labels.layers:
+        layer.setVisible(True)
+    dpr = with_names.devicePixelRatio()
+    origin = m.canvas.mapFromScene(m.vb.mapToScene(QPointF(0, 0)))      # the view box's top left
+    box = QRectF(0, 0, m.vb.width(), m.vb.height())
+    inside = [r for r in rects if box.contains(r)][:20]
+    assert inside, "some names are on screen"
+    lit = 0
+    for r in inside:
+        x0, y0 = int((r.left() + origin.x()) * dpr), int((r.top() + origin.y()) * dpr)
+        x1, y1 = int((r.right() + origin.x()) * dpr), int((r.bottom() + origin.y()) * dpr)
+        changed = sum(with_names.pixel(x, y) != without.pixel(x, y)
+                      for x in range(x0, x1, 2) for y in range(y0, y1, 2))
+        lit += changed >= 0.05 * ((x1 - x0) // 2) * ((y1 - y0) // 2)
+    assert lit >= len(inside) * 0.8, "names are drawn where they are placed"
 
 
 def test_text_typed_at_one_console_is_shown_as_text_at_another(qtbot, hall, conn) -> None:  # noqa: ANN001

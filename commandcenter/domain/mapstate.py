@@ -8,11 +8,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from operator import attrgetter
 from typing import Any
 
 import numpy as np
 
-from .cases import BoardRow, is_overdue
+from .cases import BoardRow
 from .mapgeom import MapArea, MapGeometry, cluster, nearest
 from .reference import Reference
 
@@ -211,15 +212,21 @@ class MapState:
     # ------------------------------------------------------------ data
     def set_cases(self, rows: Iterable[BoardRow], now: datetime) -> None:
         """Keep the open cases; `now` is the clock overdue is read against."""
-        rows = [r for r in rows if r.is_open]
+        rows = list(filter(attrgetter("is_open"), rows))
         self.rows = rows
-        self.ids = np.array([r.id for r in rows], dtype=np.int64)
-        self.xy = (self.geo.project(np.array([r.lon for r in rows]), np.array([r.lat for r in rows]))
-                   if rows else np.zeros((0, 2)))
-        self.urgent = np.array([r.urgency != "normal" for r in rows], dtype=bool)
-        self.overdue = np.array([is_overdue(r, now) for r in rows], dtype=bool)
+        n = len(rows)
+
+        def column(attr: str, dtype: type) -> np.ndarray:
+            return np.fromiter(map(attrgetter(attr), rows), dtype=dtype, count=n)
+
+        self.ids = column("id", np.int64)
+        self.xy = self.geo.project(column("lon", np.float64), column("lat", np.float64)) if rows else np.zeros((0, 2))
+        urgencies = list(map(attrgetter("urgency"), rows))
+        self.urgent = np.fromiter(map("normal".__ne__, urgencies), dtype=bool, count=n)
+        with np.errstate(invalid="ignore"):       # deadline_ts is NaN where no deadline runs: never overdue
+            self.overdue = column("deadline_ts", np.float64) < now.timestamp()
         at = self.geo.grid_index
-        gi = np.fromiter((at.get(r.grid_id, -1) for r in rows), dtype=np.int64, count=len(rows))
+        gi = np.fromiter(map(lambda g: at.get(g, -1), map(attrgetter("grid_id"), rows)), dtype=np.int64, count=n)
         self.grid_load = np.bincount(gi[gi >= 0], minlength=len(self.geo.grids))
 
     def set_staff(self, staff: list[dict[str, Any]]) -> None:

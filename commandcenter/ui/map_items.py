@@ -10,7 +10,7 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QImage, QPainter, QPainterPath, QPen, QPixmap, QTransform
 from PySide6.QtWidgets import QGraphicsPathItem, QGraphicsPixmapItem
 
-from ..domain.mapgeom import MapGeometry
+from ..domain.mapgeom import MapGeometry, Outline
 from ..domain.mapstate import raster_frame
 from .map_style import FILL_ALPHA, density_lut, fill_colour
 from .theme import qcolor
@@ -51,11 +51,7 @@ def _curve(plot: pg.PlotItem, geo: MapGeometry, name: str, colour: str, width: f
             continue
         # zoomed out, a 1-px line: thick lines cost Qt's stroker twice as much per frame
         w = width if key == name else 1.0
-        item = pg.PlotCurveItem(o.x, o.y, connect=o.connect, pen=pg.mkPen(qcolor(colour, alpha), width=w),
-                                antialias=False)
-        item.setZValue(z)
-        plot.addItem(item)
-        items.append(item)
+        items.append(_outline(plot, o, pg.mkPen(qcolor(colour, alpha), width=w), z))
     # with a coarse twin: the fine outline when zoomed in, the coarse one when zoomed out
     return LayerGroup(items[:1], items[1:])
 
@@ -64,17 +60,25 @@ def outline_layers(plot: pg.PlotItem, geo: MapGeometry) -> dict[str, LayerGroup]
     """Grid outlines as one curve per tile, so the scene culls what is off screen; the bigger
     units as one curve per layer."""
     pen = pg.mkPen(qcolor("#5b7a99", 150), width=0)     # hairline: the fast path
-    items = []
-    for ids in geo.tiles().values():
-        o = geo.rings_of(ids)
-        item = pg.PlotCurveItem(o.x, o.y, connect=o.connect, pen=pen, antialias=False)
-        item.setZValue(2)
-        plot.addItem(item)
-        items.append(item)
+    items = [_outline(plot, edges, pen, 2) for edges in geo.tile_edges.values()]
     return {"grid": LayerGroup(items),
             "community": _curve(plot, geo, "community", "#8fb3d9", 1.2, 3, 220),
             "street": _curve(plot, geo, "street", "#e2e8f0", 2.0, 4),
             "district": _curve(plot, geo, "district", "#38bdf8", 3.0, 5)}
+
+
+def _outline(plot: pg.PlotItem, o: Outline, pen: QPen, z: float) -> QGraphicsPathItem:
+    """Lines that never change, as Qt's own path item: its bounds are computed once. (As
+    pyqtgraph curves, 67 outline items recomputed their data bounds in numpy on every zoom
+    frame: 12 ms a frame of the map bench.)"""
+    item = QGraphicsPathItem(pg.arrayToQPath(o.x, o.y, connect=o.connect))
+    pen = QPen(pen)
+    pen.setCosmetic(True)                  # widths in pixels, whatever the zoom
+    item.setPen(pen)
+    item.setBrush(QBrush(Qt.BrushStyle.NoBrush))
+    item.setZValue(z)
+    plot.addItem(item)
+    return item
 
 
 class GridFills:

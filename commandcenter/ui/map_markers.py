@@ -10,11 +10,12 @@ from PySide6.QtGui import QBrush
 from ..domain.mapgeom import Outline
 from ..domain.mapstate import MarkerPlan
 from .map_style import cluster_brushes, cluster_sizes
+from .map_text import TextLayer
 
 
 class CaseMarkers:
     """Markers one by one, or clusters (red when any case in them is overdue) with counts.
-    The count labels are a pool, reused and hidden, never rebuilt."""
+    The counts are one text layer, its texts replaced at each re-binning."""
 
     def __init__(self, plot: pg.PlotItem) -> None:
         self.plot = plot
@@ -24,7 +25,8 @@ class CaseMarkers:
         self.clusters = pg.ScatterPlotItem(pxMode=True, pen=pg.mkPen("#e2e8f0", width=1))
         self.clusters.setZValue(21)
         plot.addItem(self.clusters)
-        self.labels: list[pg.TextItem] = []
+        self.labels = TextLayer(None, "#ffffff", 22)
+        plot.addItem(self.labels)
         self._late, self._in_time = cluster_brushes()
 
     def setVisible(self, on: bool) -> None:  # noqa: N802 - reads like Qt's
@@ -50,18 +52,7 @@ class CaseMarkers:
         self._write_counts(plan.centres[plan.labelled], plan.counts[plan.labelled])
 
     def _write_counts(self, positions: np.ndarray, counts: np.ndarray) -> None:
-        while len(self.labels) < len(counts):
-            t = pg.TextItem("", color="#ffffff", anchor=(0.5, 0.5))
-            t.setZValue(22)
-            self.plot.addItem(t)
-            self.labels.append(t)
-        for i, t in enumerate(self.labels):
-            if i < len(counts):
-                t.setText(str(int(counts[i])))
-                t.setPos(float(positions[i][0]), float(positions[i][1]))
-                t.setVisible(True)
-            else:
-                t.setVisible(False)
+        self.labels.set_texts(positions, [str(int(c)) for c in counts])
 
 
 class Selected:

@@ -141,18 +141,6 @@ class MapView(QWidget):
     def selected(self) -> pg.ScatterPlotItem:
         return self.marks.ring
 
-    @property
-    def street_labels(self) -> list[pg.TextItem]:
-        return self.labels.streets
-
-    @property
-    def community_labels(self) -> list[pg.TextItem]:
-        return self.labels.communities
-
-    @property
-    def grid_labels(self) -> dict[int, pg.TextItem]:
-        return self.labels.grids
-
     # the panel's controls (a map without a panel has none)
     @property
     def toggles(self) -> dict[str, QCheckBox]:
