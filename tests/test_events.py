@@ -91,6 +91,23 @@ def test_resync_returns_everything_after_an_id_once(db) -> None:  # noqa: ANN001
         assert len(page) == 4 and page_cursor == page[-1].id
 
 
+def test_the_feeds_one_plan_reads_what_a_fresh_plan_reads(db) -> None:  # noqa: ANN001
+    """The feed plans read_changes once (GENERIC_PLANS): from the first event, a page of 4 and
+    the last few, its answers (events and rows) equal those of a connection that plans anew."""
+    from commandcenter.store.events import GENERIC_PLANS
+
+    with db.connect(autocommit=True) as fresh, db.connect(autocommit=True) as kept, db.connect() as writer:
+        kept.execute(GENERIC_PLANS)
+        for _ in range(3):
+            new_case_in(writer, "filed")
+        top = read_changes(fresh, 0, 100000).cursor
+        for _ in range(8):                     # past the point where a plan is kept
+            for after, limit in ((0, 100000), (0, 4), (top - 5, 1000), (top, 1000)):
+                a, b = read_changes(fresh, after, limit), read_changes(kept, after, limit)
+                assert (a.events, a.rows, a.cursor, a.full) == (b.events, b.rows, b.cursor, b.full)
+        assert kept.execute("SELECT count(*) FROM pg_prepared_statements WHERE generic_plans > 0").fetchone()[0]
+
+
 def test_resync_is_gap_safe_with_writers_committing_out_of_order(db) -> None:  # noqa: ANN001
     """Writer A takes an event id first but commits last. A reader polling meanwhile must not
     move its cursor past A's event, and must see it once A commits."""

@@ -21,7 +21,7 @@ import psycopg
 
 from ..domain.cases import BoardRow, Snapshot
 from .database import connect_console
-from .events import CHANNEL, CaseEvent, read_changes
+from .events import CHANNEL, GENERIC_PLANS, CaseEvent, read_changes
 from .queries import board_snapshot
 from .rows import scalar
 
@@ -108,6 +108,7 @@ class ChangeFeed:
     # ------------------------------------------------------------ steps
     def _connect(self) -> None:
         self._conn = connect_console(self.dsn, APPLICATION_NAME, autocommit=True)
+        self._conn.execute(GENERIC_PLANS)         # read_changes planned once, not at every doorbell
         self._conn.execute(f"LISTEN {CHANNEL}")   # autocommit: the LISTEN is in force before we read
 
     def _close(self) -> None:
