@@ -236,6 +236,7 @@ def _dispatch(args: argparse.Namespace) -> int:
     _refuse_early(args)
     splash = args.splash = _splash(args)
     if splash is not None:
+        _import_views_meanwhile(args)
         splash.starting_database()
     with Database.open(args.dsn, args.data_dir) as db:
         if args.command == "db":
@@ -275,6 +276,25 @@ def _dispatch(args: argparse.Namespace) -> int:
             print(f"wrote {out}")
             return 0
         return _hall(args, db, history)
+
+
+def _import_views_meanwhile(args: argparse.Namespace) -> None:
+    """Import the hall's (or the wall's) views on a thread while the main thread starts the
+    server and checks the schema: those wait on child processes and sockets, so the two
+    overlap (measured in BENCHMARKS.md, `bench startup`). The main thread's own import of the
+    same module later waits for this one or finds it done; a failure here is raised there."""
+    import importlib
+    import threading
+
+    name = "commandcenter.ui.wall" if args.command == "wall" else "commandcenter.ui.main_window"
+
+    def load() -> None:
+        try:
+            importlib.import_module(name)
+        except Exception:  # noqa: BLE001 - the main thread imports it again and reports the error
+            pass
+
+    threading.Thread(target=load, name="cc-import-views", daemon=True).start()
 
 
 def _splash(args: argparse.Namespace):  # noqa: ANN202 - a ui.splash.StartupSplash, imported here only

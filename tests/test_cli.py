@@ -40,6 +40,26 @@ def test_upgrade_creates_the_schema_and_is_idempotent(empty_db) -> None:  # noqa
     assert migrate.check_schema(empty_db) == migrate.head_revision()
 
 
+def test_a_start_knows_a_current_schema_without_alembic(empty_db) -> None:  # noqa: ANN001
+    """is_current (a start's check, no Alembic imported) agrees with Alembic: the head named by
+    the revision files is Alembic's head; an empty, older or newer database is not current."""
+    assert migrate.head_in_files() == migrate.head_revision()
+    assert not migrate.is_current(empty_db)                      # no schema at all
+    migrate.upgrade(empty_db)
+    assert migrate.is_current(empty_db)
+    with psycopg.connect(empty_db.dsn) as c:
+        for other in ("0011", "9999"):
+            c.execute("UPDATE alembic_version SET version_num = %s", (other,))
+            c.commit()
+            assert not migrate.is_current(empty_db)
+        c.execute("UPDATE alembic_version SET version_num = %s", (migrate.head_revision(),))
+    code = ("import sys, commandcenter.store.migrate as m; from commandcenter.store.database import Database; "
+            f"assert m.is_current(Database({empty_db.dsn!r})); print(sorted(k for k in sys.modules "
+            "if k.split('.')[0] in ('alembic', 'sqlalchemy')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0 and out.stdout.strip() == "[]", out.stderr
+
+
 def test_a_newer_database_is_refused(empty_db) -> None:  # noqa: ANN001
     migrate.upgrade(empty_db)
     with psycopg.connect(empty_db.dsn) as c:

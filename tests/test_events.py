@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
 import time
@@ -56,7 +57,7 @@ def test_rolled_back_changes_ring_no_bell_and_leave_no_hole(db) -> None:  # noqa
     listener.close()
 
 
-def test_one_doorbell_per_transaction_and_street_and_no_private_data(db) -> None:  # noqa: ANN001
+def test_one_doorbell_per_transaction_and_no_private_data(db) -> None:  # noqa: ANN001
     listener = _listener(db)
     with db.connect() as writer:
         _, lon, lat = grid_point(writer)
@@ -69,6 +70,32 @@ def test_one_doorbell_per_transaction_and_street_and_no_private_data(db) -> None
     raw = json.dumps(got)
     assert "秘密姓名" not in raw and "13900000000" not in raw and "批量" not in raw
     listener.close()
+
+
+def test_a_savepoint_rolled_back_takes_its_doorbell_and_the_next_event_rings(db) -> None:  # noqa: ANN001
+    """The doorbell is remembered per transaction (0012): a rolled-back savepoint forgets both
+    its notification and that it rang, so the transaction's first kept event rings, once for
+    all its events; the next transaction rings again."""
+    listener = _listener(db)
+    with db.connect() as writer:
+        _, lon, lat = grid_point(writer)
+        writer.commit()
+        with writer.transaction():
+            with contextlib.suppress(_Rollback), writer.transaction():
+                writer.execute("SELECT cc.report('hotline', '010201', '撤回 undone', %s, %s)", (lon, lat))
+                raise _Rollback
+            kept = writer.execute("SELECT cc.report('hotline', '010201', '保留 kept', %s, %s)", (lon, lat)).fetchone()
+            writer.execute("SELECT cc.report('hotline', '010201', '又一 another', %s, %s)", (lon, lat))
+        first_kept = writer.execute("SELECT min(id) FROM cc.case_event WHERE case_id = %s", kept).fetchone()[0]
+        got = _drain(listener)
+        assert got == [{"e": first_kept}]
+        Workflow(writer).report("hotline", "010201", "下一事务 next", lon, lat)
+        assert len(_drain(listener)) == 1
+    listener.close()
+
+
+class _Rollback(Exception):
+    pass
 
 
 def events_after(conn, after: int, limit: int = 1000) -> tuple[list[CaseEvent], int]:  # noqa: ANN001

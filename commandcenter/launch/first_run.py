@@ -27,7 +27,8 @@ def prepare(db: Database, background_history: bool = False,
         say("the demo history was interrupted last time: building the demo database again…")
         db.embedded.recreate_database()
         marker.unlink()
-    migrate.upgrade(db)   # our own server: bring it to head (checks it is not newer)
+    if not migrate.is_current(db):
+        migrate.upgrade(db)   # our own server: bring it to head (checks it is not newer)
     with db.connect() as conn:
         if conn.execute("SELECT count(*) FROM cc.district").fetchone() != (0,):
             return None

@@ -18,13 +18,12 @@ class TrendChart(pg.GraphicsLayoutWidget):
         super().__init__(parent)
         self.setObjectName("evaluation-trend")
         self.setBackground(BG)
-        self.rates = self.addPlot(row=0, col=0)
-        self.counts = self.addPlot(row=1, col=0)
+        self.rates = self.addPlot(row=0, col=0, enableMenu=False)     # no menus: none is built
+        self.counts = self.addPlot(row=1, col=0, enableMenu=False)
         self.counts.setXLink(self.rates)
         self.ci.layout.setRowStretchFactor(0, 3)
         self.ci.layout.setRowStretchFactor(1, 2)
         for plot in (self.rates, self.counts):
-            plot.setMenuEnabled(False)
             plot.setMouseEnabled(False, False)
             plot.hideButtons()
             plot.showGrid(x=False, y=True, alpha=0.15)

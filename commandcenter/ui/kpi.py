@@ -105,9 +105,8 @@ class RankingChart(pg.PlotWidget):
     """Streets ranked by open overdue cases (bars) — where the hall should look first."""
 
     def __init__(self, display: Display, parent: QWidget | None = None, font_px: int = 10) -> None:
-        super().__init__(parent, background=BG)
+        super().__init__(parent, background=BG, enableMenu=False)     # no menu: none is built
         self.display = display
-        self.setMenuEnabled(False)
         self.setMouseEnabled(False, False)
         self.getPlotItem().hideButtons()
         self.bars = pg.BarGraphItem(x=[], height=[], width=0.7, brush="#ef4444")

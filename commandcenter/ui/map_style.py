@@ -82,7 +82,9 @@ def cluster_sizes(counts: np.ndarray) -> np.ndarray:
 
 
 def role_brushes(staff: list[dict]) -> list[QBrush]:
-    return [pg.mkBrush(ROLE_COLOURS.get(s["role"], OTHER_MARKER)) for s in staff]
+    """One brush per role, shared: pyqtgraph draws a symbol once per brush it is given (a new
+    brush per person rendered 1,824 symbols at every start: 0.5 s)."""
+    return [brush(ROLE_COLOURS.get(s["role"], OTHER_MARKER)) for s in staff]
 
 
 def density_lut() -> np.ndarray:

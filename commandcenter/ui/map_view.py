@@ -30,11 +30,10 @@ class MapCanvas(pg.PlotWidget):
     hovered = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent, background=BG)
+        super().__init__(parent, background=BG, enableMenu=False)     # no menu: none is built (0.1 s)
         self.setAspectLocked(True)
         self.hideAxis("left")
         self.hideAxis("bottom")
-        self.setMenuEnabled(False)
         self.getPlotItem().hideButtons()
         self.setMouseTracking(True)
 

@@ -1,5 +1,5 @@
 -- The case event table: dense ids in commit order, a NOTIFY doorbell, append-only, resync.
--- Replaced since: _event_notify (payload {"e"} only since 0004), _event_immutable — in 0004_input.sql / 0004_guard.sql (the rule in force is the
+-- Replaced since: _event_notify (payload {"e"} only since 0004; once per transaction, without a table lookup, since 0012_doorbell.sql), _event_immutable — in 0004_input.sql / 0004_guard.sql (the rule in force is the
 -- newest definition; this file is the history a migration replays).
 SET LOCAL ROLE cc_owner;
 
