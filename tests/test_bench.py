@@ -37,5 +37,5 @@ def test_realtime_runs_end_to_end_and_prints_one_json_line(db) -> None:  # noqa:
     assert last["figures"]["missed"] == 0 and last["figures"]["duplicated"] == 0
     # the floor really heard the doorbells (it once died on a payload it no longer gets)
     assert "Traceback" not in out.stderr, out.stderr
-    assert last["figures"]["floor_p50_ms"] > 0
+    assert last["figures"]["floor_heard"] > 20
     assert out.returncode == (0 if last["met"] else 1)
