@@ -183,8 +183,7 @@ class BoardColumns:
             for v in self.names[attr].values:
                 if v:
                     search_terms(v)
-        self._blob = None
-        self._dirty = set()
+        self._join_texts()                   # … and the texts joined (off the GUI thread, with a snapshot)
 
     def put(self, row: BoardRow) -> None:
         """A new version of one case (or a new case)."""
@@ -212,8 +211,7 @@ class BoardColumns:
             self._rerank_codes()
         for attr, interned in self.names.items():
             self.name[attr][i] = interned.id(getattr(row, attr))
-        if self._blob is not None:
-            self._dirty.add(i)
+        self._dirty.add(i)
 
     def _rerank_codes(self) -> None:
         """Every slot's code rank again, after the ranks were renumbered."""
@@ -254,6 +252,16 @@ class BoardColumns:
                 mask |= np.isin(self.view(self.name[attr]), hits)
         return mask
 
+    def _join_texts(self) -> None:
+        """All own texts in one string, with where each starts (for one C-level scan a word)."""
+        n = len(self.rows)
+        texts = [r.search for r in self.rows]
+        starts = np.zeros(n, np.int64)
+        if n > 1:
+            np.cumsum(np.fromiter(map(len, texts[:-1]), np.int64, count=n - 1) + 1, out=starts[1:])
+        self._blob = (_SEPARATOR.join(texts), starts)
+        self._dirty = set()
+
     def _own_text_mask(self, word: str) -> np.ndarray:
         n = len(self.rows)
         mask = np.zeros(n, bool)
@@ -262,12 +270,7 @@ class BoardColumns:
         if not word:
             return np.ones(n, bool)
         if self._blob is None or len(self._dirty) > max(1000, n // 20):
-            texts = [r.search for r in self.rows]
-            starts = np.zeros(n, np.int64)
-            if n > 1:
-                np.cumsum(np.fromiter(map(len, texts[:-1]), np.int64, count=n - 1) + 1, out=starts[1:])
-            self._blob = (_SEPARATOR.join(texts), starts)
-            self._dirty = set()
+            self._join_texts()
         blob, starts = self._blob
         at = np.fromiter((m.start() for m in re.finditer(re.escape(word), blob)), np.int64)
         if len(at):

@@ -17,7 +17,7 @@ END $$;
 CREATE TRIGGER case_event_id BEFORE INSERT ON cc.case_event
     FOR EACH ROW EXECUTE FUNCTION cc._event_id();
 
--- Doorbell: one NOTIFY per transaction and street, on channel cc_events. NOTIFY is sent at
+-- Doorbell: one NOTIFY per transaction and street (per transaction since 0012), on channel cc_events. NOTIFY is sent at
 -- commit, so listeners hear only committed changes. The payload names no person and no
 -- text (NOTIFY bypasses row-level security): {"e": event id, "c": case id, "s": street id,
 -- "k": action} of the transaction's first event in that street.
