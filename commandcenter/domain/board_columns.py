@@ -252,7 +252,7 @@ class BoardColumns:
                 mask |= np.isin(self.view(self.name[attr]), hits)
         return mask
 
-    def _join_texts(self) -> None:
+    def _join_texts(self) -> tuple[str, np.ndarray]:
         """All own texts in one string, with where each starts (for one C-level scan a word)."""
         n = len(self.rows)
         texts = [r.search for r in self.rows]
@@ -261,6 +261,7 @@ class BoardColumns:
             np.cumsum(np.fromiter(map(len, texts[:-1]), np.int64, count=n - 1) + 1, out=starts[1:])
         self._blob = (_SEPARATOR.join(texts), starts)
         self._dirty = set()
+        return self._blob
 
     def _own_text_mask(self, word: str) -> np.ndarray:
         n = len(self.rows)
@@ -269,9 +270,10 @@ class BoardColumns:
             return mask
         if not word:
             return np.ones(n, bool)
-        if self._blob is None or len(self._dirty) > max(1000, n // 20):
-            self._join_texts()
-        blob, starts = self._blob
+        joined = self._blob
+        if joined is None or len(self._dirty) > max(1000, n // 20):
+            joined = self._join_texts()
+        blob, starts = joined
         at = np.fromiter((m.start() for m in re.finditer(re.escape(word), blob)), np.int64)
         if len(at):
             mask[np.searchsorted(starts, at, side="right") - 1] = True
