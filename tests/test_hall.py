@@ -208,15 +208,21 @@ def test_a_wide_screen_gives_its_spare_width_to_the_columns_of_names(qtbot, hall
     qtbot.waitUntil(lambda: header.sectionSize(COLUMNS.index("grid")) < 200, timeout=3000)
 
 
+def _hall_on_1366(qtbot, session) -> HallWindow:  # noqa: ANN001
+    """A hall of its own, shown on a 1366×768 screen, its first data applied."""
+    hall = HallWindow(session, restore_last=False)
+    qtbot.addWidget(hall)
+    hall.resize(1366, 768)
+    hall.show()
+    settle(qtbot, session)
+    return hall
+
+
 @pytest.mark.parametrize("lang", ["zh_CN", "en"])
 def test_every_board_heading_fits_its_column(qtbot, db, lang: str) -> None:  # noqa: ANN001
     """紧急程度 was cut to "紧急程" because the column fitted its values (一般, 紧急) only."""
     with hall_session(db.dsn, lang) as session:
-        hall = HallWindow(session, restore_last=False)
-        qtbot.addWidget(hall)
-        hall.resize(1366, 768)
-        hall.show()
-        settle(qtbot, session)
+        hall = _hall_on_1366(qtbot, session)
         header = hall.board.table.horizontalHeader()
         for i in range(header.count()):
             text = str(hall.board_model.headerData(i, Qt.Orientation.Horizontal))
@@ -229,11 +235,7 @@ def test_the_hall_fits_a_1366_pixel_screen_in_both_languages(qtbot, db, lang: st
     """In English the board's filters in one row needed 1,073 pixels and the hall could not be
     narrower than 1,644: on a 1366-pixel screen its right side was off the screen."""
     with hall_session(db.dsn, lang) as session:
-        hall = HallWindow(session, restore_last=False)
-        qtbot.addWidget(hall)
-        hall.resize(1366, 768)
-        hall.show()
-        settle(qtbot, session)
+        hall = _hall_on_1366(qtbot, session)
         assert hall.minimumSizeHint().width() <= 1366
         assert hall.width() == 1366
         hall.close()

@@ -649,6 +649,38 @@ def test_the_doorbell_names_no_case_street_or_action(db, streets) -> None:  # no
     assert payloads and set(json.loads(payloads[0])) == {"e"}
 
 
+def test_a_forged_doorbell_setting_silences_only_the_forgers_own_transaction(db) -> None:  # noqa: ANN001
+    """0012 remembers the ring in cc.doorbell_rang, which any session may set. A street operator
+    who sets it to a huge text, or to another transaction's id, still rings; one who sets it to
+    its own transaction's id silences only that transaction, whose events are committed and read
+    by every console all the same; the next operator's transaction rings as ever."""
+    with sign_in(db, "dhm_supervisor", autocommit=True) as listener, sign_in(db, "dhm_operator") as op:
+        listener.execute("LISTEN cc_events")
+
+        def report(title: str) -> int:
+            g, x, y = op.execute('SELECT grid_id, lon, lat FROM cc."case" ORDER BY id LIMIT 1').fetchone()
+            return int(op.execute("SELECT cc.report('hotline', '010201', %s, %s, %s, 'd', 'a', 'normal', %s, "
+                                  "NULL, '居民', '13900000000')", (title, x, y, g)).fetchone()[0])
+
+        def rung() -> list[dict]:
+            return [json.loads(n.payload) for n in listener.notifies(timeout=1.0, stop_after=None)]
+
+        for forged in ("x" * 1_000_000, "0", "-1"):
+            op.execute("SELECT set_config('cc.doorbell_rang', %s, false)", (forged,))
+            report("伪造 forged")
+            op.commit()
+            assert len(rung()) == 1, forged
+        op.execute("SELECT set_config('cc.doorbell_rang', pg_current_xact_id()::text, true)")
+        silent = report("静默 silent")
+        op.commit()
+        assert rung() == []                                       # its own transaction only …
+        with db.connect() as reader:                             # … and the event is there for every reader
+            assert reader.execute("SELECT count(*) FROM cc.case_event WHERE case_id = %s", (silent,)).fetchone()[0] >= 1
+        report("下一个 next")
+        op.commit()
+        assert len(rung()) == 1
+
+
 def test_photos_are_bounded_per_case_and_never_added_to_a_finished_case(db) -> None:  # noqa: ANN001
     png = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
     with db.connect() as admin:

@@ -254,9 +254,10 @@ class BoardIndex:
             primary = lookup[c.source[slots]]
         elif col in ("state", "tier", "urgency"):
             ranks, default = _ranks(col, self.state_rank)
-            interned = {"state": c.states, "tier": c.tiers, "urgency": c.urgencies}[col]
+            interned, codes = {"state": (c.states, c.state), "tier": (c.tiers, c.tier),
+                               "urgency": (c.urgencies, c.urgency)}[col]
             lookup = np.array([ranks.get(v, default) for v in interned.values] or [default], np.int64)   # type: ignore[arg-type]
-            primary = lookup[{"state": c.state, "tier": c.tier, "urgency": c.urgency}[col][slots]]
+            primary = lookup[codes[slots]]
         elif col in _NAMED:
             # each distinct name's place in pinyin order (a few hundred names for 100k rows);
             # equal keys share a place, so that ties fall to the id as in `key`

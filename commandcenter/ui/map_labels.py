@@ -62,9 +62,6 @@ class PlaceLabels:
         for layer, mask in shown.items():
             layer.show_only(mask)
 
-    def shown_texts(self) -> list[str]:
-        return [layer.texts[i] for layer in self.layers for i in np.flatnonzero(layer.shown)]
-
     def shown_rects(self) -> list[QRectF]:
         """The shown names' boxes in pixels of the view they were placed for."""
         rects: list[QRectF] = []
