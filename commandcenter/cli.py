@@ -706,7 +706,7 @@ def _demo(args: argparse.Namespace, db: Database) -> int:
     with db.connect() as conn:
         result = seed_demo(conn, args.district, seed=args.seed, cases=args.cases, days=args.days,
                            communities=args.communities, grids=args.grids, progress=print,
-                           base_scale=args.base_scale)
+                           base_scale=args.base_scale, connect=db.connect)
     print(f"seeded {result.district}: {result.streets} streets, {result.communities} communities, "
           f"{result.grids} grids, {result.persons} people, {result.cases} cases "
           f"({result.actions} workflow actions) in {result.seconds:.1f} s")

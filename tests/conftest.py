@@ -74,7 +74,7 @@ def template_db(pg_server: EmbeddedServer) -> str:
     db = Database(pg_server.admin_dsn(TEMPLATE))
     migrate.upgrade(db)
     with db.connect() as conn:
-        seed_demo(conn, **SMALL_DEMO)
+        seed_demo(conn, **SMALL_DEMO, connect=db.connect)
     return TEMPLATE
 
 

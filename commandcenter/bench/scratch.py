@@ -45,7 +45,7 @@ def scratch_database(db: Database, seeded: bool = True, **seed: Unpack[SeedArgs]
         if seeded:
             with scratch.connect() as conn:
                 args: SeedArgs = {**SMALL, "until": datetime.now(UTC), **seed}
-                seed_demo(conn, **args)
+                seed_demo(conn, **args, connect=scratch.connect)
         yield scratch
     finally:
         with psycopg.connect(admin, autocommit=True) as conn:

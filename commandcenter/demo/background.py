@@ -68,7 +68,8 @@ class BackgroundHistory:
                 plan = self.prepare(conn)
                 self.left = len(plan.scripts)
                 self.plan = plan
-                plan.play(conn, progress=lambda msg: log.info(msg), on_step=self._step)
+                plan.play(conn, progress=lambda msg: log.info(msg), on_step=self._step,
+                          connect=lambda: psycopg.connect(self.dsn))
             self.marker.unlink(missing_ok=True)
         except Exception as exc:  # noqa: BLE001 - reported by the hall
             log.exception("playing the demo history failed")

@@ -10,9 +10,11 @@ window do not happen: recent cases are still open, as in a live district.
 
 from __future__ import annotations
 
+import copy
 import heapq
 import logging
 import math
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -73,6 +75,7 @@ class CaseScript:
     rework: bool
     evaluate: bool
     satisfaction: int
+    rng: np.random.Generator = field(repr=False)   # this case's own stream: its fate is the same in any lane
     case_id: int | None = None
     version: int = 0
     escalated: bool = False
@@ -118,6 +121,8 @@ class HistoryPlayer:
                                  "(SELECT to_state FROM cc.state_action WHERE to_state <> from_state)").fetchall()
         self.state_after["report"] = entry
         self._state_after: dict[int, str | None] = {}
+        self.pace: _Pace | None = None      # set on each lane of a parallel play
+        self.lane = 0
 
     # ------------------------------------------------------------ planning
     def plan(self, n_cases: int) -> list[CaseScript]:
@@ -138,6 +143,7 @@ class HistoryPlayer:
         src_names, src_p = [n for n, _ in SOURCES], [p for _, p in SOURCES]
         urg_names, urg_p = [n for n, _ in URGENCIES], [p for _, p in URGENCIES]
         scripts = []
+        streams = rng.spawn(n_cases)
         for k in range(n_cases):
             gi = int(grids[k])
             grid = self.t.grids[gi]
@@ -165,7 +171,7 @@ class HistoryPlayer:
                 reject=r[0] < 0.04 and stop_at is None, cancel=r[1] < 0.01 and stop_at is None,
                 escalate=r[2] < 0.04, return_first=r[3] < 0.06 or stop_at == "returned",
                 stop_at=stop_at, late=r[5] < 0.14, rework=r[6] < 0.09 or stop_at == "rework", evaluate=r[7] < 0.75,
-                satisfaction=int(rng.choice([5, 4, 3, 2, 1], p=[0.55, 0.28, 0.1, 0.05, 0.02])),
+                satisfaction=int(rng.choice([5, 4, 3, 2, 1], p=[0.55, 0.28, 0.1, 0.05, 0.02])), rng=streams[k],
                 extend=r[8] < 0.35, hold=stop_at in HOLDABLE and (r[9] < 0.4 or r[9] > 0.988),
                 supervise=r[8] > 0.8 or (stop_at in HOLDABLE and 0.6 < r[9] <= 0.988)))
         return scripts
@@ -182,7 +188,49 @@ class HistoryPlayer:
         return sorted(t for t in out if t < self.end)
 
     # ------------------------------------------------------------ playing
-    def play(self, scripts: list[CaseScript], progress: Callable[[int, int], None] | None = None) -> int:
+    def play(self, scripts: list[CaseScript], progress: Callable[[int, int], None] | None = None,
+             connect: Callable[[], psycopg.Connection] | None = None, lanes: int = 1) -> int:
+        """Play every script to the end of the window; returns the number of actions.
+
+        With `connect` and more than one lane the cases are shared out among `lanes`
+        connections, each playing its cases in time order and committing every step (the
+        event counter's row lock is held to the end of a transaction, so a long one would make
+        the other lanes wait). The lanes keep within `LANE_SLACK` of each other's clock, so the
+        event ids still follow the history's time. A case's fate comes from its own random
+        stream, so the history is the same in one lane or many; only the ids differ."""
+        if lanes < 2 or connect is None or len(scripts) < lanes:
+            return self._play_lane(scripts, progress, COMMIT_EVERY)
+        pace = _Pace(lanes, progress)
+        players = [copy.copy(self) for _ in range(lanes)]
+        failures: list[BaseException] = []
+
+        def run(k: int) -> None:
+            player = players[k]
+            player.queue, player.seq, player.actions = [], 0, 0
+            player.pace, player.lane = pace, k
+            try:
+                with connect() as conn:
+                    player.conn = conn
+                    player._play_lane(scripts[k::lanes], None, 1)
+            except _LaneStopped:
+                pass
+            except BaseException as exc:  # noqa: BLE001 - raised again on the caller's thread
+                failures.append(exc)
+                pace.stop()
+
+        threads = [threading.Thread(target=run, args=(k,), name=f"cc-history-lane-{k}", daemon=True)
+                   for k in range(lanes)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        if failures:
+            raise failures[0]
+        self.actions += sum(p.actions for p in players)
+        return sum(p.actions for p in players)
+
+    def _play_lane(self, scripts: list[CaseScript], progress: Callable[[int, int], None] | None,
+                   commit_every: int) -> int:
         for s in scripts:
             self._push(s.at, s, "report_solved" if s.micro_loop else "report")
         done = 0
@@ -192,15 +240,21 @@ class HistoryPlayer:
         self.conn.execute("SET synchronous_commit = off")
         with self.conn.cursor() as cur:
             while self.queue:
+                if self.pace is not None:
+                    self.pace.wait_turn(self.lane, self.queue[0].at.timestamp())
                 step = heapq.heappop(self.queue)
                 self._run(cur, step)
                 done += 1
-                if done % COMMIT_EVERY == 0:
+                if done % commit_every == 0:
                     self.conn.commit()
-                if progress and done % 5000 == 0:
+                if self.pace is not None:
+                    self.pace.played(self.lane, done, len(self.queue))
+                elif progress and done % PROGRESS_EVERY == 0:
                     progress(done, len(self.queue))
         self.conn.execute("RESET synchronous_commit")
         self.conn.commit()
+        if self.pace is not None:
+            self.pace.finish(self.lane)
         return done
 
     def _push(self, at: datetime, s: CaseScript, action: str) -> None:
@@ -210,8 +264,8 @@ class HistoryPlayer:
             self.seq += 1
             heapq.heappush(self.queue, _Step(at, self.seq, s, action))
 
-    def _minutes(self, lo: float, hi: float) -> timedelta:
-        return timedelta(minutes=float(self.rng.uniform(lo, hi)))
+    def _minutes(self, s: CaseScript, lo: float, hi: float) -> timedelta:
+        return timedelta(minutes=float(s.rng.uniform(lo, hi)))
 
     def _call(self, cur: psycopg.Cursor, at: datetime, sql: str, params: tuple[Any, ...]) -> int:
         """One workflow function at the step's time: its integer result (a case id or version)."""
@@ -272,17 +326,17 @@ class HistoryPlayer:
             solved))
         s.version = 1
         if solved:
-            self._push(at + self._minutes(20, 120), s, "verify_pass")
+            self._push(at + self._minutes(s, 20, 120), s, "verify_pass")
         elif s.cancel:
-            self._push(at + self._minutes(10, 90), s, "cancel")
+            self._push(at + self._minutes(s, 10, 90), s, "cancel")
         elif s.reject:
-            self._push(at + self._minutes(5, 50), s, "reject")
+            self._push(at + self._minutes(s, 5, 50), s, "reject")
         else:
-            self._push(at + self._minutes(3, 45 if not s.late else 150), s, "file")
+            self._push(at + self._minutes(s, 3, 45 if not s.late else 150), s, "file")
 
     def _on_file(self, cur: psycopg.Cursor, s: CaseScript, at: datetime) -> None:
         s.version = self._call(cur, at, "cc.file(%s, %s)", (s.case_id, s.version))
-        self._push(at + self._minutes(3, 40), s, "dispatch")
+        self._push(at + self._minutes(s, 3, 40), s, "dispatch")
 
     def _on_reject(self, cur: psycopg.Cursor, s: CaseScript, at: datetime) -> None:
         s.version = self._call(cur, at, "cc.reject(%s, %s, %s)", (s.case_id, s.version, NOTES["reject"]))
@@ -297,14 +351,14 @@ class HistoryPlayer:
             self._watch_stuck(s, at)
             return
         if s.return_first and not s.returned and kind == "unit" and not s.escalated:
-            self._push(at + self._minutes(15, 90), s, "return")
+            self._push(at + self._minutes(s, 15, 90), s, "return")
         else:
-            self._push(at + self._minutes(5, 90), s, "accept")
+            self._push(at + self._minutes(s, 5, 90), s, "accept")
 
     def _on_return(self, cur: psycopg.Cursor, s: CaseScript, at: datetime) -> None:
         s.version = self._call(cur, at, "cc.return_case(%s, %s, %s)", (s.case_id, s.version, NOTES["return"]))
         s.returned = True
-        self._push(at + self._minutes(10, 60), s, "dispatch")
+        self._push(at + self._minutes(s, 10, 60), s, "dispatch")
 
     def _on_accept(self, cur: psycopg.Cursor, s: CaseScript, at: datetime) -> None:
         # the handling deadline (set by the dispatch, unchanged by accept) in the same round trip
@@ -312,40 +366,40 @@ class HistoryPlayer:
                                                  "WHERE id = %s)", (s.case_id, s.version, s.case_id))
         s.version = int(version)
         if s.escalate and not s.escalated and not s.big_loop:
-            self._push(at + self._minutes(30, 240), s, "escalate")
+            self._push(at + self._minutes(s, 30, 240), s, "escalate")
             return
         if s.stop_at == "in_progress":
             self._watch_stuck(s, at)
             return
         span = max(deadline - at, timedelta(minutes=20))
-        frac = self.rng.uniform(1.05, 1.8) if s.late else self.rng.uniform(0.1, 0.9)
+        frac = s.rng.uniform(1.05, 1.8) if s.late else s.rng.uniform(0.1, 0.9)
         when = at + span * frac
         if s.late and s.extend:
             # asked before the deadline, decided before the work is done: a late case made on time
-            ask = at + span * self.rng.uniform(0.5, 0.9)
+            ask = at + span * s.rng.uniform(0.5, 0.9)
             self._push(ask, s, "request_extension")
-            self._push(ask + (when - ask) * self.rng.uniform(0.2, 0.6), s,
-                       "approve_extension" if self.rng.random() < 0.8 else "refuse_extension")
+            self._push(ask + (when - ask) * s.rng.uniform(0.2, 0.6), s,
+                       "approve_extension" if s.rng.random() < 0.8 else "refuse_extension")
         elif when > deadline:
-            self._push(deadline + (when - deadline) * self.rng.uniform(0.2, 0.8), s, "urge")
+            self._push(deadline + (when - deadline) * s.rng.uniform(0.2, 0.8), s, "urge")
             if s.supervise:
-                placed = deadline + (when - deadline) * self.rng.uniform(0.1, 0.4)
+                placed = deadline + (when - deadline) * s.rng.uniform(0.1, 0.4)
                 self._push(placed, s, "supervise")
-                self._push(placed + (when - placed) * self.rng.uniform(0.3, 0.9), s, "reply_supervision")
+                self._push(placed + (when - placed) * s.rng.uniform(0.3, 0.9), s, "reply_supervision")
         self._push(when, s, "feedback")
 
     def _watch_stuck(self, s: CaseScript, at: datetime) -> None:
         """A case left hanging: some are put on hold (a few taken up again), some supervised."""
         if s.hold:
-            held = at + self._minutes(60, 2880)
+            held = at + self._minutes(s, 60, 2880)
             self._push(held, s, "suspend")
-            if self.rng.random() < 0.3:
-                self._push(held + timedelta(days=float(self.rng.uniform(1, 10))), s, "resume")
+            if s.rng.random() < 0.3:
+                self._push(held + timedelta(days=float(s.rng.uniform(1, 10))), s, "resume")
         elif s.supervise:
-            placed = at + self._minutes(120, 4320)
+            placed = at + self._minutes(s, 120, 4320)
             self._push(placed, s, "supervise")
-            if self.rng.random() < 0.5:
-                self._push(placed + self._minutes(60, 1440), s, "reply_supervision")
+            if s.rng.random() < 0.5:
+                self._push(placed + self._minutes(s, 60, 1440), s, "reply_supervision")
 
     def _watch(self, cur: psycopg.Cursor, s: CaseScript, at: datetime, action: str, call: str,
                params: tuple[Any, ...] = ()) -> None:
@@ -363,7 +417,7 @@ class HistoryPlayer:
     def _on_request_extension(self, cur: psycopg.Cursor, s: CaseScript, at: datetime) -> None:
         self._watch(cur, s, at, "request_extension",
                     "cc.request_extension(c.id, c.version, greatest(c.handle_deadline, cc.clock()) + %s::interval, %s)",
-                    (f"{int(self.rng.integers(1, 4))} days", NOTES["extension"]))
+                    (f"{int(s.rng.integers(1, 4))} days", NOTES["extension"]))
 
     def _on_approve_extension(self, cur: psycopg.Cursor, s: CaseScript, at: datetime) -> None:
         # as a supervisor would: the time asked for, or a day from now if that has passed meanwhile
@@ -377,8 +431,8 @@ class HistoryPlayer:
                     (NOTES["extension_refused"],))
 
     def _on_suspend(self, cur: psycopg.Cursor, s: CaseScript, at: datetime) -> None:
-        reason = str(self.rng.choice(["budget", "court", "seasonal", "planning"]))
-        review = (at + timedelta(days=float(self.rng.uniform(-10, 60)))).date()
+        reason = str(s.rng.choice(["budget", "court", "seasonal", "planning"]))
+        review = (at + timedelta(days=float(s.rng.uniform(-10, 60)))).date()
         self._watch(cur, s, at, "suspend", "cc.suspend(c.id, c.version, %s, %s, greatest(%s::date, "
                     "(cc.clock() AT TIME ZONE cc.local_tz())::date + 1))", (reason, NOTES["suspend_" + reason], review))
 
@@ -386,9 +440,9 @@ class HistoryPlayer:
         self._watch(cur, s, at, "resume", "cc.resume(c.id, c.version, %s)", (NOTES["resume"],))
 
     def _on_supervise(self, cur: psycopg.Cursor, s: CaseScript, at: datetime) -> None:
-        level = str(self.rng.choice(["street", "district", "leader"], p=[0.6, 0.3, 0.1]))
+        level = str(s.rng.choice(["street", "district", "leader"], p=[0.6, 0.3, 0.1]))
         self._watch(cur, s, at, "supervise", "cc.supervise(c.id, c.version, %s, %s::timestamptz + %s::interval, %s)",
-                    (level, at.isoformat(), f"{int(self.rng.integers(4, 49))} hours", NOTES["supervise"]))
+                    (level, at.isoformat(), f"{int(s.rng.integers(4, 49))} hours", NOTES["supervise"]))
 
     def _on_reply_supervision(self, cur: psycopg.Cursor, s: CaseScript, at: datetime) -> None:
         self._watch(cur, s, at, "reply_supervision", "cc.reply_supervision(c.id, c.version, %s)",
@@ -400,11 +454,11 @@ class HistoryPlayer:
     def _on_escalate(self, cur: psycopg.Cursor, s: CaseScript, at: datetime) -> None:
         s.version = self._call(cur, at, "cc.escalate(%s, %s, %s)", (s.case_id, s.version, NOTES["escalate"]))
         s.escalated = True
-        self._push(at + self._minutes(10, 60), s, "dispatch")
+        self._push(at + self._minutes(s, 10, 60), s, "dispatch")
 
     def _on_feedback(self, cur: psycopg.Cursor, s: CaseScript, at: datetime) -> None:
         s.version = self._call(cur, at, "cc.feedback(%s, %s, %s)", (s.case_id, s.version, NOTES["feedback"]))
-        self._push(at + self._minutes(20, 180), s, "verify_fail" if s.rework and not s.reworked else "verify_pass")
+        self._push(at + self._minutes(s, 20, 180), s, "verify_fail" if s.rework and not s.reworked else "verify_pass")
 
     def _on_verify_fail(self, cur: psycopg.Cursor, s: CaseScript, at: datetime) -> None:
         s.version = self._call(cur, at, "cc.verify(%s, %s, false, %s)", (s.case_id, s.version, NOTES["verify_fail"]))
@@ -412,27 +466,72 @@ class HistoryPlayer:
         if s.stop_at == "rework":
             self._watch_stuck(s, at)
             return
-        self._push(at + self._minutes(60, 600), s, "feedback")
+        self._push(at + self._minutes(s, 60, 600), s, "feedback")
 
     def _on_verify_pass(self, cur: psycopg.Cursor, s: CaseScript, at: datetime) -> None:
         s.version = self._call(cur, at, "cc.verify(%s, %s, true, %s)", (s.case_id, s.version, NOTES["verify_pass"]))
         if s.evaluate:
-            self._push(at + self._minutes(60, 2880), s, "evaluate")
+            self._push(at + self._minutes(s, 60, 2880), s, "evaluate")
         if s.source == "hotline":       # the database made a callback task; the hall calls back
-            self._push(at + self._minutes(30, 1200), s, "callback")
+            self._push(at + self._minutes(s, 30, 1200), s, "callback")
 
     def _on_callback(self, cur: psycopg.Cursor, s: CaseScript, at: datetime) -> None:
-        reached = bool(self.rng.random() < 0.8)
+        reached = bool(s.rng.random() < 0.8)
         (outcome,) = self._call3(cur, at, "cc.record_callback(%s, %s, %s, %s)",
                                  (s.case_id, reached, s.satisfaction if reached else None, None))
         if outcome == "retry":
-            self._push(at + self._minutes(240, 400), s, "callback")
+            self._push(at + self._minutes(s, 240, 400), s, "callback")
 
     def _on_evaluate(self, cur: psycopg.Cursor, s: CaseScript, at: datetime) -> None:
         s.version = self._call(cur, at, "cc.evaluate(%s, %s, %s)", (s.case_id, s.version, s.satisfaction))
 
 
 COMMIT_EVERY = 200
+PROGRESS_EVERY = 5000
+#: How far (seconds of history) a lane may run ahead of the slowest other lane.
+LANE_SLACK = 1800.0
+
+
+class _LaneStopped(Exception):
+    """Another lane failed: this one stops where it is."""
+
+
+class _Pace:
+    """The lanes of a parallel play: each waits while it is more than LANE_SLACK ahead of the
+    slowest other lane, so that ids follow the clock; progress is summed over the lanes."""
+
+    def __init__(self, lanes: int, progress: Callable[[int, int], None] | None) -> None:
+        self.next = [-math.inf] * lanes        # each lane's next step time (inf: finished)
+        self.done = [0] * lanes
+        self.left = [0] * lanes
+        self.progress = progress
+        self.failed = False
+        self.cond = threading.Condition()
+
+    def wait_turn(self, lane: int, at: float) -> None:
+        with self.cond:
+            self.next[lane] = at
+            self.cond.notify_all()
+            while not self.failed and at > min(t for k, t in enumerate(self.next) if k != lane) + LANE_SLACK:
+                self.cond.wait()
+            if self.failed:
+                raise _LaneStopped()
+
+    def played(self, lane: int, done: int, left: int) -> None:
+        self.done[lane], self.left[lane] = done, left
+        if self.progress is not None and done % PROGRESS_EVERY == 0:
+            with self.cond:
+                self.progress(sum(self.done), sum(self.left))
+
+    def finish(self, lane: int) -> None:
+        with self.cond:
+            self.next[lane] = math.inf
+            self.cond.notify_all()
+
+    def stop(self) -> None:
+        with self.cond:
+            self.failed = True
+            self.cond.notify_all()
 # What the centre and the departments write with each action (demo text, both languages).
 NOTES = {
     "reject": "不属于受理范围 out of scope", "cancel": "上报人撤回 withdrawn by the reporter",

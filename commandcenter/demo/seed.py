@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -57,7 +58,10 @@ class DemoPlan:
     base_scale: float | None = None      # the grid information base, after the history (None: not built)
 
     def play(self, conn: psycopg.Connection, progress: Callable[[str], None] | None = None,
-             on_step: Callable[[int, int], None] | None = None) -> SeedResult:
+             on_step: Callable[[int, int], None] | None = None,
+             connect: Callable[[], psycopg.Connection] | None = None) -> SeedResult:
+        """Play the history, then the assessments (and the base). With `connect` the history
+        plays on one connection per core (HISTORY_LANES), `conn` waiting meanwhile."""
         say = progress or (lambda msg: log.info(msg))
         say(f"playing {self.days} days of history: {len(self.scripts)} cases")
 
@@ -67,7 +71,8 @@ class DemoPlan:
                 on_step(done, left)
 
         self.player.conn = conn
-        self.player.play(self.scripts, step)
+        conn.commit()
+        self.player.play(self.scripts, step, connect, HISTORY_LANES)
         forms = seed_assessments(conn, seed=self.seed, until=self.player.end)
         say(f"two-way assessment: {forms} forms of the last half-year")
         if self.base_scale is not None:
@@ -81,6 +86,9 @@ class DemoPlan:
 #: before anyone signs in so that the hall never opens on a half-played history, within the
 #: 30 s the first start has on a 2-core machine (BENCHMARKS.md).
 FIRST_START_DAYS = 14
+#: Connections a history plays on when it may open more than one: the server's work per action
+#: is the cost, and each lane keeps one core busy.
+HISTORY_LANES = max(1, min(4, os.cpu_count() or 1))
 FIRST_START_CASES = FULL_CASES * FIRST_START_DAYS // FULL_DAYS
 
 
@@ -117,15 +125,17 @@ def prepare_demo(conn: psycopg.Connection, district: str = DEFAULT_DISTRICT, see
 def seed_demo(conn: psycopg.Connection, district: str = DEFAULT_DISTRICT, seed: int = 1, cases: int = FULL_CASES,
               days: int = FULL_DAYS, communities: int | None = None, grids: int | None = None,
               until: datetime | None = None,
-              progress: Callable[[str], None] | None = None, base_scale: float | None = None) -> SeedResult:
+              progress: Callable[[str], None] | None = None, base_scale: float | None = None,
+              connect: Callable[[], psycopg.Connection] | None = None) -> SeedResult:
     """Build the district and play `days` of history ending at `until` (default: now).
 
     Deterministic for the same arguments: the same seed gives the same territory, people
-    and case scripts; `until` fixes the clock too.
+    and case scripts; `until` fixes the clock too. With `connect` (new connections to the same
+    database) the history plays on several lanes: the same cases and fates, other ids.
     """
     plan = prepare_demo(conn, district, seed, cases, days, communities, grids, until, progress)
     plan.base_scale = base_scale
-    return plan.play(conn, progress)
+    return plan.play(conn, progress, connect=connect)
 
 
 def _write_territory(conn: psycopg.Connection, t: Territory) -> None:

@@ -39,7 +39,7 @@ def prepare(db: Database, background_history: bool = False,
 
     if not background_history:
         with db.connect() as conn:
-            plan(conn).play(conn, progress=say)
+            plan(conn).play(conn, progress=say, connect=db.connect)
         return None
     history = BackgroundHistory(db.dsn, plan, marker)
     history.start()

@@ -1,0 +1,82 @@
+"""The demo history played on several connections at once is the history played on one: the
+same cases with the same fates through the same workflow functions, only other ids."""
+
+from __future__ import annotations
+
+import threading
+from datetime import UTC, datetime
+
+import psycopg
+import pytest
+
+from commandcenter.demo import history, seed
+from commandcenter.store import migrate
+from commandcenter.store.database import Database
+
+from .conftest import _fresh_database
+
+TINY = dict(district="东城区", seed=11, cases=160, days=7, communities=20, grids=30,
+            until=datetime(2026, 11, 20, 9, 30, tzinfo=UTC))
+
+# A case as the history left it, by what does not depend on the order of ids.
+FINGERPRINT = """
+    SELECT c.reported_at, c.title, c.lon, c.lat, c.state, c.version, c.urgency, c.tier,
+           c.handle_deadline, c.closed_at, c.satisfaction,
+           (SELECT array_agg(e.action || '@' || e.at::text || '>' || coalesce(e.to_state, '') ORDER BY e.id)
+              FROM cc.case_event e WHERE e.case_id = c.id) AS events
+      FROM cc."case" c ORDER BY c.reported_at, c.title"""
+
+
+def _migrated(pg_server) -> Database:  # noqa: ANN001
+    db = Database(pg_server.admin_dsn(_fresh_database(pg_server, None, "lane")))
+    migrate.upgrade(db)
+    return db
+
+
+def test_a_history_on_three_lanes_is_the_history_on_one(pg_server, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: ANN001
+    one, three = _migrated(pg_server), _migrated(pg_server)
+    with one.connect() as conn:
+        played_one = seed.seed_demo(conn, **TINY)           # type: ignore[arg-type]
+        cases_one = conn.execute(FINGERPRINT).fetchall()
+    monkeypatch.setattr(seed, "HISTORY_LANES", 3)
+    lanes_seen: set[str] = set()
+    with three.connect() as conn:
+        def connect() -> psycopg.Connection:
+            c = three.connect()
+            lanes_seen.add(str(c.info.backend_pid))
+            return c
+        played_three = seed.seed_demo(conn, **TINY, connect=connect)   # type: ignore[arg-type]
+        cases_three = conn.execute(FINGERPRINT).fetchall()
+        # the lanes' events interleave by the clock: no event is older than the events before
+        # it by more than the lanes' slack
+        worst = conn.execute(
+            "SELECT coalesce(max(extract(epoch FROM before - at)), 0) FROM "
+            "(SELECT at, max(at) OVER (ORDER BY id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS before "
+            "FROM cc.case_event) x").fetchone()[0]
+    assert len(lanes_seen) == 3
+    assert played_three.actions == played_one.actions > 1000
+    assert len(cases_three) == len(cases_one) == TINY["cases"]
+    assert cases_three == cases_one
+    assert worst <= history.LANE_SLACK + 1
+
+
+def test_a_lane_that_fails_stops_the_others_and_the_error_reaches_the_caller(
+        pg_server, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: ANN001
+    db = _migrated(pg_server)
+    monkeypatch.setattr(seed, "HISTORY_LANES", 2)
+    opened: list[psycopg.Connection] = []
+    calls = threading.Lock()
+
+    def connect() -> psycopg.Connection:
+        with calls:
+            if opened:
+                raise psycopg.OperationalError("the second lane could not connect")
+            opened.append(db.connect())
+            return opened[0]
+
+    with db.connect() as conn:
+        with pytest.raises(psycopg.OperationalError, match="second lane"):
+            seed.seed_demo(conn, **TINY, connect=connect)   # type: ignore[arg-type]
+        # the first lane stopped at once: it waited for the second, which never played
+        assert conn.execute("SELECT count(*) FROM cc.case_event").fetchone()[0] == 0
+    assert opened[0].closed
