@@ -235,6 +235,7 @@ def _dispatch(args: argparse.Namespace) -> int:
 
     _refuse_early(args)
     splash = args.splash = _splash(args)
+    _draw_demo_meanwhile(args)
     if splash is not None:
         _import_views_meanwhile(args)
         splash.starting_database()
@@ -276,6 +277,20 @@ def _dispatch(args: argparse.Namespace) -> int:
             print(f"wrote {out}")
             return 0
         return _hall(args, db, history)
+
+
+def _draw_demo_meanwhile(args: argparse.Namespace) -> None:
+    """On the embedded server's first start (no cluster in the data directory yet) the demo
+    district is drawn on a thread while initdb and the server run (launch.first_run)."""
+    from .paths import default_data_dir
+    from .store.database import DSN_ENV
+
+    if args.command not in (None, "wall") or args.dsn or os.environ.get(DSN_ENV):
+        return
+    if (Path(args.data_dir or default_data_dir()) / "pgdata" / "PG_VERSION").exists():
+        return
+    from .demo import DEFAULT_DISTRICT, FIRST_START_SEED, prebuilt
+    prebuilt.start(DEFAULT_DISTRICT, FIRST_START_SEED)
 
 
 def _import_views_meanwhile(args: argparse.Namespace) -> None:

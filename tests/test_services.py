@@ -11,7 +11,7 @@ import math
 import psycopg
 import pytest
 
-from .helpers import sign_in
+from .helpers import new_case_in, sign_in
 
 WALK = 80.0          # metres a minute (cc.input_limit walk_metres_per_minute)
 DETOUR = 1.3         # walk_detour_percent 130
@@ -210,11 +210,11 @@ def test_a_street_operator_takes_requests_only_in_its_own_street_and_within_its_
 
 def test_completion_applies_only_to_a_service_request(db) -> None:  # noqa: ANN001
     with db.connect() as c:
-        case_id, version, street = c.execute(
-            "SELECT c.id, c.version, s.name FROM cc.\"case\" c JOIN cc.street s ON s.id = c.street_id "
-            "WHERE s.name IN ('东华门街道', '东花市街道') AND c.state IN ('dispatched', 'in_progress') "
-            "AND c.service_provider_id IS NULL ORDER BY c.id LIMIT 1").fetchone()
-    with sign_in(db, "dhm_operator" if street == "东华门街道" else "dhs_operator") as op:
+        (grid,) = c.execute("SELECT c.grid_id FROM cc.\"case\" c JOIN cc.street s ON s.id = c.street_id "
+                            "WHERE s.name = '东华门街道' ORDER BY c.id LIMIT 1").fetchone()
+        case_id, version = new_case_in(c, "dispatched", grid_id=grid)     # an ordinary case, no provider
+        c.commit()
+    with sign_in(db, "dhm_operator") as op:
         assert "service_done" not in {r[0] for r in op.execute("SELECT action FROM cc.allowed_actions(%s)", (case_id,))}
         with pytest.raises(psycopg.Error, match="no contracted provider"):
             op.execute("SELECT cc.complete_service(%s, %s)", (case_id, version))

@@ -193,9 +193,10 @@ class HistoryPlayer:
         """Play every script to the end of the window; returns the number of actions.
 
         With `connect` and more than one lane the cases are shared out among `lanes`
-        connections, each playing its cases in time order and committing every step (the
-        event counter's row lock is held to the end of a transaction, so a long one would make
-        the other lanes wait). The lanes keep within `LANE_SLACK` of each other's clock, so the
+        connections, each playing its cases in time order, each step its own transaction
+        committed by the server as the statement ends (the event counter's row lock is held to
+        the end of a transaction: a longer one, or a commit a round trip later, makes the other
+        lanes wait). The lanes keep within `LANE_SLACK` of each other's clock, so the
         event ids still follow the history's time. A case's fate comes from its own random
         stream, so the history is the same in one lane or many; only the ids differ."""
         if lanes < 2 or connect is None or len(scripts) < lanes:
@@ -210,8 +211,9 @@ class HistoryPlayer:
             player.pace, player.lane = pace, k
             try:
                 with connect() as conn:
+                    conn.autocommit = True
                     player.conn = conn
-                    player._play_lane(scripts[k::lanes], None, 1)
+                    player._play_lane(scripts[k::lanes], None, None)
             except _LaneStopped:
                 pass
             except BaseException as exc:  # noqa: BLE001 - raised again on the caller's thread
@@ -230,7 +232,9 @@ class HistoryPlayer:
         return sum(p.actions for p in players)
 
     def _play_lane(self, scripts: list[CaseScript], progress: Callable[[int, int], None] | None,
-                   commit_every: int) -> int:
+                   commit_every: int | None) -> int:
+        """Play these scripts on self.conn, committing every `commit_every` steps (None: the
+        connection is in autocommit, every step commits as its statement ends)."""
         for s in scripts:
             self._push(s.at, s, "report_solved" if s.micro_loop else "report")
         done = 0
@@ -245,7 +249,7 @@ class HistoryPlayer:
                 step = heapq.heappop(self.queue)
                 self._run(cur, step)
                 done += 1
-                if done % commit_every == 0:
+                if commit_every is not None and done % commit_every == 0:
                     self.conn.commit()
                 if self.pace is not None:
                     self.pace.played(self.lane, done, len(self.queue))

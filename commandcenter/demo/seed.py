@@ -6,6 +6,7 @@ import logging
 import os
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -15,7 +16,7 @@ from psycopg.types.json import Jsonb
 from shapely.geometry.base import BaseGeometry
 
 from ..store.errors import CommandCenterError
-from . import DEFAULT_DISTRICT, FULL_CASES, FULL_DAYS
+from . import DEFAULT_DISTRICT, FULL_CASES, FULL_DAYS, prebuilt
 from . import accounts as demo_accounts
 from .assessment import seed_assessments
 from .base import build_base
@@ -60,8 +61,9 @@ class DemoPlan:
     def play(self, conn: psycopg.Connection, progress: Callable[[str], None] | None = None,
              on_step: Callable[[int, int], None] | None = None,
              connect: Callable[[], psycopg.Connection] | None = None) -> SeedResult:
-        """Play the history, then the assessments (and the base). With `connect` the history
-        plays on one connection per core (HISTORY_LANES), `conn` waiting meanwhile."""
+        """Play the history and write the service directory and the assessments (then the base,
+        if asked). With `connect` the history plays on one connection per core (HISTORY_LANES)
+        while `conn` writes the directory and the assessments, which no case touches."""
         say = progress or (lambda msg: log.info(msg))
         say(f"playing {self.days} days of history: {len(self.scripts)} cases")
 
@@ -70,11 +72,23 @@ class DemoPlan:
             if on_step is not None:
                 on_step(done, left)
 
+        def beside() -> None:
+            providers = build_directory(conn, self.seed)
+            conn.commit()
+            say(f"service directory: {providers} providers")
+            forms = seed_assessments(conn, seed=self.seed, until=self.player.end)
+            say(f"two-way assessment: {forms} forms of the last half-year")
+
         self.player.conn = conn
         conn.commit()
-        self.player.play(self.scripts, step, connect, HISTORY_LANES)
-        forms = seed_assessments(conn, seed=self.seed, until=self.player.end)
-        say(f"two-way assessment: {forms} forms of the last half-year")
+        if connect is None or HISTORY_LANES < 2:
+            self.player.play(self.scripts, step)
+            beside()
+        else:
+            with ThreadPoolExecutor(1, thread_name_prefix="cc-demo-beside") as pool:
+                written = pool.submit(beside)
+                self.player.play(self.scripts, step, connect, HISTORY_LANES)
+                written.result()
         if self.base_scale is not None:
             build_base(conn, seed=self.seed, scale=self.base_scale, progress=say)
         t = self.territory
@@ -110,11 +124,10 @@ def prepare_demo(conn: psycopg.Connection, district: str = DEFAULT_DISTRICT, see
     end = (until or datetime.now(UTC)).replace(second=0, microsecond=0)
     say(f"building {district}: {len(spec.streets)} streets, {communities or spec.communities} communities, "
         f"{grids or spec.grids} grids")
-    t = build_territory(spec, seed, communities, grids)
+    t = prebuilt.take(district, seed, communities, grids) or build_territory(spec, seed, communities, grids)
     _write_territory(conn, t)
-    providers = build_directory(conn, seed)
     conn.commit()
-    say(f"territory written: {len(t.persons)} people, {len(t.units)} units, {providers} service providers")
+    say(f"territory written: {len(t.persons)} people, {len(t.units)} units")
     made = demo_accounts.ensure(conn)
     say(f"demo console accounts: {', '.join(a.login for a in made)} (commandcenter demo accounts)")
     rng = np.random.default_rng(seed + 1000)

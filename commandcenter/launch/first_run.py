@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 import psycopg
 
-from ..demo import DEFAULT_DISTRICT
+from ..demo import DEFAULT_DISTRICT, FIRST_START_SEED
 from ..demo.background import MARKER, BackgroundHistory, interrupted
 from ..demo.seed import FIRST_START_CASES, FIRST_START_DAYS, DemoPlan, prepare_demo
 from ..store import migrate
@@ -35,7 +35,8 @@ def prepare(db: Database, background_history: bool = False,
     say(f"first start: building the {DEFAULT_DISTRICT} demo district with {FIRST_START_DAYS} days of history…")
 
     def plan(conn: psycopg.Connection) -> DemoPlan:
-        return prepare_demo(conn, DEFAULT_DISTRICT, cases=FIRST_START_CASES, days=FIRST_START_DAYS, progress=say)
+        return prepare_demo(conn, DEFAULT_DISTRICT, FIRST_START_SEED, cases=FIRST_START_CASES, days=FIRST_START_DAYS,
+                            progress=say)
 
     if not background_history:
         with db.connect() as conn:
