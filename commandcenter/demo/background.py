@@ -11,10 +11,12 @@ import os
 import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import psycopg
 
-from .seed import DemoPlan
+if TYPE_CHECKING:       # a later start imports this module but builds no demo (demo.seed is heavy)
+    from .seed import DemoPlan
 
 log = logging.getLogger(__name__)
 MARKER = "demo-history.pending"

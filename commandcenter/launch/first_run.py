@@ -4,14 +4,17 @@ given the demo district; someone else's server is only checked, never migrated u
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import psycopg
 
 from ..demo import DEFAULT_DISTRICT, FIRST_START_SEED
 from ..demo.background import MARKER, BackgroundHistory, interrupted
-from ..demo.seed import FIRST_START_CASES, FIRST_START_DAYS, DemoPlan, prepare_demo
 from ..store import migrate
 from ..store.database import Database
+
+if TYPE_CHECKING:
+    from ..demo.seed import DemoPlan
 
 
 def prepare(db: Database, background_history: bool = False,
@@ -32,6 +35,8 @@ def prepare(db: Database, background_history: bool = False,
     with db.connect() as conn:
         if conn.execute("SELECT count(*) FROM cc.district").fetchone() != (0,):
             return None
+    from ..demo.seed import FIRST_START_CASES, FIRST_START_DAYS, prepare_demo  # numpy, shapely: first start only
+
     say(f"first start: building the {DEFAULT_DISTRICT} demo district with {FIRST_START_DAYS} days of history…")
 
     def plan(conn: psycopg.Connection) -> DemoPlan:
