@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 import numpy as np
 import pytest
 
+from commandcenter.domain import mapgeom
 from commandcenter.domain.cases import BoardRow
 from commandcenter.domain.mapgeom import MapGeometry
 from commandcenter.domain.mapstate import (
@@ -376,3 +377,20 @@ def test_the_map_state_loads_no_qt() -> None:
             "print(bad); sys.exit(1 if bad else 0)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stdout + out.stderr
+
+
+def test_fill_pieces_are_each_tiles_grids_and_their_rings(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fills gather grids by tile with array lookups: the same grids as the tile map, each
+    once, unknown and repeated ids left out, and the rings of a piece are those grids' rings."""
+    monkeypatch.setattr(mapgeom, "GRIDS_PER_TILE", 2)
+    geo = _geometry()
+    assert len(geo.tiles()) > 3
+    ids = [g.id for g in geo.grids][::-1] + [geo.grids[0].id, -5, 10**9]
+    pieces = geo.tile_slots(ids)
+    by_tile = {geo.tile_of[int(p[0])]: sorted(geo.grids[int(s)].id for s in p) for p in pieces}
+    assert by_tile == {t: sorted(g) for t, g in geo.tiles().items()}
+    assert all(len({geo.tile_of[int(s)] for s in p}) == 1 and list(p) == sorted(set(p)) for p in pieces)
+    some = [geo.grids[int(s)].id for s in pieces[0]]
+    a, b = geo.rings_at(pieces[0]), geo.rings_of(reversed(some))
+    assert np.array_equal(a.x, b.x) and np.array_equal(a.y, b.y) and np.array_equal(a.connect, b.connect)
+    assert len(geo.rings_of([-1, 10**9]).x) == 0

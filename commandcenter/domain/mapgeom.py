@@ -114,6 +114,10 @@ class MapGeometry:
         tx = np.clip(((anchors[:, 0] - x0) / max(x1 - x0, 1e-9) * t).astype(int), 0, t - 1) if len(anchors) else []
         ty = np.clip(((anchors[:, 1] - y0) / max(y1 - y0, 1e-9) * t).astype(int), 0, t - 1) if len(anchors) else []
         self.tile_of = [int(a) * t + int(b) for a, b in zip(tx, ty)]
+        self._tile_at = np.array(self.tile_of, dtype=np.int64)
+        ids = np.array([a.id for a in self.grids], dtype=np.int64)
+        self._slot_of_id = np.full(int(ids.max()) + 1 if len(ids) else 1, -1, dtype=np.int64)
+        self._slot_of_id[ids] = np.arange(len(ids))
         areas = [a.geom.area for a in self.grids]
         self.typical_grid_m = float(np.sqrt(np.median(areas))) if areas else 1.0
         #: each tile's grid borders, every shared border once (made here, off the GUI thread)
@@ -147,11 +151,31 @@ class MapGeometry:
                     group.append(gid)
         return out
 
+    def slots(self, ids: Iterable[int]) -> np.ndarray:
+        """The positions in self.grids of these grid ids (unknown ids left out), by array lookup."""
+        a = np.fromiter(ids, dtype=np.int64) if not isinstance(ids, np.ndarray) else ids.astype(np.int64)
+        a = a[(a >= 0) & (a < len(self._slot_of_id))]
+        s = self._slot_of_id[a]
+        return s[s >= 0]
+
+    def tile_slots(self, ids: Iterable[int]) -> list[np.ndarray]:
+        """These grids' slots, one array per tile they lie in (the vector fills' pieces)."""
+        s = np.unique(self.slots(ids))
+        if not len(s):
+            return []
+        tiles = self._tile_at[s]
+        order = np.argsort(tiles, kind="stable")
+        s, tiles = s[order], tiles[order]
+        cut = np.flatnonzero(np.diff(tiles)) + 1
+        return np.split(s, cut)
+
     def rings_of(self, ids: Iterable[int]) -> Outline:
         """The grids' rings, in grid order: each grid's points are one run of the point arrays,
         so this gathers runs (cost by the points asked for, not by all the city's)."""
-        index = self.grid_index
-        idx = np.unique(np.fromiter((index[i] for i in ids if i in index), dtype=np.int64))
+        return self.rings_at(np.unique(self.slots(ids)))
+
+    def rings_at(self, idx: np.ndarray) -> Outline:
+        """rings_of for grid slots, sorted and unique."""
         first, count = self._run_first[idx], self._run_count[idx]
         total = int(count.sum())
         take = np.repeat(first - np.concatenate(([0], np.cumsum(count)[:-1])), count) + np.arange(total)

@@ -104,8 +104,8 @@ class GridFills:
         whole: list[tuple[QPainterPath, QColor]] = []
         for key, ids in groups.items():
             colour = qcolor(fill_colour(mode, key), FILL_ALPHA)
-            for tile_ids in self.geo.tiles(ids).values():
-                o = self.geo.rings_of(tile_ids)
+            for slots in self.geo.tile_slots(ids):
+                o = self.geo.rings_at(slots)
                 path = pg.arrayToQPath(o.x, o.y, connect=o.connect)
                 path.setFillRule(Qt.FillRule.OddEvenFill)
                 item = QGraphicsPathItem(path)
