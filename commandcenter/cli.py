@@ -301,13 +301,15 @@ def _import_views_meanwhile(args: argparse.Namespace) -> None:
     import importlib
     import threading
 
-    name = "commandcenter.ui.wall" if args.command == "wall" else "commandcenter.ui.main_window"
+    names = ("commandcenter.ui.wall" if args.command == "wall" else "commandcenter.ui.main_window",
+             "commandcenter.ui.app")
 
     def load() -> None:
-        try:
-            importlib.import_module(name)
-        except Exception:  # noqa: BLE001 - the main thread imports it again and reports the error
-            pass
+        for name in names:
+            try:
+                importlib.import_module(name)
+            except Exception:  # noqa: BLE001 - the main thread imports it again and reports the error
+                pass
 
     threading.Thread(target=load, name="cc-import-views", daemon=True).start()
 
@@ -317,7 +319,7 @@ def _splash(args: argparse.Namespace):  # noqa: ANN202 - a ui.splash.StartupSpla
     if args.command not in (None, "wall"):
         return None
     from .ui import i18n
-    from .ui.app import application
+    from .ui.application import application
     from .ui.splash import StartupSplash
 
     application(args.lang, wall=args.command == "wall")

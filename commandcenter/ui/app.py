@@ -4,7 +4,6 @@ offscreen screenshots. The CLI calls these with a DSN; nothing here decides a ru
 from __future__ import annotations
 
 import os
-import signal
 import sys
 import time
 from collections.abc import Callable
@@ -17,36 +16,9 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 from ..launch.sign_in import SignIn
 from ..store.errors import CommandCenterError
 from . import i18n, settings
+from .application import application
 from .session import Session, open_session
 from .splash import close_splash
-from .theme import HALL_QSS, WALL_QSS, apply_base_font
-
-
-def application(lang: str | None, wall: bool = False) -> QApplication:
-    existing = QApplication.instance()
-    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
-    app.setApplicationName("commandcenter")
-    app.setOrganizationName("commandcenter")
-    chosen = i18n.choose_language(lang)
-    app.setApplicationDisplayName("网格化服务管理指挥大厅" if chosen.startswith("zh") else "Command Hall")
-    i18n.install(app, chosen)
-    apply_base_font(app)
-    app.setStyleSheet(WALL_QSS if wall else HALL_QSS)
-    _quit_on_signals(app)
-    return app
-
-
-def _quit_on_signals(app: QApplication) -> None:
-    """SIGTERM (a session logging out, `kill`) and Ctrl+C end the application the clean way, so
-    the embedded server's hold is released as on a normal exit. Python runs signal handlers only
-    between bytecodes: a timer gives it the chance while Qt's loop runs."""
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(sig, lambda *_: app.quit())
-    if app.property("cc_signal_timer") is None:
-        timer = QTimer(app)
-        timer.timeout.connect(lambda: None)
-        timer.start(250)
-        app.setProperty("cc_signal_timer", True)
 
 
 def wait_until(predicate: Callable[[], bool], timeout: float = 30.0) -> bool:

@@ -28,7 +28,7 @@ def show_startup_error(message: str, lang: str | None) -> None:
 
         from PySide6.QtWidgets import QMessageBox
 
-        from .app import application
+        from .application import application
         app = application(lang)     # language, theme, a timer that lets signal handlers run
         box = QMessageBox(QMessageBox.Icon.Critical, title, message)
         box.finished.connect(lambda _r: app.exit(0))
