@@ -53,8 +53,14 @@ class TrendChart(pg.GraphicsLayoutWidget):
         def line(key: str) -> np.ndarray:
             return np.array([np.nan if v is None else v for v in series[key]], dtype=float)
 
-        self.closure.setData(x, line("closure_rate"))
-        self.on_time.setData(x, line("on_time_closure_rate"))
+        for curve, key in ((self.closure, "closure_rate"), (self.on_time, "on_time_closure_rate")):
+            y = line(key)
+            # a period with no case closed has no rate: nothing to draw (all-NaN data makes
+            # pyqtgraph's bounds warn)
+            if np.isfinite(y).any():
+                curve.setData(x, y)
+            else:
+                curve.setData([], [])
         self.filed.setOpts(x=x - 0.2, height=np.array(series["filed"], dtype=float))
         self.closed.setOpts(x=x + 0.2, height=np.array(series["closed"], dtype=float))
         top = max([v or 0.0 for v in series["filed"] + series["closed"]] + [1.0])
