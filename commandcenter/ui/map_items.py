@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QGraphicsPathItem, QGraphicsPixmapItem
 
 from ..domain.mapgeom import MapGeometry, Outline
 from ..domain.mapstate import raster_frame
+from .map_outline_cache import OutlineCache
 from .map_style import FILL_ALPHA, density_lut, fill_colour
 from .theme import qcolor
 
@@ -57,11 +58,13 @@ def _curve(plot: pg.PlotItem, geo: MapGeometry, name: str, colour: str, width: f
 
 
 def outline_layers(plot: pg.PlotItem, geo: MapGeometry) -> dict[str, LayerGroup]:
-    """Grid outlines as one curve per tile, so the scene culls what is off screen; the bigger
-    units as one curve per layer."""
+    """Grid outlines as one path per tile, stroked into an image kept while the view moves
+    (map_outline_cache); the bigger units as one curve per layer."""
     pen = pg.mkPen(qcolor("#5b7a99", 150), width=0)     # hairline: the fast path
-    items = [_outline(plot, edges, pen, 2) for edges in geo.tile_edges.values()]
-    return {"grid": LayerGroup(items),
+    grids = OutlineCache([pg.arrayToQPath(e.x, e.y, connect=e.connect) for e in geo.tile_edges.values()], pen)
+    grids.setZValue(2)
+    plot.addItem(grids)
+    return {"grid": LayerGroup([grids]),
             "community": _curve(plot, geo, "community", "#8fb3d9", 1.2, 3, 220),
             "street": _curve(plot, geo, "street", "#e2e8f0", 2.0, 4),
             "district": _curve(plot, geo, "district", "#38bdf8", 3.0, 5)}
