@@ -301,8 +301,8 @@ def _import_views_meanwhile(args: argparse.Namespace) -> None:
     import importlib
     import threading
 
-    names = ("commandcenter.ui.wall" if args.command == "wall" else "commandcenter.ui.main_window",
-             "commandcenter.ui.app")
+    names = ("commandcenter.ui.app",
+             "commandcenter.ui.wall" if args.command == "wall" else "commandcenter.ui.main_window")
 
     def load() -> None:
         for name in names:

@@ -152,7 +152,9 @@ def hall(qtbot, db):  # noqa: ANN001, ANN201
 
 def _opened(qtbot, hall, kind: str = "half_year"):  # noqa: ANN001, ANN202
     """The panel in front (Ctrl+E), showing `kind`, read."""
+    assert hall._evaluation is None                  # behind the board: not even made at the start
     panel = hall.evaluation
+    assert hall.dock_evaluation.widget() is panel
     assert not panel.shown()                         # tabbed behind the board: nothing read yet
     assert panel.data is None and panel.stale
     qtbot.keyClick(hall, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
@@ -365,3 +367,15 @@ def test_each_trend_series_is_in_its_legend_once(qapp) -> None:  # noqa: ANN001
     from commandcenter.ui.evaluation_trend import TrendChart
     chart = TrendChart()
     assert [len(chart.rate_legend.items), len(chart.count_legend.items)] == [2, 2]
+
+
+def test_raising_the_evaluation_tab_makes_the_panel_and_reads_it(qtbot, hall) -> None:  # noqa: ANN001
+    """The panel is made when its tab first comes to the front (not at the hall's start), and
+    then reads its period as if it had always been there."""
+    assert hall._evaluation is None
+    hall.dock_evaluation.raise_()
+    qtbot.waitUntil(lambda: hall._evaluation is not None and hall._evaluation.shown()
+                    and hall._evaluation.data is not None, timeout=15_000)
+    assert hall.dock_evaluation.widget() is hall._evaluation
+    hall.dock_board.raise_()
+    qtbot.waitUntil(lambda: not hall._evaluation.shown(), timeout=5_000)

@@ -78,7 +78,7 @@ class HallWindow(QMainWindow):
         self.grid_card = GridCardView(live, worker, sel, people=session.basics.callers_visible)
         self.kpis = KpiStrip(self.kpi_model)
         self.callbacks = CallbacksView(session)
-        self.evaluation = EvaluationPanel(session)
+        self._evaluation: EvaluationPanel | None = None   # made when its tab first comes to the front
         self.board.dispatch_requested.connect(self._dispatch_selected)
 
         self.docks: dict[str, QDockWidget] = {}
@@ -95,14 +95,12 @@ class HallWindow(QMainWindow):
         self.dock_callbacks = self._dock("callbacks", self.tr("Callbacks"), self.callbacks,
                                          Qt.DockWidgetArea.LeftDockWidgetArea)
         # the evaluation panel shares the board's place: wide, and read when its tab is raised (Ctrl+E)
-        self.dock_evaluation = self._dock("evaluation", self.tr("Evaluation"), self.evaluation,
+        self.dock_evaluation = self._dock("evaluation", self.tr("Evaluation"), QWidget(),
                                           Qt.DockWidgetArea.LeftDockWidgetArea)
-        self.evaluation.case_opened.connect(lambda _c: self.dock_detail.raise_())
         self.splitDockWidget(self.dock_board, self.dock_staffing, Qt.Orientation.Vertical)
         self.tabifyDockWidget(self.dock_board, self.dock_evaluation)
         self.dock_board.raise_()
-        self.evaluation.set_shown(False)
-        self.dock_evaluation.visibilityChanged.connect(self.evaluation.set_shown)
+        self.dock_evaluation.visibilityChanged.connect(self._evaluation_shown)
         self.tabifyDockWidget(self.dock_staffing, self.dock_callbacks)
         self.dock_staffing.raise_()
         self.splitDockWidget(self.dock_map, self.dock_detail, Qt.Orientation.Vertical)
@@ -223,6 +221,24 @@ class HallWindow(QMainWindow):
         else:
             self.statusBar().showMessage(self.tr("Could not read the previous shift's handover: %1")
                                          .replace("%1", str(exc)), 15000)
+
+    @property
+    def evaluation(self) -> EvaluationPanel:
+        """The evaluation panel, made on first use: it sits behind the board, and its charts
+        cost a tenth of a second of the hall's start."""
+        if self._evaluation is None:
+            panel = self._evaluation = EvaluationPanel(self.session)
+            panel.case_opened.connect(lambda _c: self.dock_detail.raise_())
+            panel.set_shown(False)
+            old = self.dock_evaluation.widget()
+            self.dock_evaluation.setWidget(panel)
+            if old is not None:
+                old.deleteLater()
+        return self._evaluation
+
+    def _evaluation_shown(self, shown: bool) -> None:
+        if shown or self._evaluation is not None:
+            self.evaluation.set_shown(shown)
 
     def show_evaluation(self) -> None:
         """Ctrl+E: the evaluation panel in front, wherever it was put (closed, tabbed, floating)."""
