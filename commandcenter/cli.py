@@ -8,6 +8,7 @@ import logging
 import os
 import signal
 import sys
+import threading
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -235,9 +236,8 @@ def _dispatch(args: argparse.Namespace) -> int:
 
     _refuse_early(args)
     splash = args.splash = _splash(args)
-    _draw_demo_meanwhile(args)
+    imported = _meanwhile(args)
     if splash is not None:
-        _import_views_meanwhile(args)
         splash.starting_database()
     with Database.open(args.dsn, args.data_dir) as db:
         if args.command == "db":
@@ -255,6 +255,7 @@ def _dispatch(args: argparse.Namespace) -> int:
         if args.command == "bench" and args.name == "startup":
             from .bench import startup
             return _bench_done(startup.run(), args.json)
+        imported.wait()      # the main thread imports nothing heavy while the other thread does
         from .launch.first_run import prepare
         if splash is not None:
             splash.upgrading_schema()
@@ -279,39 +280,47 @@ def _dispatch(args: argparse.Namespace) -> int:
         return _hall(args, db, history)
 
 
-def _draw_demo_meanwhile(args: argparse.Namespace) -> None:
-    """On the embedded server's first start (no cluster in the data directory yet) the demo
-    district is drawn on a thread while initdb and the server run (launch.first_run)."""
+def _meanwhile(args: argparse.Namespace) -> threading.Event:
+    """While the main thread starts the server (child processes and sockets), one thread
+    imports the hall's (or the wall's) views and, on the embedded server's first start (no
+    cluster in the data directory yet), draws the demo territory (demo.prebuilt, taken by
+    launch.first_run). The returned event is set once the imports are done: the main thread
+    waits for it before it imports anything heavy itself, because two threads importing a
+    package with circular imports (shapely) at once can leave one with a half-made module
+    ("partially initialized module 'shapely' has no attribute 'lib'", seen on a first start).
+    A failed import here is left to the main thread, which imports the module again and says
+    what is wrong."""
+    import importlib
+
     from .paths import default_data_dir
     from .store.database import DSN_ENV
 
-    if args.command not in (None, "wall") or args.dsn or os.environ.get(DSN_ENV):
-        return
-    if (Path(args.data_dir or default_data_dir()) / "pgdata" / "PG_VERSION").exists():
-        return
-    from .demo import DEFAULT_DISTRICT, FIRST_START_SEED, prebuilt
-    prebuilt.start(DEFAULT_DISTRICT, FIRST_START_SEED)
-
-
-def _import_views_meanwhile(args: argparse.Namespace) -> None:
-    """Import the hall's (or the wall's) views on a thread while the main thread starts the
-    server and checks the schema: those wait on child processes and sockets, so the two
-    overlap (measured in BENCHMARKS.md, `bench startup`). The main thread's own import of the
-    same module later waits for this one or finds it done; a failure here is raised there."""
-    import importlib
-    import threading
-
+    imported = threading.Event()
+    if args.command not in (None, "wall"):
+        imported.set()
+        return imported
     names = ("commandcenter.ui.app",
              "commandcenter.ui.wall" if args.command == "wall" else "commandcenter.ui.main_window")
+    draw = None
+    if not (args.dsn or os.environ.get(DSN_ENV)) and \
+            not (Path(args.data_dir or default_data_dir()) / "pgdata" / "PG_VERSION").exists():
+        from .demo import DEFAULT_DISTRICT, FIRST_START_SEED, prebuilt
+        draw = prebuilt.promise(DEFAULT_DISTRICT, FIRST_START_SEED)
 
-    def load() -> None:
-        for name in names:
-            try:
-                importlib.import_module(name)
-            except Exception:  # noqa: BLE001 - the main thread imports it again and reports the error
-                pass
+    def run() -> None:
+        try:
+            for name in names:
+                try:
+                    importlib.import_module(name)
+                except Exception:  # noqa: BLE001 - imported again on the main thread, which reports it
+                    pass
+        finally:
+            imported.set()
+        if draw is not None:
+            draw()
 
-    threading.Thread(target=load, name="cc-import-views", daemon=True).start()
+    threading.Thread(target=run, name="cc-meanwhile", daemon=True).start()
+    return imported
 
 
 def _splash(args: argparse.Namespace):  # noqa: ANN202 - a ui.splash.StartupSplash, imported here only

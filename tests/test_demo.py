@@ -151,3 +151,26 @@ def test_an_interrupted_history_is_told_apart_from_one_still_playing(tmp_path) -
                           text=True).stdout.strip()
     marker.write_text(f"{dead}\nplaying\n")
     assert interrupted(marker)                         # its process is gone: rebuild
+
+
+def test_a_territory_drawn_ahead_is_the_one_prepare_demo_would_draw() -> None:
+    """demo.prebuilt: the first start draws the territory while the server is created; what
+    prepare_demo takes is the same as drawing it then, and anything not promised (or not
+    drawable) is None, so prepare_demo draws it itself."""
+    import threading
+
+    from commandcenter.demo import prebuilt
+
+    draw = prebuilt.promise("东城区", 5, 30, 50)
+    thread = threading.Thread(target=draw)
+    thread.start()
+    got = prebuilt.take("东城区", 5, 30, 50)
+    thread.join()
+    assert got is not None
+    want = build_territory(DISTRICTS["东城区"], 5, 30, 50)
+    assert [g.shape_m.wkt for g in got.grids] == [g.shape_m.wkt for g in want.grids]
+    assert got.assignments == want.assignments
+    assert prebuilt.take("东城区", 5, 30, 50) is None          # taken once
+    assert prebuilt.take("东城区", 6) is None                  # never promised
+    prebuilt.promise("no such district", 1)()
+    assert prebuilt.take("no such district", 1) is None
