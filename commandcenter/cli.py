@@ -255,11 +255,11 @@ def _dispatch(args: argparse.Namespace) -> int:
         if args.command == "bench" and args.name == "startup":
             from .bench import startup
             return _bench_done(startup.run(), args.json)
-        imported.wait()      # the main thread imports nothing heavy while the other thread does
         from .launch.first_run import prepare
         if splash is not None:
             splash.upgrading_schema()
-        history = prepare(db, background_history=args.command is None)
+        # the demo builder is imported once the other thread's imports are done
+        history = prepare(db, background_history=args.command is None, before_building=imported.wait)
         if args.command == "bench":
             return _bench(args, db)
         if args.command == "simulate":
