@@ -220,6 +220,8 @@ def main(argv: list[str] | None = None) -> int:
         return _dispatch(args)
     except CommandCenterError as exc:
         print(f"commandcenter: {exc}", file=sys.stderr)
+        if getattr(args, "imported", None) is not None:
+            args.imported.wait(30)          # no Qt on this thread while the other one imports Qt modules
         if getattr(args, "splash", None) is not None:
             args.splash.close()             # it stays on top: the message must not be under it
         if args.command in (None, "wall"):       # started from a desktop entry: stderr is unseen
@@ -236,9 +238,9 @@ def _dispatch(args: argparse.Namespace) -> int:
 
     _refuse_early(args)
     splash = args.splash = _splash(args)
-    imported = _meanwhile(args)
     if splash is not None:
         splash.starting_database()
+    imported = args.imported = _meanwhile(args)
     with Database.open(args.dsn, args.data_dir) as db:
         if args.command == "db":
             return _db(args, db)
@@ -256,10 +258,14 @@ def _dispatch(args: argparse.Namespace) -> int:
             from .bench import startup
             return _bench_done(startup.run(), args.json)
         from .launch.first_run import prepare
+        # From here the main thread imports and uses Qt again: not while the other thread's
+        # imports run. PySide6 makes a class's enums on first use, and two threads doing it at
+        # once lose one ("QDialogButtonBox has no attribute StandardButton": 2 of 25 later
+        # starts under load); two threads importing shapely at once leave one a half-made module.
+        imported.wait()
         if splash is not None:
             splash.upgrading_schema()
-        # the demo builder is imported once the other thread's imports are done
-        history = prepare(db, background_history=args.command is None, before_building=imported.wait)
+        history = prepare(db, background_history=args.command is None)
         if args.command == "bench":
             return _bench(args, db)
         if args.command == "simulate":
@@ -285,10 +291,11 @@ def _meanwhile(args: argparse.Namespace) -> threading.Event:
     imports the hall's (or the wall's) views and, on the embedded server's first start (no
     cluster in the data directory yet), draws the demo territory (demo.prebuilt, taken by
     launch.first_run). The returned event is set once the imports are done: the main thread
-    waits for it before it imports anything heavy itself, because two threads importing a
-    package with circular imports (shapely) at once can leave one with a half-made module
-    ("partially initialized module 'shapely' has no attribute 'lib'", seen on a first start).
-    A failed import here is left to the main thread, which imports the module again and says
+    waits for it before it imports anything heavy or touches Qt again, because two threads
+    importing shapely at once can leave one with a half-made module ("partially initialized
+    module 'shapely' has no attribute 'lib'", every first start of a bench series), and two
+    threads making PySide6's enums at once lose one ("QDialogButtonBox has no attribute
+    StandardButton", 2 of 25 later starts under load). A failed import here is left to the main thread, which imports the module again and says
     what is wrong."""
     import importlib
 

@@ -18,8 +18,7 @@ if TYPE_CHECKING:
 
 
 def prepare(db: Database, background_history: bool = False,
-            say: Callable[[str], None] = print,
-            before_building: Callable[[], object] = lambda: None) -> BackgroundHistory | None:
+            say: Callable[[str], None] = print) -> BackgroundHistory | None:
     """Migrate our own server and build the demo on first use: for the hall with its history
     playing behind the sign-in dialog (the running history is returned), for anything else
     to the end before returning. A history cut short last time is built again from nothing."""
@@ -36,7 +35,6 @@ def prepare(db: Database, background_history: bool = False,
     with db.connect() as conn:
         if conn.execute("SELECT count(*) FROM cc.district").fetchone() != (0,):
             return None
-    before_building()        # cli: no other thread is importing what the builder imports (shapely)
     from ..demo.seed import FIRST_START_CASES, FIRST_START_DAYS, prepare_demo  # numpy, shapely: first start only
 
     say(f"first start: building the {DEFAULT_DISTRICT} demo district with {FIRST_START_DAYS} days of history…")
