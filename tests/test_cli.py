@@ -113,3 +113,29 @@ def test_asking_for_status_creates_no_database(tmp_path) -> None:  # noqa: ANN00
     out = _cli("--data-dir", str(tmp_path / "new"), "db", "status")
     assert out.returncode == 2 and "there is no commandcenter database" in out.stderr
     assert not (tmp_path / "new").exists()
+
+
+def test_the_main_thread_waits_for_the_start_up_imports_before_qt_and_the_demo(db, qapp, monkeypatch) -> None:  # noqa: ANN001
+    """cli._meanwhile imports the views (and draws a first start's territory) on a thread; the
+    main thread must not build the demo or touch Qt again before those imports are done: two
+    threads importing shapely, or making PySide6's enums, at once break one of them."""
+    import threading
+
+    from commandcenter import cli
+    from commandcenter.launch import first_run
+    from commandcenter.ui import splash as splash_module
+
+    imported = threading.Event()
+
+    def meanwhile(args) -> threading.Event:  # noqa: ANN001
+        threading.Timer(0.4, imported.set).start()      # the imports take a while
+        return imported
+
+    seen: dict[str, bool] = {}
+    monkeypatch.setattr(cli, "_meanwhile", meanwhile)
+    monkeypatch.setattr(splash_module.StartupSplash, "upgrading_schema",
+                        lambda self: seen.setdefault("qt", imported.is_set()))
+    monkeypatch.setattr(first_run, "prepare", lambda db, **kw: seen.setdefault("prepare", imported.is_set()))
+    monkeypatch.setattr(cli, "_hall", lambda args, db, history=None: seen.setdefault("hall", imported.is_set()) and 0)
+    assert cli.main(["--dsn", db.dsn]) == 0
+    assert seen == {"qt": True, "prepare": True, "hall": True}
