@@ -295,8 +295,8 @@ def _meanwhile(args: argparse.Namespace) -> threading.Event:
     importing shapely at once can leave one with a half-made module ("partially initialized
     module 'shapely' has no attribute 'lib'", every first start of a bench series), and two
     threads making PySide6's enums at once lose one ("QDialogButtonBox has no attribute
-    StandardButton", 2 of 25 later starts under load). A failed import here is left to the main thread, which imports the module again and says
-    what is wrong."""
+    StandardButton", 2 of 25 later starts under load). A failed import here is left to the main
+    thread, which imports the module again and says what is wrong."""
     import importlib
 
     from .paths import default_data_dir

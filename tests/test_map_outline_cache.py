@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QGraphicsPathItem, QGraphicsScene, QGraphicsView
 
 from commandcenter.ui import map_outline_cache
 from commandcenter.ui.map_outline_cache import OutlineCache
+from commandcenter.ui.theme import HALL_QSS
 
 SIZE = (400, 300)
 
@@ -77,12 +78,18 @@ def _pair() -> tuple[OutlineCache, QGraphicsView, QGraphicsView]:
     return cached, _view(cached), _view(direct)
 
 
-@pytest.fixture()
-def pair(qapp):  # noqa: ANN001, ANN201
+@pytest.fixture(params=["bare", "hall style"])
+def pair(qapp, request):  # noqa: ANN001, ANN201
+    """Bare, and under the hall's style sheet (its frame makes the viewport 396 × 296: margins
+    of fractional pixels once put the image's pixels between the screen's)."""
+    old = qapp.styleSheet()
+    if request.param == "hall style":
+        qapp.setStyleSheet(HALL_QSS)
     cached, a, b = _pair()
     yield cached, a, b
     a.close()
     b.close()
+    qapp.setStyleSheet(old)
 
 
 def test_at_rest_the_image_is_the_borders_stroked_directly(pair) -> None:  # noqa: ANN001
@@ -100,7 +107,7 @@ def test_pans_within_the_margin_reuse_the_image_and_still_look_right(pair) -> No
     x, y = 5e5 + 2000, 4e6 + 1500
     _look(a, 0.11, x, y)
     shots = cached.shots
-    step = SIZE[0] * map_outline_cache.MARGIN / 0.11 / 3        # a third of the margin, in metres
+    step = round(SIZE[0] * map_outline_cache.MARGIN / 3) / 0.11   # a third of the margin, whole pixels, in metres
     for k in (1, 2):
         got, want = _look(a, 0.11, x + k * step, y), _look(b, 0.11, x + k * step, y)
         assert _differ(got, want) < 0.01
@@ -121,3 +128,19 @@ def test_a_small_zoom_is_scaled_then_stroked_crisp_once_it_settles(pair, qtbot) 
     assert _differ(got, want) < 0.002
     _look(a, 0.11 * 1.15 * map_outline_cache.RESCALE * 1.1, x, y)    # past RESCALE: at once
     assert cached.shots == shots + 2
+
+
+def test_a_pan_between_pixels_is_stroked_exact_once_it_rests(pair, qtbot) -> None:  # noqa: ANN001
+    """The map pans by moving its items, not by whole pixels as a scrolled view does: an image
+    shifted by 3.3 pixels is blitted between pixels, then stroked exact once the view rests."""
+    cached, a, b = pair
+    x, y = 5e5 + 2000, 4e6 + 1500
+    _look(a, 0.11, x, y)
+    shots = cached.shots
+    direct = next(i for i in b.scene().items() if i.parentItem() is None)
+    for item in (cached, direct):
+        item.setPos(3.3 / 0.11, 0)
+    _look(a, 0.11, x, y)
+    qtbot.waitUntil(lambda: cached.shots == shots + 1, timeout=map_outline_cache.SETTLE_MS * 10)
+    got, want = _look(a, 0.11, x, y), _look(b, 0.11, x, y)
+    assert _differ(got, want) < 0.002

@@ -5,8 +5,9 @@ Qt's software rasteriser strokes them in ~7 ms, every frame of a pan or a zoom. 
 strokes them into an image covering the view and a margin round it, then blits that image:
 unchanged while the view pans within the margin, scaled while a zoom stays within RESCALE of
 the image's scale. The image is stroked afresh when a pan leaves the margin, a zoom goes past
-RESCALE, the view is resized, or SETTLE_MS after a scaled frame (so the borders are crisp again
-as soon as the view stops: the scaled image is only ever seen in motion)."""
+RESCALE, the view is resized, or SETTLE_MS after a frame that showed it scaled or between
+pixels (so the borders are exact again as soon as the view stops: the image is only ever seen
+scaled or shifted in motion)."""
 
 from __future__ import annotations
 
@@ -69,8 +70,10 @@ class OutlineCache(QGraphicsObject):
         painter.resetTransform()
         painter.drawImage(target, shot.image)
         painter.restore()
-        if abs(t.m11() - shot.sx) > 1e-9 * abs(shot.sx) or abs(t.m22() - shot.sy) > 1e-9 * abs(shot.sy):
-            self._settle.start()            # seen scaled: stroke it crisp once the view rests
+        scaled = abs(t.m11() - shot.sx) > 1e-9 * abs(shot.sx) or abs(t.m22() - shot.sy) > 1e-9 * abs(shot.sy)
+        between = abs(target.left() - round(target.left())) > 0.01 or abs(target.top() - round(target.top())) > 0.01
+        if scaled or between:
+            self._settle.start()    # seen scaled, or between pixels: stroked exact once the view rests
 
     def _usable(self, shot: _Shot, t: QTransform, view: QRectF) -> bool:
         for now, then in ((t.m11(), shot.sx), (t.m22(), shot.sy)):
@@ -79,7 +82,8 @@ class OutlineCache(QGraphicsObject):
         return t.mapRect(shot.area).contains(view)
 
     def _take(self, t: QTransform, view: QRectF, ratio: float) -> _Shot:
-        mx, my = view.width() * MARGIN, view.height() * MARGIN
+        # whole pixels: the image's pixels are the screen's, so its lines fall where direct ones would
+        mx, my = round(view.width() * MARGIN), round(view.height() * MARGIN)
         device = view.adjusted(-mx, -my, mx, my)
         inverse, ok = t.inverted()
         area = inverse.mapRect(device) if ok else QRectF(self._bounds)
