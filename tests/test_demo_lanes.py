@@ -80,3 +80,18 @@ def test_a_lane_that_fails_stops_the_others_and_the_error_reaches_the_caller(
         # the first lane stopped at once: it waited for the second, which never played
         assert conn.execute("SELECT count(*) FROM cc.case_event").fetchone()[0] == 0
     assert opened[0].closed
+
+
+def test_the_sign_in_dialog_hears_the_lanes_progress_often(pg_server, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: ANN001
+    """The first start's dialog shows a bar: the lanes report every PROGRESS_EVERY steps each,
+    summed, rising (a report only every 5,000 actions left it at 0 % for half the history)."""
+    db = _migrated(pg_server)
+    monkeypatch.setattr(seed, "HISTORY_LANES", 2)
+    heard: list[tuple[int, int]] = []
+    with db.connect() as conn:
+        args = {k: v for k, v in TINY.items() if k not in ("district",)}
+        plan = seed.prepare_demo(conn, TINY["district"], **args)      # type: ignore[arg-type]
+        result = plan.play(conn, on_step=lambda done, left: heard.append((done, left)), connect=db.connect)
+    assert len(heard) >= result.actions // (2 * history.PROGRESS_EVERY) >= 2
+    assert [d for d, _ in heard] == sorted(d for d, _ in heard)
+    assert all(0 < d < result.actions + 1 and left >= 0 for d, left in heard)

@@ -491,7 +491,8 @@ class HistoryPlayer:
 
 
 COMMIT_EVERY = 200
-PROGRESS_EVERY = 5000
+#: steps between progress reports of a lane (the sign-in dialog's bar moves with them)
+PROGRESS_EVERY = 250
 #: How far (seconds of history) a lane may run ahead of the slowest other lane.
 LANE_SLACK = 1800.0
 

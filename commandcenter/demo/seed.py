@@ -67,10 +67,14 @@ class DemoPlan:
         say = progress or (lambda msg: log.info(msg))
         say(f"playing {self.days} days of history: {len(self.scripts)} cases")
 
+        said = [0]
+
         def step(done: int, left: int) -> None:
-            say(f"  {done} actions played, {left} pending")
             if on_step is not None:
                 on_step(done, left)
+            if done // SAY_EVERY > said[0]:          # the log: a line every few thousand actions
+                said[0] = done // SAY_EVERY
+                say(f"  {done} actions played, {left} pending")
 
         def beside() -> None:
             providers = build_directory(conn, self.seed)
@@ -100,6 +104,8 @@ class DemoPlan:
 #: before anyone signs in so that the hall never opens on a half-played history, within the
 #: 30 s the first start has on a 2-core machine (BENCHMARKS.md).
 FIRST_START_DAYS = 14
+#: actions between the history's progress lines in the log
+SAY_EVERY = 5000
 #: Connections a history plays on when it may open more than one: the server's work per action
 #: is the cost, and each lane keeps one core busy.
 HISTORY_LANES = max(1, min(4, os.cpu_count() or 1))
