@@ -84,7 +84,9 @@ def test_a_lane_that_fails_stops_the_others_and_the_error_reaches_the_caller(
 
 def test_the_sign_in_dialog_hears_the_lanes_progress_often(pg_server, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: ANN001
     """The first start's dialog shows a bar: the lanes report every PROGRESS_EVERY steps each,
-    summed, rising (a report only every 5,000 actions left it at 0 % for half the history)."""
+    summed, rising (a report only every 5,000 actions left it at 0 % for half the history), and
+    the bar follows the history's clock (counting only the queued steps put it at 88 % a third
+    of the way in)."""
     db = _migrated(pg_server)
     monkeypatch.setattr(seed, "HISTORY_LANES", 2)
     heard: list[tuple[int, int]] = []
@@ -95,3 +97,6 @@ def test_the_sign_in_dialog_hears_the_lanes_progress_often(pg_server, monkeypatc
     assert len(heard) >= result.actions // (2 * history.PROGRESS_EVERY) >= 2
     assert [d for d, _ in heard] == sorted(d for d, _ in heard)
     assert all(0 < d < result.actions + 1 and left >= 0 for d, left in heard)
+    # the bar tells the truth: within a fifth of the share of the actions really played
+    assert all(abs(d / (d + left) - d / result.actions) < 0.2 for d, left in heard), \
+        [(round(d / (d + left), 2), round(d / result.actions, 2)) for d, left in heard]

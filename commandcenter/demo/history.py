@@ -201,7 +201,7 @@ class HistoryPlayer:
         stream, so the history is the same in one lane or many; only the ids differ."""
         if lanes < 2 or connect is None or len(scripts) < lanes:
             return self._play_lane(scripts, progress, COMMIT_EVERY)
-        pace = _Pace(lanes, progress)
+        pace = _Pace(lanes, progress, self.start.timestamp(), self.end.timestamp())
         players = [copy.copy(self) for _ in range(lanes)]
         failures: list[BaseException] = []
 
@@ -254,7 +254,9 @@ class HistoryPlayer:
                 if self.pace is not None:
                     self.pace.played(self.lane, done, len(self.queue))
                 elif progress and done % PROGRESS_EVERY == 0:
-                    progress(done, len(self.queue))
+                    clock = self.queue[0].at.timestamp() if self.queue else math.inf
+                    progress(done, left_estimate(done, len(self.queue), clock, self.start.timestamp(),
+                                                 self.end.timestamp()))
         self.conn.execute("RESET synchronous_commit")
         self.conn.commit()
         if self.pace is not None:
@@ -497,6 +499,16 @@ PROGRESS_EVERY = 250
 LANE_SLACK = 1800.0
 
 
+def left_estimate(done: int, pending: int, clock: float, start: float, end: float) -> int:
+    """How many actions are still to come, for a progress bar: the steps already queued are
+    only the next step of each case, so the history's clock (where the slowest lane is, between
+    the window's start and end) says how far it has come; never fewer than those queued."""
+    if not start < clock < end or done <= 0:
+        return pending
+    gone = (clock - start) / (end - start)
+    return max(pending, round(done * (1 - gone) / gone))
+
+
 class _LaneStopped(Exception):
     """Another lane failed: this one stops where it is."""
 
@@ -505,7 +517,8 @@ class _Pace:
     """The lanes of a parallel play: each waits while it is more than LANE_SLACK ahead of the
     slowest other lane, so that ids follow the clock; progress is summed over the lanes."""
 
-    def __init__(self, lanes: int, progress: Callable[[int, int], None] | None) -> None:
+    def __init__(self, lanes: int, progress: Callable[[int, int], None] | None, start: float, end: float) -> None:
+        self.start, self.end = start, end
         self.next = [-math.inf] * lanes        # each lane's next step time (inf: finished)
         self.done = [0] * lanes
         self.left = [0] * lanes
@@ -526,7 +539,8 @@ class _Pace:
         self.done[lane], self.left[lane] = done, left
         if self.progress is not None and done % PROGRESS_EVERY == 0:
             with self.cond:
-                self.progress(sum(self.done), sum(self.left))
+                self.progress(sum(self.done), left_estimate(sum(self.done), sum(self.left), min(self.next),
+                                                            self.start, self.end))
 
     def finish(self, lane: int) -> None:
         with self.cond:
