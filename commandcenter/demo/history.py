@@ -228,8 +228,9 @@ class HistoryPlayer:
             t.join()
         if failures:
             raise failures[0]
-        self.actions += sum(p.actions for p in players)
-        return sum(p.actions for p in players)
+        played = sum(p.actions for p in players)
+        self.actions += played
+        return played
 
     def _play_lane(self, scripts: list[CaseScript], progress: Callable[[int, int], None] | None,
                    commit_every: int | None) -> int:

@@ -59,16 +59,14 @@ def open_blocking(dsn: str, lang: str, timeout: float = 60.0) -> Session:
 
 def run_hall(dsn: str, lang: str | None, ready_exit: bool = False, sign_in: SignIn | None = None,
              history=None) -> int:  # noqa: ANN001 - demo.background.BackgroundHistory
+    from .main_window import HallWindow
+
     app = application(lang)
     chosen = i18n.choose_language(lang)
     settings.open_store()        # an older settings file is upgraded before any window reads it
     holder: dict[str, QWidget] = {}
 
     def ready(session: Session) -> None:
-        # imported here: the sign-in dialog and the session's first reads need not wait for the
-        # views (cli imports them on a thread meanwhile)
-        from .main_window import HallWindow
-
         w = HallWindow(session)
         holder["w"] = w
         close_splash()
