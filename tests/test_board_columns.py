@@ -6,12 +6,11 @@ from __future__ import annotations
 
 import random
 from collections import Counter
-from dataclasses import replace
 
 import pytest
 
 from commandcenter.domain.board import COLUMNS, BoardFilter, BoardIndex
-from commandcenter.domain.board_columns import BoardColumns, Ranks
+from commandcenter.domain.board_columns import BoardColumns, ColumnsFiller, Ranks
 from commandcenter.domain.cases import WATCHES, Snapshot
 
 from .test_board_index import NOW, STATES, row
@@ -23,7 +22,7 @@ UNITS = [None, "城管", "环卫所"]
 
 def varied(i: int, rng: random.Random, version: int = 1):  # noqa: ANN201
     r = row(i, rng, version)
-    return replace(r, grid_name=rng.choice(GRIDS), assignee_person_name=rng.choice(PEOPLE),
+    return r._replace(grid_name=rng.choice(GRIDS), assignee_person_name=rng.choice(PEOPLE),
                    assignee_unit_name=rng.choice(UNITS), title=rng.choice(["井盖缺失", "占道经营", "title"]),
                    code=rng.choice([f"C{i:05d}", f"B{i:05d}", f"C{i:05d}x"]),
                    supervision_level=rng.choice([None, None, "district"]))
@@ -84,7 +83,7 @@ def test_code_order_holds_when_new_codes_keep_falling_into_one_gap() -> None:
     code = "C00010"
     for k in range(200):
         code += "a"                                  # each sorts just after the one before
-        index.upsert(replace(row(1000 + k, rng), code=code))
+        index.upsert(row(1000 + k, rng)._replace(code=code))
     assert index.columns.code_ranks.generation > generation
     index.set_filter(BoardFilter(state=None))
     assert _shown(index) == _expected(index)
@@ -99,7 +98,9 @@ def test_ranks_order_as_the_texts_do() -> None:
     words = ["b", "d"] + ["".join(rng.choice("abcde") for _ in range(rng.randint(1, 6))) for _ in range(500)]
     for w in words:
         ranks.of(w)
-    assert sorted(set(words), key=ranks.rank.__getitem__) == sorted(set(words))
+    assert sorted(set(words), key=ranks.number) == sorted(set(words)) == ranks.sorted
+    assert all(a < b for a, b in zip(ranks.numbers, ranks.numbers[1:]))
+    assert ranks.number("zz") is None
 
 
 def test_a_board_copies_the_snapshots_columns_and_never_shares_them() -> None:
@@ -110,7 +111,7 @@ def test_a_board_copies_the_snapshots_columns_and_never_shares_them() -> None:
     a.load(snap.rows, snap.columns)
     b.load(snap.rows, snap.columns)
     assert a.columns is not snap.columns and a.columns.state is not snap.columns.state
-    changed = replace(rows[0], version=2, state="closed", is_open=False)
+    changed = rows[0]._replace(version=2, state="closed", is_open=False)
     a.upsert(changed)
     assert _shown(b) == _expected(b) and rows[0].id in _shown(b)       # b did not see a's change
     assert rows[0].id not in _shown(a)
@@ -118,3 +119,49 @@ def test_a_board_copies_the_snapshots_columns_and_never_shares_them() -> None:
     c = BoardIndex(now=lambda: NOW)
     c.load(rows[:100], snap.columns)
     assert len(c.columns) == 100 and _shown(c) == _expected(c)
+
+
+def _same_columns(a: BoardColumns, b: BoardColumns) -> None:
+    """The same values in every slot (interned texts compared as texts: their small numbers
+    depend on the order the texts arrived in)."""
+    assert a.rows == b.rows and a.slot == b.slot
+    for attr in ("id", "reported", "is_open", "street", "category", "code_rank"):
+        assert a.view(getattr(a, attr)).tolist() == b.view(getattr(b, attr)).tolist(), attr
+    assert str(a.view(a.deadline).tolist()) == str(b.view(b.deadline).tolist())        # NaN included
+    texts = [(t, c, getattr(a, t), getattr(a, c), getattr(b, t), getattr(b, c)) for t, c in
+             (("states", "state"), ("urgencies", "urgency"), ("tiers", "tier"), ("sources", "source"))]
+    texts += [(attr, attr, a.names[attr], a.name[attr], b.names[attr], b.name[attr]) for attr in a.name]
+    for table, column, ta, ca, tb, cb in texts:
+        assert [ta.values[k] for k in a.view(ca)] == [tb.values[k] for k in b.view(cb)], (table, column)
+    assert a.code_ranks.sorted == b.code_ranks.sorted
+
+
+def test_columns_filled_in_batches_as_a_snapshot_streams_equal_those_of_all_rows_at_once() -> None:
+    """The snapshot's reader builds the columns batch by batch as rows arrive: any cut of the
+    rows gives the same columns, and the search finds the same rows, as one pass over them all
+    (and as each row's own rule, `BoardRow.search`)."""
+    rng = random.Random(6)
+    odd = ["Straße", "İSTANBUL", "ǅemal", "ΣΊΣΥΦΟΣ", "井盖ABC"]        # folds that change lengths
+    rows = [varied(i, rng)._replace(title=rng.choice(odd + ["占道经营"]), address=rng.choice(odd + [""]))
+            for i in range(300)]
+    whole = BoardColumns.of(rows)
+    for cuts in ([1, 7, 100], [150], [299], list(range(1, 300, 13))):
+        filler = ColumnsFiller()
+        for a, b in zip([0, *cuts], [*cuts, len(rows)]):
+            filler.add(rows[a:b])
+        filler.add([])
+        batched = filler.done()
+        _same_columns(batched, whole)
+        for word in ("strasse", "i̇stanbul", "ǆemal", "σίσυφοσ", "abc", "c0001", "井盖", "dhm", "ln", "x", "zz"):
+            mask = batched.text_mask(word)
+            assert mask.tolist() == whole.text_mask(word).tolist(), (cuts, word)
+            assert [i for i in range(len(rows)) if mask[i]] == \
+                [i for i, r in enumerate(rows) if word in r.search or word in r.name_terms()], (cuts, word)
+    index = BoardIndex(state_rank={s: i for i, s in enumerate(STATES)}, now=lambda: NOW)
+    filler = ColumnsFiller()
+    filler.add(rows[:120])
+    filler.add(rows[120:])
+    index.load(rows, filler.done())
+    for f in FILTERS:
+        index.set_filter(f)
+        assert _shown(index) == _expected(index), f

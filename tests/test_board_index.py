@@ -4,7 +4,6 @@ full re-sort would give, and the hooks describe exactly the row moves a view mus
 from __future__ import annotations
 
 import random
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -93,8 +92,8 @@ def test_an_older_or_repeated_version_changes_nothing() -> None:
     index = BoardIndex(now=lambda: NOW)
     r = row(1, rng, version=5)
     index.load([r])
-    assert index.upsert(replace(r, version=5, title="dup")) == "same"
-    assert index.upsert(replace(r, version=4, title="old")) == "same"
+    assert index.upsert(r._replace(version=5, title="dup")) == "same"
+    assert index.upsert(r._replace(version=4, title="old")) == "same"
     assert index.rows[1].title == "title 1"
 
 
@@ -136,7 +135,7 @@ def test_the_free_text_finds_states_urgencies_and_names_by_pinyin_and_initials()
     """Every word must be found: in the case's names (Chinese, pinyin, initials), its state's or
     urgency's names (as the database gives them), its code, title or address."""
     rng = random.Random(7)
-    rows = [replace(row(i, rng), grid_name=rng.choice(["东华门社区第1网格", "北新桥社区第2网格"]),
+    rows = [row(i, rng)._replace(grid_name=rng.choice(["东华门社区第1网格", "北新桥社区第2网格"]),
                     assignee_person_name=rng.choice([None, "王刚", "李娜"])) for i in range(400)]
     terms = {"filed": "待派遣 daipaiqian dpq filed", "dispatched": "已派遣 yipaiqian ypq dispatched",
              "reported": "待立案 dailian dla reported"}

@@ -4,7 +4,6 @@ as its `Cell` says: the deadline's colour, the selection, an ellipsis where a na
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from PySide6.QtCore import Qt
@@ -20,7 +19,7 @@ NOW = datetime.now(UTC)
 
 
 def _rows(n: int):  # noqa: ANN202
-    return [replace(_row(), id=i, code=f"C{i:05d}", reported_at=NOW - timedelta(minutes=10 * i),
+    return [_row()._replace(id=i, code=f"C{i:05d}", reported_at=NOW - timedelta(minutes=10 * i),
                     deadline=NOW + timedelta(hours=1) if i % 2 else NOW - timedelta(minutes=5))
             for i in range(1, n + 1)]
 
@@ -41,8 +40,8 @@ def _signalled(model: BoardModel) -> list[tuple[int, int]]:
 def test_a_change_held_to_the_end_of_its_batch_names_the_row_where_the_case_now_is(qapp) -> None:  # noqa: ANN001
     live, model = _model(5)
     got = _signalled(model)
-    changed = replace(live.rows[3], version=2, urge_count=1)          # same sort key: changes in place
-    newer = [replace(_row(), id=100 + k, code=f"N{k}", reported_at=NOW + timedelta(minutes=k)) for k in range(2)]
+    changed = live.rows[3]._replace(version=2, urge_count=1)          # same sort key: changes in place
+    newer = [_row()._replace(id=100 + k, code=f"N{k}", reported_at=NOW + timedelta(minutes=k)) for k in range(2)]
     model.apply([changed, *newer], [live.rows[3], None, None])        # two new cases land above it
     assert len(got) == 1 and got[0][0] == got[0][1]
     assert model.data(model.index(got[0][0], 0), CASE_ID_ROLE) == 3
@@ -51,11 +50,11 @@ def test_a_change_held_to_the_end_of_its_batch_names_the_row_where_the_case_now_
 def test_a_batch_of_many_changes_is_one_signal_for_the_view(qapp) -> None:  # noqa: ANN001
     live, model = _model(200)
     got = _signalled(model)
-    changes = [replace(r, version=2, urge_count=1) for r in list(live.rows.values())[:ROWS_SIGNALLED_ONE_BY_ONE + 5]]
+    changes = [r._replace(version=2, urge_count=1) for r in list(live.rows.values())[:ROWS_SIGNALLED_ONE_BY_ONE + 5]]
     model.apply(changes, [live.rows[r.id] for r in changes])
     assert got == [(0, model.rowCount() - 1)]
     got.clear()
-    model.apply([replace(live.rows[7], version=3, urge_count=2)], [live.rows[7]])    # one change: its row only
+    model.apply([live.rows[7]._replace(version=3, urge_count=2)], [live.rows[7]])    # one change: its row only
     assert got == [(model.view_row_of(7), model.view_row_of(7))]
 
 
@@ -67,7 +66,7 @@ def test_the_delegate_paints_what_the_cell_says(qapp) -> None:  # noqa: ANN001
 
     live, model = _model(30)
     long_name = "东华门街道城市管理综合执法队第三分队值班组"
-    live.rows[2] = replace(live.rows[2], version=2, category_name=long_name)
+    live.rows[2] = live.rows[2]._replace(version=2, category_name=long_name)
     model.apply([live.rows[2]], [None])
     view = BoardView(model, Selection())
     view.resize(1300, 600)

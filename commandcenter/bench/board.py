@@ -8,7 +8,6 @@ from __future__ import annotations
 import os
 import random
 import time
-from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import psycopg
@@ -56,7 +55,7 @@ def run(db: Database, cases: int = CASES) -> BenchResult:
     from ..domain.board import COLUMNS, BoardFilter
     from ..ui.board import BoardView
     from ..ui.board_model import BoardModel
-    from ..ui.gc_policy import keep_snapshots_out_of_gc
+    from ..ui.gc_policy import GuiThreadCollector, keep_snapshots_out_of_gc
     from ..ui.live import LiveData
     from ..ui.selection import Selection
     from ..ui.theme import HALL_QSS, apply_base_font
@@ -72,7 +71,9 @@ def run(db: Database, cases: int = CASES) -> BenchResult:
             n = fill_cases(conn, cases)
             ref = queries.reference(conn)
         live = LiveData(sdb.dsn, ref)
-        keep_snapshots_out_of_gc(live)      # as the session does
+        keep_snapshots_out_of_gc(live)      # as the session does, and collects on the GUI thread only
+        collector = GuiThreadCollector()
+        collector.start()
         model = BoardModel(live)
         view = BoardView(model, Selection())
         view.resize(1400, 900)
@@ -93,7 +94,7 @@ def run(db: Database, cases: int = CASES) -> BenchResult:
         # a burst: 1,000 cases change state at once
         sample = rng.sample(list(live.rows.values()), 1000)
         states = [s for s in ref.states]
-        changed = [replace(r, state=rng.choice(states), version=r.version + 1,
+        changed = [r._replace(state=rng.choice(states), version=r.version + 1,
                            deadline=(r.deadline or r.reported_at) if rng.random() < 0.5 else r.deadline)
                    for r in sample]
         t1 = time.perf_counter()
@@ -117,6 +118,7 @@ def run(db: Database, cases: int = CASES) -> BenchResult:
             result.figures[f"sort_{col}_ms"] = round(sorts[-1] * 1000, 1)
         shown = model.rowCount()
         view.close()
+        collector.stop()
 
     result.figures.update({
         "cases": n, "rows_shown": shown,

@@ -7,7 +7,6 @@ from __future__ import annotations
 import gc
 import os
 import random
-from dataclasses import replace
 
 from ..domain.cases import Snapshot
 from ..domain.mapgeom import MapGeometry
@@ -36,7 +35,7 @@ def run() -> BenchResult:
     del city
     gc.collect()
     rows = city_cases(geo, CASES, random.Random(4))
-    rows = [r if i % 2 else replace(r, state="closed", is_open=False) for i, r in enumerate(rows)]
+    rows = [r if i % 2 else r._replace(state="closed", is_open=False) for i, r in enumerate(rows)]
     live = LiveData("", city_reference())
     live._on_snapshot(Snapshot(rows, 0))
     del rows
