@@ -38,3 +38,24 @@ def test_a_street_consoles_snapshot_holds_its_street_only(db, login_role) -> Non
         snap = queries.board_snapshot(conn)
     assert snap.rows and {r.street_id for r in snap.rows} == {street_id}
     assert set(snap.columns.view(snap.columns.street).tolist()) == {street_id}
+
+
+def test_a_failure_building_the_columns_is_raised_by_the_snapshot_and_the_connection_stays_usable(
+        db, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: ANN001
+    """The columns are built on a second thread: its error must reach the reader, not vanish."""
+    monkeypatch.setattr(queries, "SNAPSHOT_BATCH", 50)
+    calls = []
+    real_add = queries.ColumnsFiller.add
+
+    def add(self, batch) -> None:  # noqa: ANN001
+        calls.append(len(batch))
+        if len(calls) == 2:
+            raise RuntimeError("columns broke")
+        real_add(self, batch)
+
+    monkeypatch.setattr(queries.ColumnsFiller, "add", add)
+    with connect_console(db.dsn, "commandcenter-test", autocommit=True) as conn:
+        with pytest.raises(RuntimeError, match="columns broke"):
+            queries.board_snapshot(conn)
+        assert conn.execute("SELECT 1").fetchone() == (1,)
+    assert len(calls) > 2                                   # the stream went on to its end

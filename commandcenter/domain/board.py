@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import bisect
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, tzinfo
 from operator import is_
@@ -184,10 +184,11 @@ class BoardIndex:
         return None if pos is None else self.view_row(pos)
 
     # ------------------------------------------------------------ whole-board changes
-    def load(self, rows: Iterable[BoardRow], columns: BoardColumns | None = None) -> None:
-        """All rows at once; `columns`, when given, are these rows already in columns (built
-        off the GUI thread by the snapshot's reader) and are copied, not shared."""
-        self.rows = {r.id: r for r in rows}
+    def load(self, rows: Iterable[BoardRow] | Mapping[int, BoardRow], columns: BoardColumns | None = None) -> None:
+        """All rows at once (or a mapping of them by id, copied); `columns`, when given, are
+        these rows already in columns (built off the GUI thread by the snapshot's reader) and
+        are copied, not shared."""
+        self.rows = dict(rows) if isinstance(rows, Mapping) else {r.id: r for r in rows}
         if columns is not None and len(columns) == len(self.rows) and all(map(is_, columns.rows, self.rows.values())):
             self.columns = columns.copy()
         else:

@@ -15,17 +15,21 @@ import math
 import re
 from collections.abc import Iterable
 from datetime import datetime
-from operator import attrgetter
+from itertools import chain
+from operator import itemgetter
 from typing import Any
 
 import numpy as np
 
-from .cases import OWN_TEXT, SEARCHED_NAMES, BoardRow, join_own_text
+from .cases import OWN_TEXT, SEARCHED_NAMES, BoardRow
 from .search import search_terms
 
 # the names a sort orders by pinyin or a search finds by; their per-slot value is an interned id
 NAME_ATTRS = tuple(dict.fromkeys(("category_name", "grid_name", "community_name", "street_name", "assignee",
                                   *SEARCHED_NAMES)))
+#: each field of a row by its place (a tuple's item is read faster than its attribute)
+_PLACE = {name: i for i, name in enumerate(BoardRow._fields)}
+_FIELD = {name: itemgetter(i) for name, i in _PLACE.items()}
 _SEPARATOR = "\x00"          # between rows' search texts (never typed into a search)
 
 
@@ -259,14 +263,17 @@ class BoardColumns:
 
 
 def own_texts(rows: list[BoardRow]) -> tuple[str, np.ndarray]:
-    """The rows' own texts (`BoardRow.search`) joined by the separator, and where each starts.
-    Casefolded once, whole: full case folding maps each character on its own, so the folded
-    join is the join of the folded texts (`own_text`), and the separator stays."""
-    blob = _SEPARATOR.join(map(join_own_text, zip(*(map(attrgetter(a), rows) for a in OWN_TEXT)))).casefold()
+    """The rows' own texts (`BoardRow.search`) in one string, and where each row's starts.
+
+    A row's parts are put between separators, not spaces as in `own_text`: one C-level join
+    of all parts instead of one per row. A search word holds neither a space nor the
+    separator, so it is found in exactly the same rows. Casefolded once, whole: full case
+    folding maps each character on its own, so the folded whole is the folded parts joined."""
+    blob = _SEPARATOR.join(chain.from_iterable(zip(*(map(_FIELD[a], rows) for a in OWN_TEXT)))).casefold()
     starts = np.zeros(len(rows), np.int64)
     if len(rows) > 1:
         chars = np.frombuffer(blob.encode("utf-32-le"), np.uint32)
-        starts[1:] = np.flatnonzero(chars == ord(_SEPARATOR)) + 1
+        starts[1:] = np.flatnonzero(chars == ord(_SEPARATOR))[len(OWN_TEXT) - 1::len(OWN_TEXT)] + 1
     return blob, starts
 
 
@@ -291,12 +298,15 @@ class ColumnsFiller:
         c.rows.extend(batch)
 
         def values(attr: str) -> list[Any]:
-            return list(map(attrgetter(attr), batch))
+            return list(map(_FIELD[attr], batch))
 
-        def interned(vals: list[str | None], table: Interned) -> np.ndarray:
-            for v in dict.fromkeys(vals):
-                table.id(v)
-            return np.fromiter(map(table.ids.__getitem__, vals), np.int32, count=k)
+        def interned(attrs: tuple[str, ...], tables: list[Interned]) -> list[np.ndarray]:
+            """Texts that go together (a case's state, urgency, tier and source; its names)
+            read as one tuple a row: each distinct tuple is then interned part by part."""
+            keys = list(map(itemgetter(*(_PLACE[a] for a in attrs)), batch))
+            seen = {key: i for i, key in enumerate(dict.fromkeys(keys))}
+            which = np.fromiter(map(seen.__getitem__, keys), np.int32, count=k)
+            return [np.array([table.id(key[j]) for key in seen], np.int32)[which] for j, table in enumerate(tables)]
 
         ids = values("id")
         c.slot.update(zip(ids, range(start, end)))
@@ -304,16 +314,14 @@ class ColumnsFiller:
         c.reported[start:end] = np.fromiter(map(datetime.timestamp, values("reported_at")), np.float64, count=k)
         c.deadline[start:end] = np.fromiter((math.nan if d is None else d.timestamp() for d in values("deadline")),
                                             np.float64, count=k)
-        c.state[start:end] = interned(values("state"), c.states)
         c.is_open[start:end] = values("is_open")
         c.street[start:end] = values("street_id")
         c.category[start:end] = values("category_id")
-        c.urgency[start:end] = interned(values("urgency"), c.urgencies)
-        c.tier[start:end] = interned(values("tier"), c.tiers)
-        c.source[start:end] = interned(values("source"), c.sources)
-        for attr, table in c.names.items():
-            if attr != "assignee":
-                c.name[attr][start:end] = interned(values(attr), table)
+        (c.state[start:end], c.urgency[start:end], c.tier[start:end], c.source[start:end]) = interned(
+            ("state", "urgency", "tier", "source"), [c.states, c.urgencies, c.tiers, c.sources])
+        own = tuple(a for a in NAME_ATTRS if a != "assignee")      # the assignee is the person's or the unit's
+        for attr, column in zip(own, interned(own, [c.names[a] for a in own])):
+            c.name[attr][start:end] = column
         c.name["assignee"][start:end] = self._assignees(start, end)
         self._codes += values("code")
         self._texts.append(own_texts(batch))

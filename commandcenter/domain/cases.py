@@ -8,7 +8,6 @@ passes without any event."""
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, NamedTuple, Protocol
@@ -98,12 +97,9 @@ OWN_TEXT = ("code", "title", "address", "street_name_en", "category_name_en")
 
 
 def own_text(code: str, title: str, address: str, street_name_en: str, category_name_en: str) -> str:
-    """What a case's own text is for the free-text search: one rule for a row and a board."""
-    return join_own_text((code, title, address, street_name_en, category_name_en)).casefold()
-
-
-#: the parts of a case's own text joined, before folding (a board joins 100,000 in one pass)
-join_own_text: Callable[[Iterable[str]], str] = " ".join
+    """What a case's own text is for the free-text search (a board holds all of them at once:
+    `board_columns.own_texts`)."""
+    return " ".join((code, title, address, street_name_en, category_name_en)).casefold()
 
 
 #: the names the board's free-text search finds a case by, besides its own text

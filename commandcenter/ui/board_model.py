@@ -147,7 +147,7 @@ class BoardModel(QAbstractTableModel):
     # ------------------------------------------------------------ changes
     def _load(self) -> None:
         self.beginResetModel()
-        self.index_.load(self.live.rows.values(), self.live.columns)
+        self.index_.load(self.live.rows, self.live.columns)
         self.endResetModel()
         self.counts_changed.emit()
 

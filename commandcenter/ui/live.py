@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import threading
 from datetime import UTC, datetime
+from operator import attrgetter
 
 from PySide6.QtCore import QObject, Signal
 
@@ -81,7 +82,7 @@ class LiveData(QObject):
 
     def _on_snapshot(self, snap: Snapshot) -> None:
         self._touch()
-        self.rows = {r.id: r for r in snap.rows}
+        self.rows = dict(zip(map(attrgetter("id"), snap.rows), snap.rows))
         self.columns = snap.columns
         self.cursor = snap.cursor
         self.loaded = True
