@@ -151,12 +151,16 @@ def test_map_and_board_share_the_selection(qtbot, hall) -> None:  # noqa: ANN001
     assert hall.session.selection.case_id == other
     marked = m.selected.getData()
     assert (round(marked[0][0], 3), round(marked[1][0], 3)) == tuple(round(v, 3) for v in m.case_position(other))
-    # clicking a grid opens its card with the seven roles
+    # clicking a grid opens its card with the seven roles (the card, behind the case detail,
+    # is made then: not at the hall's start)
+    assert hall._grid_card is None
     g = m.geo.grids[0]
     m.toggles["markers"].setChecked(False)
     m.click_at(*g.anchor)
-    qtbot.waitUntil(lambda: hall.grid_card.staff.topLevelItemCount() >= 7, timeout=5000)
-    assert g.attrs["code"] in hall.grid_card.title.text()
+    assert hall._grid_card is not None and hall.dock_grid.widget() is hall._grid_card
+    qtbot.waitUntil(lambda: hall._grid_card.staff.topLevelItemCount() >= 7, timeout=5000)
+    assert g.attrs["code"] in hall._grid_card.title.text()
+    assert not hall.dock_grid.visibleRegion().isEmpty()        # in front of the detail
 
 
 def test_layouts_save_restore_and_fall_back_to_a_present_screen(qtbot, hall) -> None:  # noqa: ANN001
@@ -483,3 +487,16 @@ def test_the_first_connection_says_connecting_not_reconnecting(hall) -> None:  #
         live.loaded = True
     hall._link_changed(FeedState(False, "gone", datetime.now(UTC)))
     assert hall.link.text() != "" and ("Reconnecting" in hall.link.text() or "重" in hall.link.text())
+
+
+def test_panels_behind_others_are_made_when_first_raised(qtbot, hall) -> None:  # noqa: ANN001
+    """The grid card (behind the detail) and the callbacks (behind the staffing) are not made at
+    the hall's start; raising a tab or jumping to it (Ctrl+6, Ctrl+7) makes it, in place."""
+    assert hall._grid_card is None and hall._callbacks is None
+    hall.dock_grid.raise_()
+    qtbot.waitUntil(lambda: hall._grid_card is not None, timeout=5000)
+    assert hall.dock_grid.widget() is hall._grid_card
+    qtbot.keyClick(hall, Qt.Key.Key_7, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: hall._callbacks is not None, timeout=5000)
+    assert hall.dock_callbacks.widget() is hall._callbacks
+    assert not hall.dock_callbacks.visibleRegion().isEmpty()

@@ -75,9 +75,9 @@ class HallWindow(QMainWindow):
         self.detail = CaseDetailView(live, worker, sel, self.runner)
         self.map = MapView(live, sel, session.geometry, session.basics.territory.staff, worker=worker)
         self.staffing = StaffingView(live, worker, sel, street_scope=session.basics.account_street)
-        self.grid_card = GridCardView(live, worker, sel, people=session.basics.callers_visible)
+        self._grid_card: GridCardView | None = None       # made when its tab first comes to the front
         self.kpis = KpiStrip(self.kpi_model)
-        self.callbacks = CallbacksView(session)
+        self._callbacks: CallbacksView | None = None       # made when its tab first comes to the front
         self._evaluation: EvaluationPanel | None = None   # made when its tab first comes to the front
         self.board.dispatch_requested.connect(self._dispatch_selected)
 
@@ -88,12 +88,14 @@ class HallWindow(QMainWindow):
         self.dock_board = self._dock("board", self.tr("Live case board"), self.board, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.dock_map = self._dock("map", self.tr("Grid map"), self.map, Qt.DockWidgetArea.RightDockWidgetArea)
         self.dock_detail = self._dock("detail", self.tr("Case detail"), self.detail, Qt.DockWidgetArea.RightDockWidgetArea)
-        self.dock_grid = self._dock("grid", self.tr("Grid card"), self.grid_card, Qt.DockWidgetArea.RightDockWidgetArea)
-        sel.grid_selected.connect(lambda _g: self.dock_grid.raise_())
+        self.dock_grid = self._dock("grid", self.tr("Grid card"), QWidget(), Qt.DockWidgetArea.RightDockWidgetArea)
+        sel.grid_selected.connect(self._grid_selected)
+        self.dock_grid.visibilityChanged.connect(lambda shown: self._made_if(shown, "grid_card"))
         self.dock_staffing = self._dock("staffing", self.tr("Staffing"), self.staffing,
                                         Qt.DockWidgetArea.LeftDockWidgetArea)
-        self.dock_callbacks = self._dock("callbacks", self.tr("Callbacks"), self.callbacks,
+        self.dock_callbacks = self._dock("callbacks", self.tr("Callbacks"), QWidget(),
                                          Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.dock_callbacks.visibilityChanged.connect(lambda shown: self._made_if(shown, "callbacks"))
         # the evaluation panel shares the board's place: wide, and read when its tab is raised (Ctrl+E)
         self.dock_evaluation = self._dock("evaluation", self.tr("Evaluation"), QWidget(),
                                           Qt.DockWidgetArea.LeftDockWidgetArea)
@@ -230,11 +232,46 @@ class HallWindow(QMainWindow):
             panel = self._evaluation = EvaluationPanel(self.session)
             panel.case_opened.connect(lambda _c: self.dock_detail.raise_())
             panel.set_shown(False)
-            old = self.dock_evaluation.widget()
-            self.dock_evaluation.setWidget(panel)
-            if old is not None:
-                old.deleteLater()
+            self._put(self.dock_evaluation, panel)
         return self._evaluation
+
+    # ------------------------------------------------------------ panels made on first use
+    @property
+    def grid_card(self) -> GridCardView:
+        """The grid card, made on first use: it sits behind the case detail until a grid is
+        clicked, and its staff, cases, residents and services cost 0.15 s of the hall's start."""
+        if self._grid_card is None:
+            sel = self.session.selection
+            card = self._grid_card = GridCardView(self.session.live, self.session.worker, sel,
+                                                  people=self.session.basics.callers_visible)
+            self._put(self.dock_grid, card)
+            if sel.grid_id is not None:          # clicked before the card was made
+                card.show_grid(sel.grid_id)
+        return self._grid_card
+
+    @property
+    def callbacks(self) -> CallbacksView:
+        """The callbacks due, made on first use (behind the staffing until raised): it reads
+        its list when made."""
+        if self._callbacks is None:
+            self._callbacks = CallbacksView(self.session)
+            self._put(self.dock_callbacks, self._callbacks)
+        return self._callbacks
+
+    def _made_if(self, shown: bool, panel: str) -> None:
+        if shown:
+            getattr(self, panel)
+
+    @staticmethod
+    def _put(dock: QDockWidget, panel: QWidget) -> None:
+        old = dock.widget()
+        dock.setWidget(panel)
+        if old is not None:
+            old.deleteLater()
+
+    def _grid_selected(self, _grid_id: int) -> None:
+        _ = self.grid_card              # made now if not yet: it shows the grid clicked
+        self.dock_grid.raise_()
 
     def _evaluation_shown(self, shown: bool) -> None:
         if shown or self._evaluation is not None:
@@ -429,11 +466,11 @@ class HallWindow(QMainWindow):
         dock.raise_()
         target = dock if dock.isFloating() else self
         target.activateWindow()
-        widget = dock.widget()
-        targets: dict[str, QWidget] = {
-            "board": self.board.table, "map": self.map.canvas, "kpi": self.kpis, "detail": self.detail.focus_target(),
-            "staffing": self.staffing.tabs.currentWidget(), "grid": widget, "callbacks": widget}
-        focus = targets[view]
+        targets: dict[str, Callable[[], QWidget]] = {
+            "board": lambda: self.board.table, "map": lambda: self.map.canvas, "kpi": lambda: self.kpis,
+            "detail": self.detail.focus_target, "staffing": self.staffing.tabs.currentWidget,
+            "grid": lambda: self.grid_card, "callbacks": lambda: self.callbacks}
+        focus = targets[view]()
         focus.setFocus(Qt.FocusReason.ShortcutFocusReason)
         if view == "board" and not self.board.table.currentIndex().isValid() and self.board_model.rowCount():
             self.board.table.selectRow(0)
