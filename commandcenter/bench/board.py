@@ -53,6 +53,7 @@ def run(db: Database, cases: int = CASES) -> BenchResult:
     from PySide6.QtWidgets import QApplication
 
     from ..domain.board import COLUMNS, BoardFilter
+    from ..ui.application import gui_thread_first
     from ..ui.board import BoardView
     from ..ui.board_model import BoardModel
     from ..ui.gc_policy import GuiThreadCollector, keep_snapshots_out_of_gc
@@ -62,6 +63,7 @@ def run(db: Database, cases: int = CASES) -> BenchResult:
 
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication([])
+    gui_thread_first()                  # as the hall's application does
     app.setStyleSheet(HALL_QSS)
     apply_base_font(app)
     result = BenchResult("board", targets=dict(TARGETS))

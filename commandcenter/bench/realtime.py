@@ -81,13 +81,19 @@ def run(db: Database, duration: float = 30.0, rate: float = 200.0, consoles: int
     from PySide6.QtCore import QEventLoop, QTimer
     from PySide6.QtWidgets import QApplication
 
+    from ..ui.application import gui_thread_first
+    from ..ui.gc_policy import GuiThreadCollector
+
     app = QApplication.instance() or QApplication([])
+    gui_thread_first()                            # as the hall's application does
     result = BenchResult("realtime", targets=dict(TARGETS))
     with scratch_database(db) as sdb:
         with psycopg.connect(sdb.dsn) as conn:
             ref = queries.reference(conn)
 
         fleet = [_Console(sdb.dsn, ref) for _ in range(consoles)]
+        collector = GuiThreadCollector()          # as a session does: cycles collected on the GUI thread
+        collector.start()
         for c in fleet:
             c.live.start()
         _spin(app, lambda: all(c.live.loaded and c.live.live for c in fleet), 60)
@@ -129,6 +135,7 @@ def run(db: Database, duration: float = 30.0, rate: float = 200.0, consoles: int
         floor.join(timeout=5)
         for c in fleet:
             c.live.stop()
+        collector.stop()
         heard_cases = floor.cases(sdb.dsn)
         log = json.loads(Path(out).read_text())
         os.unlink(out)

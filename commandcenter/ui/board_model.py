@@ -96,8 +96,10 @@ class _Hooks(RowHooks):
                 self._signal(r, r)
 
     def _signal(self, first: int, last: int) -> None:
+        # createIndex, not index: the rows are known to exist, and index() asks the model's
+        # rowCount and columnCount in Python first (two calls back from Qt per index)
         if last >= first:
-            self.m.dataChanged.emit(self.m.index(first, 0), self.m.index(last, len(COLUMNS) - 1))
+            self.m.dataChanged.emit(self.m.createIndex(first, 0), self.m.createIndex(last, len(COLUMNS) - 1))
 
     def begin_remove(self, view_row: int) -> None:
         if self.held and not self.all:
