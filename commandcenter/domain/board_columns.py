@@ -286,6 +286,7 @@ class ColumnsFiller:
         self.columns = BoardColumns()
         self._codes: list[str] = []
         self._texts: list[tuple[str, np.ndarray]] = []
+        self._spelled = dict.fromkeys(SEARCHED_NAMES, 0)     # names spelled out so far, per table
 
     def add(self, batch: list[BoardRow]) -> None:
         c = self.columns
@@ -325,6 +326,17 @@ class ColumnsFiller:
         c.name["assignee"][start:end] = self._assignees(start, end)
         self._codes += values("code")
         self._texts.append(own_texts(batch))
+        self._spell()
+
+    def _spell(self) -> None:
+        """Each new name spelled out once (pinyin, initials), here rather than at a search,
+        batch by batch while the rows still arrive."""
+        for attr, done in self._spelled.items():
+            names = self.columns.names[attr].values
+            for v in names[done:]:
+                if v:
+                    search_terms(v)
+            self._spelled[attr] = len(names)
 
     def _assignees(self, start: int, end: int) -> np.ndarray:
         """The assignee column from the person's and the unit's (`BoardRow.assignee`: the
@@ -341,10 +353,7 @@ class ColumnsFiller:
         c = self.columns
         n = len(c.rows)
         c.code_rank[:n] = c.code_ranks.reset(self._codes)
-        for attr in SEARCHED_NAMES:          # each name spelled out once, here rather than at a search
-            for v in c.names[attr].values:
-                if v:
-                    search_terms(v)
+        self._spell()
         # the batches' texts joined as one: each batch's starts moved by what came before it
         starts, offset = [], 0
         for blob, at in self._texts:
