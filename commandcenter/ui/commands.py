@@ -77,9 +77,6 @@ class CommandRegistry:
         self._index: SearchIndex | None = None
 
     def add(self, command: Command) -> Command:
-        # the key is searchable too ("f3" finds dispatch); pinyin of the Chinese name, by initials as well
-        command.search = entry(command.kind, command.id, command.name_zh, command.name_en,
-                               (command.key, command.title))
         self.commands.append(command)
         self._index = None
         return command
@@ -91,7 +88,12 @@ class CommandRegistry:
         """Every command for an empty text; else the matches, best first."""
         if not "".join(text.split()):
             return list(self.commands)
-        if self._index is None:
+        if self._index is None:            # at the first search, not at the hall's start (pinyin is slow)
+            for c in self.commands:
+                if c.search is None:
+                    # the key is searchable too ("f3" finds dispatch); pinyin of the Chinese name,
+                    # by initials as well
+                    c.search = entry(c.kind, c.id, c.name_zh, c.name_en, (c.key, c.title))
             self._index = SearchIndex(c.search for c in self.commands if c.search is not None)
         by_id = {c.id: c for c in self.commands}
         return [by_id[str(e.key)] for e in self._index.find(text, limit=len(self.commands))]
