@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import partial
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
@@ -26,22 +27,22 @@ from ..store.handover import Handover, pending_handover
 from ..store.listener import FeedState
 from . import layouts
 from .actions import SHORTCUTS, ActionRunner
-from .assessment import AssessmentDialog
 from .board import BoardView
 from .board_model import BoardModel
-from .callbacks import CallbacksView
 from .commands import VIEW_COMMANDS, Command, CommandRegistry, chinese, view_title
 from .detail import CaseDetailView
-from .evaluation import EvaluationPanel
-from .grid_card import GridCardView
 from .handoff import run_task
 from .intake import IntakeDialog, warm_up
 from .kpi import KpiModel, KpiStrip
 from .map_view import MapView
-from .palette import CommandPalette
 from .session import Session
-from .shift_handover import HandoverDialog, PendingHandoverDialog
 from .staffing import StaffingView
+
+if TYPE_CHECKING:                 # made on first use: their modules are imported then, not at the start
+    from .callbacks import CallbacksView
+    from .evaluation import EvaluationPanel
+    from .grid_card import GridCardView
+    from .palette import CommandPalette
 
 #: the views Ctrl+1…7 jump to, in that order (ui/commands.py names their keys)
 JUMPS = ("board", "detail", "map", "staffing", "kpi", "grid", "callbacks")
@@ -166,6 +167,8 @@ class HallWindow(QMainWindow):
             self.assessment.raise_()
             self.assessment.activateWindow()
             return
+        from .assessment import AssessmentDialog
+
         dialog = AssessmentDialog(self.session, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.destroyed.connect(lambda: setattr(self, "assessment", None))
@@ -188,6 +191,8 @@ class HallWindow(QMainWindow):
             self.handover.activateWindow()
             return self.handover
         s = self.session
+        from .shift_handover import HandoverDialog
+
         dialog = HandoverDialog(s.worker, s.display, s.reference, sign_out, self, offer_quit=offer_quit)
         dialog.quit_anyway.connect(lambda: QTimer.singleShot(0, self, self.close))
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -207,6 +212,8 @@ class HallWindow(QMainWindow):
         if handover is None:
             return
         s = self.session
+        from .shift_handover import PendingHandoverDialog
+
         dialog = PendingHandoverDialog(s.worker, s.display, s.reference, handover, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.finished.connect(lambda _r: setattr(self, "handover", None))
@@ -229,6 +236,8 @@ class HallWindow(QMainWindow):
         """The evaluation panel, made on first use: it sits behind the board, and its charts
         cost a tenth of a second of the hall's start."""
         if self._evaluation is None:
+            from .evaluation import EvaluationPanel
+
             panel = self._evaluation = EvaluationPanel(self.session)
             panel.case_opened.connect(lambda _c: self.dock_detail.raise_())
             panel.set_shown(False)
@@ -241,6 +250,8 @@ class HallWindow(QMainWindow):
         """The grid card, made on first use: it sits behind the case detail until a grid is
         clicked, and its staff, cases, residents and services cost 0.15 s of the hall's start."""
         if self._grid_card is None:
+            from .grid_card import GridCardView
+
             sel = self.session.selection
             card = self._grid_card = GridCardView(self.session.live, self.session.worker, sel,
                                                   people=self.session.basics.callers_visible)
@@ -254,6 +265,8 @@ class HallWindow(QMainWindow):
         """The callbacks due, made on first use (behind the staffing until raised): it reads
         its list when made."""
         if self._callbacks is None:
+            from .callbacks import CallbacksView
+
             self._callbacks = CallbacksView(self.session)
             self._put(self.dock_callbacks, self._callbacks)
         return self._callbacks
@@ -450,6 +463,8 @@ class HallWindow(QMainWindow):
             self.command_palette.activateWindow()
             return self.command_palette
         front = QApplication.activeWindow()          # over the floated view the operator works in
+        from .palette import CommandPalette
+
         palette = CommandPalette(self.commands, front if front in self.docks.values() else self)
         palette.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         palette.finished.connect(lambda _r: setattr(self, "command_palette", None))    # closed: gone
