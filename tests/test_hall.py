@@ -500,3 +500,19 @@ def test_panels_behind_others_are_made_when_first_raised(qtbot, hall) -> None:  
     qtbot.waitUntil(lambda: hall._callbacks is not None, timeout=5000)
     assert hall.dock_callbacks.widget() is hall._callbacks
     assert not hall.dock_callbacks.visibleRegion().isEmpty()
+
+
+def test_a_panel_made_after_the_layout_gets_the_layouts_columns(qtbot, hall) -> None:  # noqa: ANN001
+    """The grid card is made when first shown, after the layout was restored: its tables still
+    get the layout's column widths and order, and so the layout saved at the end keeps them."""
+    header = hall.grid_card.staff.header()
+    header.resizeSection(0, 333)
+    header.moveSection(0, 2)
+    layouts.save(hall, "columns")
+    again = HallWindow(hall.session, restore_last=False)
+    qtbot.addWidget(again)
+    assert layouts.restore(again, "columns")
+    assert again._grid_card is None
+    restored = again.grid_card.staff.header()
+    assert restored.sectionSize(0) == 333 and restored.visualIndex(0) == 2
+    again.close()

@@ -93,14 +93,31 @@ def restore(window: QMainWindow, name: str, screens: ScreenSet | None = None) ->
     tabbed_by_default = {d: window.tabifiedDockWidgets(d) for d in window.findChildren(QDockWidget)}
     window.restoreState(state)
     _place_new_views(window, bytes(state.data()), tabbed_by_default)
-    for view_name, header in _column_headers(window):
-        columns = store.get(COLUMNS, view=view_name, **at)
-        if not columns.isEmpty():
-            header.restoreState(columns)
+    window.setProperty(_RESTORED, [name, key])
+    restore_columns(window, window)
     keep_on_screens(window)
     raise_floating(window)
     QTimer.singleShot(0, window, lambda: raise_floating(window))     # after the hall itself is shown
     return True
+
+
+#: the window's property naming the layout last restored on it: [layout, screens]
+_RESTORED = "cc_restored_layout"
+
+
+def restore_columns(window: QMainWindow, panel: QWidget) -> None:
+    """The tables in `panel` as the layout last restored on `window` saved them: a panel made
+    when first shown (the grid card) comes after the layout, and would otherwise show its
+    default columns and save them over the operator's at the end."""
+    restored = window.property(_RESTORED)
+    if not restored:
+        return
+    name, key = restored
+    store = settings.open_store()
+    for view_name, header in _column_headers(panel):
+        columns = store.get(COLUMNS, view=view_name, layout=name, screens=key)
+        if not columns.isEmpty():
+            header.restoreState(columns)
 
 
 def _place_new_views(window: QMainWindow, state: bytes,

@@ -275,12 +275,13 @@ class HallWindow(QMainWindow):
         if shown:
             getattr(self, panel)
 
-    @staticmethod
-    def _put(dock: QDockWidget, panel: QWidget) -> None:
+    def _put(self, dock: QDockWidget, panel: QWidget) -> None:
+        """A panel made on first use into its dock, its tables as the restored layout has them."""
         old = dock.widget()
         dock.setWidget(panel)
         if old is not None:
             old.deleteLater()
+        layouts.restore_columns(self, panel)
 
     def _grid_selected(self, _grid_id: int) -> None:
         _ = self.grid_card              # made now if not yet: it shows the grid clicked
