@@ -4,6 +4,9 @@ what the board's view holds, read the plain way."""
 
 from __future__ import annotations
 
+import threading
+
+import psycopg
 import pytest
 
 from commandcenter.domain.board_columns import BoardColumns
@@ -58,4 +61,42 @@ def test_a_failure_building_the_columns_is_raised_by_the_snapshot_and_the_connec
         with pytest.raises(RuntimeError, match="columns broke"):
             queries.board_snapshot(conn)
         assert conn.execute("SELECT 1").fetchone() == (1,)
-    assert len(calls) > 2                                   # the stream went on to its end
+    assert len(calls) >= 2
+
+
+def test_a_libpq_without_chunked_rows_reads_the_snapshot_whole(db, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: ANN001
+    """psycopg wheels before 3.2.2 bundle libpq 16, which cannot stream in chunks: the same
+    snapshot is then read whole and built in batches."""
+    monkeypatch.setattr(queries, "SNAPSHOT_BATCH", 45)
+    with connect_console(db.dsn, "commandcenter-test", autocommit=True) as conn:
+        streamed = queries.board_snapshot(conn)
+        monkeypatch.setattr(psycopg.capabilities, "has_stream_chunked", lambda check=False: False)
+        whole = queries.board_snapshot(conn)
+    assert whole.rows == streamed.rows and whole.cursor == streamed.cursor
+    _same_columns(whole.columns, streamed.columns)
+
+
+def test_an_error_while_reading_ends_the_read_instead_of_hanging(db, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: ANN001
+    """An error in the loop that hands batches over (here: the builder refuses work, as at the
+    interpreter's shutdown) closes the half-read stream, so the transaction can end."""
+    monkeypatch.setattr(queries, "SNAPSHOT_BATCH", 45)
+
+    def refuse(*_a, **_k) -> None:  # noqa: ANN002, ANN003
+        raise RuntimeError("cannot schedule new futures after interpreter shutdown")
+
+    monkeypatch.setattr(queries.ThreadPoolExecutor, "submit", refuse)
+    outcome: list[BaseException | None] = []
+
+    def read() -> None:
+        with connect_console(db.dsn, "commandcenter-test", autocommit=True) as conn:
+            try:
+                queries.board_snapshot(conn)
+                outcome.append(None)
+            except RuntimeError as e:
+                outcome.append(e)
+            assert conn.execute("SELECT 1").fetchone() == (1,)
+    t = threading.Thread(target=read, daemon=True)
+    t.start()
+    t.join(timeout=30)
+    assert not t.is_alive(), "the snapshot hung on its own connection's lock"
+    assert outcome and isinstance(outcome[0], RuntimeError)

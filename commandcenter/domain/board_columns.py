@@ -144,7 +144,8 @@ class BoardColumns:
         self.visible = np.zeros(0, bool)                # shown by the board's filter (kept by BoardIndex)
         self.name = {attr: np.zeros(0, np.int32) for attr in NAME_ATTRS}
         self._blob: tuple[str, np.ndarray] | None = None   # the own texts, joined, and their starts
-        self._dirty: set[int] = set()                       # slots changed or added since they were joined
+        #: slots changed or added since the texts were joined, with their own text
+        self._dirty: dict[int, str] = {}
 
     @classmethod
     def of(cls, rows: Iterable[BoardRow]) -> BoardColumns:
@@ -165,7 +166,7 @@ class BoardColumns:
             setattr(new, attr, getattr(self, attr).copy())
         new.names = {attr: t.copy() for attr, t in self.names.items()}
         new.code_ranks = self.code_ranks.copy()
-        new._dirty = set(self._dirty)
+        new._dirty = dict(self._dirty)
         return new
 
     def __len__(self) -> int:
@@ -198,7 +199,7 @@ class BoardColumns:
             self._rerank_codes()
         for attr, interned in self.names.items():
             self.name[attr][i] = interned.id(getattr(row, attr))
-        self._dirty.add(i)
+        self._dirty[i] = row.search
 
     def _rerank_codes(self) -> None:
         """Every slot's code rank again, after the ranks were renumbered."""
@@ -240,7 +241,7 @@ class BoardColumns:
     def _join_texts(self) -> tuple[str, np.ndarray]:
         """All own texts in one string, with where each starts (for one C-level scan a word)."""
         self._blob = own_texts(self.rows)
-        self._dirty = set()
+        self._dirty = {}
         return self._blob
 
     def _own_text_mask(self, word: str) -> np.ndarray:
@@ -257,8 +258,8 @@ class BoardColumns:
         at = np.fromiter((m.start() for m in re.finditer(re.escape(word), blob)), np.int64)
         if len(at):
             mask[np.searchsorted(starts, at, side="right") - 1] = True
-        for i in self._dirty:                  # changed since the texts were joined: asked one by one
-            mask[i] = word in self.rows[i].search
+        for i, text in self._dirty.items():    # changed since the texts were joined: asked one by one
+            mask[i] = word in text
         return mask
 
 
@@ -361,6 +362,6 @@ class ColumnsFiller:
             offset += len(blob) + len(_SEPARATOR)
         c._blob = (_SEPARATOR.join(blob for blob, _ in self._texts),
                    np.concatenate(starts) if starts else np.zeros(0, np.int64))
-        c._dirty = set()
+        c._dirty = {}
         self._codes, self._texts = [], []
         return c

@@ -8,12 +8,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import repeat
 from operator import attrgetter
 from typing import Any
 
 import numpy as np
 
-from .cases import BoardRow
+from .cases import BoardRow, is_overdue
 from .mapgeom import MapArea, MapGeometry, cluster, nearest
 from .reference import Reference
 
@@ -223,8 +224,7 @@ class MapState:
         self.xy = self.geo.project(column("lon", np.float64), column("lat", np.float64)) if rows else np.zeros((0, 2))
         urgencies = list(map(attrgetter("urgency"), rows))
         self.urgent = np.fromiter(map("normal".__ne__, urgencies), dtype=bool, count=n)
-        with np.errstate(invalid="ignore"):       # deadline_ts is NaN where no deadline runs: never overdue
-            self.overdue = column("deadline_ts", np.float64) < now.timestamp()
+        self.overdue = np.fromiter(map(is_overdue, rows, repeat(now)), dtype=bool, count=n)
         at = self.geo.grid_index
         gi = np.fromiter(map(lambda g: at.get(g, -1), map(attrgetter("grid_id"), rows)), dtype=np.int64, count=n)
         self.grid_load = np.bincount(gi[gi >= 0], minlength=len(self.geo.grids))

@@ -109,6 +109,9 @@ class ChangeFeed:
     def _connect(self) -> None:
         self._conn = connect_console(self.dsn, APPLICATION_NAME, autocommit=True)
         self._conn.execute(GENERIC_PLANS)         # read_changes planned once, not at every doorbell
+        # the rows' times in UTC, as the snapshot's: compared and turned into epochs three times
+        # faster than in a zone from the tz database; every view converts them to the district's
+        self._conn.execute("SET TimeZone = 'UTC'")
         self._conn.execute(f"LISTEN {CHANNEL}")   # autocommit: the LISTEN is in force before we read
 
     def _close(self) -> None:

@@ -3,12 +3,13 @@ thread and returns plain values. Row-level security decides what each console se
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Generator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import closing
 from dataclasses import dataclass
 from functools import partial
 from itertools import islice
-from typing import Any
+from typing import Any, cast
 
 import psycopg
 from psycopg.rows import dict_row
@@ -43,18 +44,37 @@ def board_snapshot(conn: psycopg.Connection) -> Snapshot:
         # thread at a time: that wait was 0.2 s of a 1.3 s snapshot of 100,000 rows), so the
         # GUI thread only copies them
         filler = ColumnsFiller()
-        with ThreadPoolExecutor(1, thread_name_prefix="cc-snapshot-columns") as builder:
-            built = []
-            with conn.cursor(row_factory=board_rows, binary=True) as cur:
-                stream = cur.stream(f"SELECT {BOARD_COLUMNS} FROM cc.case_board", size=SNAPSHOT_CHUNK)
-                while batch := list(islice(stream, SNAPSHOT_BATCH)):
+        builder = ThreadPoolExecutor(1, thread_name_prefix="cc-snapshot-columns")
+        built: list[Future[None]] = []
+        try:
+            with conn.cursor(row_factory=board_rows, binary=True) as cur, \
+                    closing(_batches(cur, f"SELECT {BOARD_COLUMNS} FROM cc.case_board")) as batches:
+                for batch in batches:
+                    if built and built[-1].done() and built[-1].exception() is not None:
+                        break                                              # no use reading on
                     built.append(builder.submit(filler.add, batch))       # one worker: in order
-            cursor = scalar(conn, "SELECT cc.event_horizon()")
-            last = conn.execute("SELECT id, at FROM cc.case_event ORDER BY id DESC LIMIT 1").fetchone()
             for step in built:
                 step.result()                                              # its error, if any, is raised here
+            cursor = scalar(conn, "SELECT cc.event_horizon()")
+            last = conn.execute("SELECT id, at FROM cc.case_event ORDER BY id DESC LIMIT 1").fetchone()
+        finally:
+            builder.shutdown(cancel_futures=True)
     columns = filler.done()
     return Snapshot(columns.rows, int(cursor), (int(last[0]), last[1]) if last else None, columns)
+
+
+def _batches(cur: psycopg.Cursor[BoardRow], query: str) -> Generator[list[BoardRow], None, None]:
+    """The rows in batches as they arrive: streamed in chunks where the libpq has chunked mode
+    (17 and later), else read whole first (a psycopg wheel may bundle an older libpq)."""
+    if not psycopg.capabilities.has_stream_chunked():
+        cur.execute(query)
+        while batch := cur.fetchmany(SNAPSHOT_BATCH):
+            yield batch
+        return
+    rows = cast(Generator[BoardRow, None, None], cur.stream(query, size=SNAPSHOT_CHUNK))
+    with closing(rows) as stream:          # closed, and the query ended, on an early stop
+        while batch := list(islice(stream, SNAPSHOT_BATCH)):
+            yield batch
 
 
 #: rows a snapshot's stream hands over at a time (libpq's chunked mode), and rows whose
