@@ -16,7 +16,7 @@ from functools import lru_cache
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QTranslator
 
-from ..domain.search import Entry, SearchIndex, entry
+from ..domain.search import SearchIndex, entry
 from ..paths import resources_dir
 
 #: the view commands: id, key, English source text (translated in context "Commands")
@@ -66,7 +66,6 @@ class Command:
     run: Callable[[], object]
     #: can it run now? An action: the database allows it on the selected case (cc.allowed_actions)
     available: Callable[[], bool] = field(default=lambda: True)
-    search: Entry | None = field(default=None, repr=False)
 
 
 class CommandRegistry:
@@ -89,12 +88,9 @@ class CommandRegistry:
         if not "".join(text.split()):
             return list(self.commands)
         if self._index is None:            # at the first search, not at the hall's start (pinyin is slow)
-            for c in self.commands:
-                if c.search is None:
-                    # the key is searchable too ("f3" finds dispatch); pinyin of the Chinese name,
-                    # by initials as well
-                    c.search = entry(c.kind, c.id, c.name_zh, c.name_en, (c.key, c.title))
-            self._index = SearchIndex(c.search for c in self.commands if c.search is not None)
+            # the key is searchable too ("f3" finds dispatch); pinyin of the Chinese name, by initials as well
+            self._index = SearchIndex(entry(c.kind, c.id, c.name_zh, c.name_en, (c.key, c.title))
+                                      for c in self.commands)
         by_id = {c.id: c for c in self.commands}
         return [by_id[str(e.key)] for e in self._index.find(text, limit=len(self.commands))]
 

@@ -231,6 +231,7 @@ class HallWindow(QMainWindow):
             self.statusBar().showMessage(self.tr("Could not read the previous shift's handover: %1")
                                          .replace("%1", str(exc)), 15000)
 
+    # ------------------------------------------------------------ panels made on first use
     @property
     def evaluation(self) -> EvaluationPanel:
         """The evaluation panel, made on first use: it sits behind the board, and its charts
@@ -244,7 +245,6 @@ class HallWindow(QMainWindow):
             self._put(self.dock_evaluation, panel)
         return self._evaluation
 
-    # ------------------------------------------------------------ panels made on first use
     @property
     def grid_card(self) -> GridCardView:
         """The grid card, made on first use: it sits behind the case detail until a grid is
