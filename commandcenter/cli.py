@@ -276,6 +276,7 @@ def _dispatch(args: argparse.Namespace) -> int:
             try:
                 return run_wall(view_dsn(db, "wall"), args.lang, args.screen)
             finally:
+                _keep_spellings()
                 if watchdog is not None:
                     watchdog.set()
         if args.command == "screenshot":
@@ -288,9 +289,9 @@ def _dispatch(args: argparse.Namespace) -> int:
 
 def _meanwhile(args: argparse.Namespace) -> threading.Event:
     """While the main thread starts the server (child processes and sockets), one thread
-    imports the hall's (or the wall's) views and, on the embedded server's first start (no
-    cluster in the data directory yet), draws the demo territory (demo.prebuilt, taken by
-    launch.first_run). The returned event is set once the imports are done: the main thread
+    reads the pinyin kept from earlier sessions, imports the hall's (or the wall's) views and,
+    on the embedded server's first start (no cluster in the data directory yet), draws the demo
+    territory (demo.prebuilt, taken by launch.first_run). The returned event is set once the imports are done: the main thread
     waits for it before it imports anything heavy or touches Qt again, because two threads
     importing shapely at once can leave one with a half-made module ("partially initialized
     module 'shapely' has no attribute 'lib'", every first start of a bench series), and two
@@ -316,6 +317,9 @@ def _meanwhile(args: argparse.Namespace) -> threading.Event:
 
     def run() -> None:
         try:
+            from .domain import pinyin
+            from .paths import spelling_cache
+            pinyin.load(spelling_cache())       # known names are then spelled without pypinyin
             for name in names:
                 try:
                     importlib.import_module(name)
@@ -328,6 +332,13 @@ def _meanwhile(args: argparse.Namespace) -> threading.Event:
 
     threading.Thread(target=run, name="cc-meanwhile", daemon=True).start()
     return imported
+
+
+def _keep_spellings() -> None:
+    """The names spelled in this session, for the next start (domain.pinyin)."""
+    from .domain import pinyin
+    from .paths import spelling_cache
+    pinyin.save(spelling_cache())
 
 
 def _splash(args: argparse.Namespace):  # noqa: ANN202 - a ui.splash.StartupSplash, imported here only
@@ -823,6 +834,7 @@ def _hall(args: argparse.Namespace, db: Database, history: BackgroundHistory | N
         return run_hall(db.dsn, args.lang, ready_exit=args.ready_exit, sign_in=hall_sign_in(db, history),
                         history=history)
     finally:
+        _keep_spellings()
         if sim is not None:
             sim.stop()
         if watchdog is not None:

@@ -40,3 +40,9 @@ def default_data_dir() -> Path:
 def config_dir() -> Path:
     """Per-user settings (workstation layouts)."""
     return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
+
+
+def spelling_cache() -> Path:
+    """The pinyin spellings of the names met in earlier sessions (domain.pinyin): derived data,
+    safe to delete."""
+    return Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False)) / "pinyin-spellings.bin"

@@ -14,9 +14,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import psycopg
-from pypinyin import Style, lazy_pinyin
 from shapely.geometry import shape
 
+from ..domain.pinyin import first_letters
 from .services import build_places
 
 SURNAMES = ("王王王李李李张张张刘刘陈陈杨杨黄赵赵吴周周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓"
@@ -41,7 +41,7 @@ def initials_map() -> tuple[str, str]:
     """Every character the demo's names use and its pinyin initial, as the two arguments of SQL
     translate(): the names' search initials are made on the server with the rows."""
     chars = list(dict.fromkeys(SURNAMES + GIVEN))
-    letters = [SURNAME_INITIALS.get(c) or lazy_pinyin(c, style=Style.FIRST_LETTER)[0][0].lower() for c in chars]
+    letters = [SURNAME_INITIALS.get(c) or first_letters(c)[0][0].lower() for c in chars]
     return "".join(chars), "".join(letters)
 
 

@@ -13,9 +13,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import psycopg
-from pypinyin import Style, lazy_pinyin
 from shapely.geometry import Point, shape
 from shapely.geometry.base import BaseGeometry
+
+from ..domain.pinyin import first_letters
 
 #: 东直门 is the seeds' example of the contracted service circle
 SHOWCASE_STREET = "东直门街道"
@@ -78,7 +79,7 @@ GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超霞平刚"
 
 def initials(name: str) -> str:
     """Pinyin initials of a Chinese name, for the search ("福顺便利店" → "fsbld")."""
-    return "".join(p[0] for p in lazy_pinyin(name, style=Style.FIRST_LETTER) if p and p[0].isalpha()).lower()
+    return "".join(p[0] for p in first_letters(name) if p and p[0].isalpha()).lower()
 
 
 @dataclass(frozen=True)

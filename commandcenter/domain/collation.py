@@ -10,24 +10,14 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from pypinyin import lazy_pinyin, load_phrases_dict
+from .pinyin import syllables
 
 _DIGITS = re.compile(r"\d+")
-
-# Beijing place names that pypinyin reads otherwise (朝阳门 as zhāo, "morning sun"). Loaded
-# into pypinyin's phrase table on import: domain/search.py imports this module so that typing
-# "cym" finds 朝阳门 as sorting puts it among the c's.
-PLACE_READINGS = {
-    "朝阳门": [["cháo"], ["yáng"], ["mén"]],
-    "朝内": [["cháo"], ["nèi"]],
-    "大栅栏": [["dà"], ["shí"], ["làr"]],
-}
-load_phrases_dict(PLACE_READINGS)
 
 
 @lru_cache(maxsize=65536)     # a city's grid names; every other list is far shorter
 def collation_key(text: str) -> str:
     """Pinyin syllables (without tones) with digit runs zero-padded, then the text itself: two
     names share a key only if they are equal, so sorting by it is a total order."""
-    spelled = " ".join(lazy_pinyin(text)).casefold()
+    spelled = " ".join(syllables(text)).casefold()
     return _DIGITS.sub(lambda m: m.group().zfill(12), spelled) + "\x00" + text

@@ -8,9 +8,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from pypinyin import lazy_pinyin
-
-from . import collation  # noqa: F401  (its Beijing place-name readings, before any pinyin is made)
+from .pinyin import syllables_u
 
 # the kind of place a name ends with, in English (longest first)
 _KINDS = (("居委会", "Residents' Committee"), ("城管执法队", "Urban Management Team"), ("派出所", "Police Station"),
@@ -24,7 +22,7 @@ _COMPOUND_SURNAMES = frozenset({"欧阳", "司马", "诸葛", "上官", "东方"
 
 
 def _spell(han: str) -> str:
-    return "".join(lazy_pinyin(han, v_to_u=True)).capitalize()
+    return "".join(syllables_u(han)).capitalize()
 
 
 @lru_cache(maxsize=65536)
@@ -43,5 +41,5 @@ def person(name: str) -> str:
     if not _HAN.fullmatch(name) or len(name) < 2:
         return place(name)
     cut = 2 if name[:2] in _COMPOUND_SURNAMES and len(name) > 2 else 1
-    syllables = lazy_pinyin(name, v_to_u=True)       # 吕 Lü, not Lv
+    syllables = syllables_u(name)       # 吕 Lü, not Lv
     return f"{''.join(syllables[:cut]).capitalize()} {''.join(syllables[cut:]).capitalize()}"

@@ -8,9 +8,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from pypinyin import Style, lazy_pinyin
-
-from . import collation  # noqa: F401  (its Beijing place-name readings, before any pinyin is made)
+from .pinyin import first_letters, syllables
 
 
 @dataclass(frozen=True)
@@ -27,9 +25,9 @@ class Entry:
 @lru_cache(maxsize=65536)     # the same street, grid, category and staff names stand beside thousands of cases
 def _pinyin(text: str) -> tuple[str, str]:
     """(full, initials) of the Chinese in `text`, lower-case, without spaces."""
-    syllables = [s for s in lazy_pinyin(text) if s.strip()]
-    full = "".join(syllables).lower()
-    initials = "".join(s[0] for s in lazy_pinyin(text, style=Style.FIRST_LETTER) if s.strip()).lower()
+    spelled = [s for s in syllables(text) if s.strip()]
+    full = "".join(spelled).lower()
+    initials = "".join(s[0] for s in first_letters(text) if s.strip()).lower()
     return full, initials
 
 

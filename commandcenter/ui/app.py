@@ -13,6 +13,7 @@ from PySide6.QtCore import QCoreApplication, QEvent, QEventLoop, QTimer
 from PySide6.QtGui import QGuiApplication, QPainter, QPixmap
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
+from ..domain import pinyin
 from ..launch.sign_in import SignIn
 from ..store.errors import CommandCenterError
 from . import i18n, settings
@@ -57,6 +58,11 @@ def open_blocking(dsn: str, lang: str, timeout: float = 60.0) -> Session:
     return session
 
 
+#: a start reads known names' pinyin from the cache; pypinyin itself is loaded this long after
+#: the window is up, off the GUI thread, for the names met later (domain.pinyin)
+PINYIN_WARM_MS = 5000
+
+
 def run_hall(dsn: str, lang: str | None, ready_exit: bool = False, sign_in: SignIn | None = None,
              history=None) -> int:  # noqa: ANN001 - demo.background.BackgroundHistory
     from .main_window import HallWindow
@@ -79,6 +85,7 @@ def run_hall(dsn: str, lang: str | None, ready_exit: bool = False, sign_in: Sign
         else:
             w.show()
         app.setQuitOnLastWindowClosed(True)
+        QTimer.singleShot(PINYIN_WARM_MS, pinyin.warm_in_background)
         if ready_exit:       # `bench startup`: say when the board is on screen, then leave
             said: list[bool] = []
 
