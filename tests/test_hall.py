@@ -245,6 +245,27 @@ def test_the_hall_fits_a_1366_pixel_screen_in_both_languages(qtbot, db, lang: st
         hall.close()
 
 
+@pytest.mark.parametrize("lang", ["zh_CN", "en"])
+@pytest.mark.parametrize("size", [(1366, 768), (1920, 1080)])
+def test_the_countdown_is_on_the_board_without_scrolling(qtbot, db, lang: str, size: tuple[int, int]) -> None:  # noqa: ANN001
+    """In English at 1920 pixels the deadline column was past the board's right edge: the
+    operator saw a coloured strip and a header cut to "De", and the urgency not at all."""
+    with hall_session(db.dsn, lang) as session:
+        hall = HallWindow(session, restore_last=False)
+        qtbot.addWidget(hall)
+        hall.resize(*size)
+        hall.show()
+        settle(qtbot, session)
+        table = hall.board.table
+        header = table.horizontalHeader()
+        assert header.offset() == 0
+        for name in ("code", "deadline", "urgency", "state"):
+            i = COLUMNS.index(name)
+            assert not header.isSectionHidden(i)
+            assert header.sectionViewportPosition(i) + header.sectionSize(i) <= table.viewport().width(), name
+        hall.close()
+
+
 def test_every_dock_shows_real_data(qtbot, hall) -> None:  # noqa: ANN001
     assert hall.board_model.rowCount() > 0
     qtbot.waitUntil(lambda: hall.kpis.values["open"].text() not in ("—", ""), timeout=5000)

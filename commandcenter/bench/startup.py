@@ -21,8 +21,10 @@ TARGETS = {"first_run_s": 30.0, "usable_s": 3.0}
 
 def _launch(data_dir: Path, timeout: float) -> tuple[float, float]:
     """(seconds until usable, seconds until the process ended: on a first start it stays until
-    the demo history behind the hall has finished playing)."""
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    the demo history behind the hall has finished playing). A new user's: settings and cache
+    (the kept pinyin) beside the data directory, empty on the first run."""
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", XDG_CONFIG_HOME=str(data_dir.parent / "config"),
+               XDG_CACHE_HOME=str(data_dir.parent / "cache"))
     t0 = time.monotonic()
     proc = subprocess.Popen([sys.executable, "-m", "commandcenter", "--data-dir", str(data_dir), "--ready-exit"],
                             env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)

@@ -32,6 +32,11 @@ COLUMN_WIDTHS = {"code": 128, "reported_at": 86, "source": 66, "category": 112, 
                  "street": 88, "state": 66, "tier": 84, "assignee": 116, "deadline": 80, "urgency": 52}
 #: the columns of names, which share a wide screen's spare width
 ELASTIC_COLUMNS = ("category", "grid", "community", "street", "assignee")
+#: the order the columns are shown in until the operator moves them (a saved layout keeps its
+#: own): what a case is and how much time it has left first, so that the countdown is never
+#: off the side of the board (in English at 1920 pixels it was cut to a coloured strip)
+SHOWN_ORDER = ("code", "deadline", "urgency", "state", "category", "street", "community", "grid", "assignee",
+               "reported_at", "source", "tier")
 
 
 class BoardView(QWidget):
@@ -156,6 +161,8 @@ class BoardView(QWidget):
             # nor a header ("紧急程度" is wider than 一般), with room for the sort arrow
             heading = hh.fontMetrics().horizontalAdvance(str(model.headerData(i, Qt.Orientation.Horizontal))) + 22
             self.table.setColumnWidth(i, max(COLUMN_WIDTHS[c], fitted.get(c, 0), heading))
+        for place, c in enumerate(SHOWN_ORDER):
+            hh.moveSection(hh.visualIndex(COLUMNS.index(c)), place)
         hh.setSortIndicator(COLUMNS.index("reported_at"), Qt.SortOrder.DescendingOrder)
         self.column_fit = SpareWidth(self.table, (COLUMNS.index(c) for c in ELASTIC_COLUMNS))
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
