@@ -13,6 +13,7 @@ import importlib.util
 import os
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 # soname → Debian/Ubuntu package
@@ -97,6 +98,35 @@ def missing_libraries(platform: str | None = None) -> list[str]:
     return sorted(missing)
 
 
+def x_display_answers(display: str, timeout: float = 5.0) -> bool | None:
+    """Whether the X server named by `display` accepts a connection from this user: True,
+    False, or None when it cannot be told (no libxcb, or no answer within `timeout`: a remote
+    display may just be slow, and Qt is then left to try)."""
+    name = ctypes.util.find_library("xcb")
+    if name is None:
+        return None
+    try:
+        xcb = ctypes.CDLL(name)
+    except OSError:
+        return None
+    xcb.xcb_connect.restype = ctypes.c_void_p
+    xcb.xcb_connect.argtypes = [ctypes.c_char_p, ctypes.c_void_p]
+    xcb.xcb_connection_has_error.argtypes = [ctypes.c_void_p]
+    xcb.xcb_disconnect.argtypes = [ctypes.c_void_p]
+    answer: list[bool] = []
+
+    def ask() -> None:
+        conn = xcb.xcb_connect(display.encode(), None)
+        if conn:
+            answer.append(xcb.xcb_connection_has_error(conn) == 0)
+            xcb.xcb_disconnect(conn)     # an error connection is freed the same way
+
+    asking = threading.Thread(target=ask, name="cc-x-display", daemon=True)
+    asking.start()
+    asking.join(timeout)
+    return answer[0] if answer else None
+
+
 def desktop_problem() -> str | None:
     """Why the hall or the wall cannot open a window here, and what to do; None if it can."""
     platform = platform_name()
@@ -108,6 +138,11 @@ def desktop_problem() -> str | None:
         packages = sorted({PACKAGES.get(m, m) for m in missing})
         return (f"the desktop lacks libraries Qt needs to open a window ({', '.join(missing)}). "
                 f"Install them: sudo apt-get install {' '.join(packages)}")
+    display = os.environ.get("DISPLAY", "")
+    if platform == "xcb" and x_display_answers(display) is False:
+        return (f"the display {display} cannot be opened: no X server answers there, or it refuses this user. "
+                "Start the hall from the desktop session itself (its DISPLAY and XAUTHORITY), or render views "
+                "without a display: commandcenter screenshot --view hall --out hall.png")
     return None
 
 

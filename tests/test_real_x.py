@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -58,3 +59,24 @@ def test_without_a_display_the_hall_says_so_before_building_anything(tmp_path) -
     assert proc.returncode == 2
     assert "no display" in proc.stderr and "commandcenter screenshot" in proc.stderr
     assert not (tmp_path / "d").exists()                  # no cluster, no district was built
+
+
+def test_a_display_nobody_answers_on_is_named_before_building_anything(tmp_path) -> None:  # noqa: ANN001
+    """DISPLAY=:99 with no X server there: Qt aborted the process (exit 134) blaming
+    libxcb-cursor0, which was installed, and suggested reinstalling the application."""
+    env = {k: v for k, v in os.environ.items() if k not in ("WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    env["DISPLAY"] = ":93"
+    assert not Path("/tmp/.X11-unix/X93").exists()
+    proc = subprocess.run([sys.executable, "-m", "commandcenter", "--data-dir", str(tmp_path / "d")], env=env,
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 2, proc.stderr
+    assert "the display :93 cannot be opened" in proc.stderr and "commandcenter screenshot" in proc.stderr
+    assert "libxcb-cursor0" not in proc.stderr
+    assert not (tmp_path / "d").exists()
+
+
+def test_a_display_that_answers_is_not_a_problem(x_env) -> None:  # noqa: ANN001
+    from commandcenter.desktop import x_display_answers
+
+    assert x_display_answers(x_env["DISPLAY"]) is True
+    assert x_display_answers(":93") is False
