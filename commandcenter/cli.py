@@ -834,6 +834,8 @@ def _hall(args: argparse.Namespace, db: Database, history: BackgroundHistory | N
         return run_hall(db.dsn, args.lang, ready_exit=args.ready_exit, sign_in=hall_sign_in(db, history),
                         history=history)
     finally:
+        if history is not None:
+            history.stop()          # before the server stops under it
         _keep_spellings()
         if sim is not None:
             sim.stop()

@@ -100,3 +100,48 @@ def test_the_sign_in_dialog_hears_the_lanes_progress_often(pg_server, monkeypatc
     # the bar tells the truth: within a fifth of the share of the actions really played
     assert all(abs(d / (d + left) - d / result.actions) < 0.2 for d, left in heard), \
         [(round(d / (d + left), 2), round(d / result.actions, 2)) for d, left in heard]
+
+
+@pytest.mark.parametrize("when", ["while the district is written", "while the lanes play"])
+def test_a_history_stopped_with_the_hall_ends_quietly_and_is_built_again_next_time(
+        pg_server, tmp_path, caplog, monkeypatch: pytest.MonkeyPatch, when: str) -> None:  # noqa: ANN001
+    """Cancelling the sign-in while the first start's demo was built stopped the server under
+    the lanes: AdminShutdown and a traceback in the terminal, and 5-10 s before the process left."""
+    import logging
+    import time
+
+    from commandcenter.demo.background import BackgroundHistory
+
+    db = _migrated(pg_server)
+    monkeypatch.setattr(seed, "HISTORY_LANES", 2)
+    slow = history.HistoryPlayer._step
+
+    def step(self, cur, step):  # noqa: ANN001, ANN202 - a slower history, so that it is caught playing
+        time.sleep(0.002)
+        return slow(self, cur, step)
+
+    monkeypatch.setattr(history.HistoryPlayer, "_step", step)
+    marker = tmp_path / "demo-history.pending"
+    args = {k: v for k, v in TINY.items() if k != "district"}
+    background = BackgroundHistory(db.dsn, lambda conn: seed.prepare_demo(conn, TINY["district"], **args), marker)
+    caplog.set_level(logging.INFO)
+    background.start()
+    if when == "while the lanes play":
+        deadline = time.monotonic() + 60
+        while background.played == 0 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert background.played > 0
+    background.stop()
+    assert background.done.is_set()
+    assert isinstance(background.error, history.HistoryStopped)
+    assert marker.exists()                                # the next start builds the demo again
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+    with db.connect() as conn:
+        events = conn.execute("SELECT count(*) FROM cc.case_event").fetchone()[0]
+        others = conn.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                              "AND pid <> pg_backend_pid()").fetchone()[0]
+    assert others == 0                                    # every lane has left the server
+    if when == "while the lanes play":
+        assert 0 < events < 1000
+    else:
+        assert events == 0

@@ -49,6 +49,7 @@ class BackgroundHistory:
         self.error: Exception | None = None
         self.played = 0
         self.left = 0
+        self.stopping = False
         self._thread = threading.Thread(target=self._run, name="cc-demo-history", daemon=True)
 
     @property
@@ -61,6 +62,18 @@ class BackgroundHistory:
                                "is gone and this file remains, the history was interrupted\n")
         self._thread.start()
 
+    def stop(self, timeout: float = 30.0) -> None:
+        """End the history where it is, before the server it plays on stops (the hall was
+        closed, or its sign-in cancelled, while the demo was built). The marker stays: the next
+        start builds the demo again. Waits for the lanes to leave, at most `timeout` seconds."""
+        if self.done.is_set() or not self._thread.is_alive():
+            return
+        self.stopping = True
+        plan = self.plan
+        if plan is not None:
+            plan.player.halt.set()
+        self.done.wait(timeout)
+
     def _step(self, done: int, left: int) -> None:
         self.played, self.left = done, left
 
@@ -70,11 +83,16 @@ class BackgroundHistory:
                 plan = self.prepare(conn)
                 self.left = len(plan.scripts)
                 self.plan = plan
+                if self.stopping:          # stopped while the district was written
+                    plan.player.halt.set()
                 plan.play(conn, progress=lambda msg: log.info(msg), on_step=self._step,
                           connect=lambda: psycopg.connect(self.dsn))
             self.marker.unlink(missing_ok=True)
         except Exception as exc:  # noqa: BLE001 - reported by the hall
-            log.exception("playing the demo history failed")
+            if self.stopping:
+                log.warning("the demo history was stopped before its end; the next start builds the demo again")
+            else:
+                log.exception("playing the demo history failed")
             self.error = exc
         finally:
             self.done.set()

@@ -107,6 +107,7 @@ class HistoryPlayer:
         self.queue: list[_Step] = []
         self.seq = 0
         self.actions = 0
+        self.halt = threading.Event()          # set: every lane stops before its next step (shared by the lanes' copies)
         self.items = [Item(*row) for row in conn.execute(
             "SELECT id, code, name, handler_role, handler_department FROM cc.category WHERE level = 3 ORDER BY id")]
         self.staff = {(g, r): p for g, r, p in territory.assignments}   # who patrols (reports) in a grid
@@ -245,6 +246,8 @@ class HistoryPlayer:
         self.conn.execute("SET synchronous_commit = off")
         with self.conn.cursor() as cur:
             while self.queue:
+                if self.halt.is_set():
+                    raise HistoryStopped(f"the demo history was stopped with {len(self.queue)} cases to play")
                 if self.pace is not None:
                     self.pace.wait_turn(self.lane, self.queue[0].at.timestamp())
                 step = heapq.heappop(self.queue)
@@ -508,6 +511,10 @@ def left_estimate(done: int, pending: int, clock: float, start: float, end: floa
         return pending
     gone = (clock - start) / (end - start)
     return max(pending, round(done * (1 - gone) / gone))
+
+
+class HistoryStopped(Exception):
+    """The history was asked to stop before its end (the hall closed while it played)."""
 
 
 class _LaneStopped(Exception):
