@@ -43,6 +43,7 @@ if TYPE_CHECKING:                 # made on first use: their modules are importe
     from .evaluation import EvaluationPanel
     from .grid_card import GridCardView
     from .palette import CommandPalette
+    from .shortcut_list import ShortcutList
 
 #: the views Ctrl+1…7 jump to, in that order (ui/commands.py names their keys)
 JUMPS = ("board", "detail", "map", "staffing", "kpi", "grid", "callbacks")
@@ -65,7 +66,7 @@ class HallWindow(QMainWindow):
         self.intake: QDialog | None = None     # the call being taken (ui/intake.py)
         self.assessment: QDialog | None = None     # a two-way assessment form being filled in
         self.command_palette: CommandPalette | None = None  # the command palette (Ctrl+K)
-        self.shortcut_box: QMessageBox | None = None   # the F1 list
+        self.shortcut_box: ShortcutList | None = None   # the F1 list
         self.handover: QDialog | None = None       # writing or reading a shift handover (交接班)
         self.signed_out = False                    # a handover was written at sign-out: the hall closes
         self.hands_over = True                     # this login hands shifts over (the database says no to others)
@@ -452,9 +453,11 @@ class HallWindow(QMainWindow):
         return self.commands.lines()
 
     def _show_shortcuts(self) -> None:
-        box = QMessageBox(QMessageBox.Icon.Information, self.tr("Keyboard shortcuts"),
-                          "\n".join(self.shortcut_lines()), QMessageBox.StandardButton.Ok, self)
-        box.setObjectName("shortcut-list")
+        from .shortcut_list import ShortcutList
+
+        if self.shortcut_box is not None:
+            self.shortcut_box.close()
+        box = ShortcutList(self.commands, self)
         self.shortcut_box = box
         box.open()
 
