@@ -266,6 +266,23 @@ def test_the_countdown_is_on_the_board_without_scrolling(qtbot, db, lang: str, s
         hall.close()
 
 
+def test_the_english_staffing_spells_its_grids_and_people(qtbot, hall) -> None:  # noqa: ANN001
+    """The English staffing showed grids and people in Chinese (六条社区第1网格, 杜荣) beside
+    a board and a grid card that spell them (Liutiao Community Grid 1, Du Rong)."""
+    import re
+
+    t = hall.staffing.grid_table
+    qtbot.waitUntil(lambda: t.rowCount() > 1, timeout=5000)
+    cells = [t.item(i, j).text() for i in range(t.rowCount()) for j in range(t.columnCount()) if t.item(i, j)]
+    assert cells and not [c for c in cells if re.search(r"[\u3400-\u9fff]", c)]
+    assert hall.staffing.data is not None
+    first = hall.staffing.data.grids[0]["name"]
+    assert t.item(0, 0).text() == hall.session.live.display.place(first) != first
+    people = hall.staffing.people_table
+    names = [people.item(i, 0).text() for i in range(people.rowCount())]
+    assert not [n for n in names if re.search(r"[\u3400-\u9fff]", n)]
+
+
 def test_every_dock_shows_real_data(qtbot, hall) -> None:  # noqa: ANN001
     assert hall.board_model.rowCount() > 0
     qtbot.waitUntil(lambda: hall.kpis.values["open"].text() not in ("—", ""), timeout=5000)

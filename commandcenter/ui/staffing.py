@@ -85,7 +85,7 @@ class StaffingView(QWidget):
         self.community_box.addItem(self.tr("All communities"), None)
         for cid, (street, name) in self.live.reference.communities.items():
             if street == sid:
-                self.community_box.addItem(name, cid)
+                self.community_box.addItem(self.live.display.place(name), cid)
         self.community_box.blockSignals(False)
         self.reload()
 
@@ -95,6 +95,8 @@ class StaffingView(QWidget):
 
     def _loaded(self, s: queries.Staffing) -> None:
         self.data = s
+        d = self.live.display
+        sep = ", " if d.english else "、"
         core = set(self.live.reference.core_roles)
         roles = [r for r in s.roles if r.code in core]
         x_roles = [r for r in s.roles if r.code not in core]
@@ -108,8 +110,8 @@ class StaffingView(QWidget):
         filled_per_role = {r.code: 0 for r in roles}
         vacancies = 0
         for i, g in enumerate(s.grids):
-            item = QTableWidgetItem(f"{g['name']}")
-            item.setToolTip(f"{g['code']} · {g['community_name']}")
+            item = QTableWidgetItem(d.place(g["name"]))
+            item.setToolTip(f"{g['code']} · {d.place(g['community_name'])}")
             item.setData(Qt.ItemDataRole.UserRole, g["id"])
             t.setItem(i, 0, item)
             for j, r in enumerate(roles, start=1):
@@ -120,14 +122,14 @@ class StaffingView(QWidget):
                     vacancies += 1
                 else:
                     filled_per_role[r.code] += 1
-                    cell = QTableWidgetItem("、".join(p["name"] + ("" if p["on_duty"] else self.tr("(off)"))
+                    cell = QTableWidgetItem(sep.join(d.person(p["name"]) + ("" if p["on_duty"] else self.tr("(off)"))
                                                      for p in people))
-                    cell.setToolTip("\n".join(f"{p['name']}  {p['phone'] or ''}" for p in people))
+                    cell.setToolTip("\n".join(f"{d.person(p['name'])}  {p['phone'] or ''}" for p in people))
                     if not all(p["on_duty"] for p in people):
                         cell.setForeground(QBrush(OFF_DUTY))
                 t.setItem(i, j, cell)
-            xs = [f"{p['name']}" for r in x_roles for p in s.posts.get((g["id"], r.code), [])]
-            t.setItem(i, len(roles) + 1, QTableWidgetItem("、".join(xs)))
+            xs = [d.person(p["name"]) for r in x_roles for p in s.posts.get((g["id"], r.code), [])]
+            t.setItem(i, len(roles) + 1, QTableWidgetItem(sep.join(xs)))
         n = max(len(s.grids), 1)
         last = len(s.grids)
         cov = QTableWidgetItem(self.tr("Coverage"))
@@ -154,7 +156,7 @@ class StaffingView(QWidget):
                                      self.tr("Grid codes")])
         for i, person in enumerate(s.people):
             roles_text = "、".join(person["roles"]) if not self.live.display.english else ", ".join(person["roles_en"])
-            for j, v in enumerate((person["name"], person["phone"] or "", roles_text, str(person["grids"]),
+            for j, v in enumerate((d.person(person["name"]), person["phone"] or "", roles_text, str(person["grids"]),
                                    ", ".join(person["grid_codes"]))):
                 p.setItem(i, j, QTableWidgetItem(v))
         p.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
