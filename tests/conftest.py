@@ -124,6 +124,8 @@ def login_role(pg_server: EmbeddedServer, db: Database):  # noqa: ANN201
             limit = c.execute("SELECT cc.console_connection_limit()").fetchone()[0]   # as account_add does
             c.execute(sql.SQL("CREATE ROLE {} LOGIN CONNECTION LIMIT {} PASSWORD {}").format(
                 sql.Identifier(name), sql.Literal(limit), sql.Literal(password)))
+            c.execute(sql.SQL("ALTER ROLE {} SET idle_in_transaction_session_timeout = '10s'").format(
+                sql.Identifier(name)))
             for g in groups:
                 c.execute(sql.SQL("GRANT {} TO {}").format(sql.Identifier(g), sql.Identifier(name)))
             c.execute("INSERT INTO cc.console_account (login, display_name, street_id, unit_id, person_id) "

@@ -4,6 +4,7 @@ change nothing; the catalogue itself is read to prove every definer function is 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import threading
@@ -514,7 +515,8 @@ def test_an_advisory_lock_cannot_switch_the_guard_off(db, streets, guard) -> Non
         unit = admin.execute("SELECT id FROM cc.unit WHERE street_id = %s ORDER BY id LIMIT 1",
                              (streets["东花市街道"],)).fetchone()[0]
     blocker = sign_in(db, "wall", autocommit=True)
-    blocker.execute("SELECT pg_advisory_lock(hashtext('cc.guard'))")       # the key the guard once used
+    with pytest.raises(psycopg.errors.InsufficientPrivilege):     # consoles take no advisory locks at all now
+        blocker.execute("SELECT pg_advisory_lock(hashtext('cc.guard'))")       # the key the guard once used
     holder = sign_in(db, "dhm_operator")
     holder.execute("SELECT cc.urge(%s, %s, '催办')", (mine, v_mine))
     try:
@@ -704,3 +706,138 @@ def test_invisible_characters_are_removed_and_a_title_needs_a_visible_one(db) ->
             wf.report("hotline", "010201", "\u200b\ufeff\u2060\u3000\U000e0041", lon, lat)
         case_id = wf.report("hotline", "010201", "井\u200b盖\u2028丢\u00ad失\ufeff", lon, lat)
         assert case_row(admin, case_id)["title"] == "井盖丢失"
+
+
+# ---------------------------------------------------------------- 8. what a third attacker found (session 12)
+
+ADVISORY = ["pg_advisory_lock(1)", "pg_advisory_lock(1, 2)", "pg_advisory_lock_shared(1)", "pg_try_advisory_lock(1)",
+            "pg_try_advisory_lock_shared(1, 2)", "pg_advisory_xact_lock(1)", "pg_advisory_xact_lock_shared(1)",
+            "pg_try_advisory_xact_lock(1)", "pg_advisory_unlock(1)", "pg_advisory_unlock_all()"]
+
+
+@pytest.mark.parametrize("login", ["wall", "dhm_operator"])
+def test_a_console_takes_no_advisory_lock_and_signals_no_session(db, login: str) -> None:  # noqa: ANN001
+    """15,000 advisory locks from the wall filled the server's lock table: every query, every
+    sign-in (the superuser's too) and the guard failed with "out of shared memory"."""
+    with sign_in(db, login, autocommit=True) as c, sign_in(db, login, autocommit=True) as other:
+        for call in ADVISORY:
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                c.execute(f"SELECT {call}")
+        for call in ("pg_terminate_backend(%s)", "pg_cancel_backend(%s)"):      # one wall display ended the others
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                c.execute(f"SELECT {call}", (other.info.backend_pid,))
+        assert other.execute("SELECT 1").fetchone() == (1,)
+
+
+def test_an_open311_import_still_locks_its_request(db) -> None:  # noqa: ANN001
+    """The one definer function that takes an advisory lock keeps it (cc_exec may)."""
+    with db.connect() as admin:
+        assert admin.execute("SELECT has_function_privilege('cc_exec', 'pg_advisory_xact_lock(bigint)', 'EXECUTE'), "
+                             "has_function_privilege('cc_wall', 'pg_advisory_xact_lock(bigint)', 'EXECUTE')"
+                             ).fetchone() == (True, False)
+
+
+def _guard(db, **limits: str) -> list[tuple]:  # noqa: ANN001
+    args = ", ".join(f"{k} => %({k})s" for k in limits)
+    with db.connect(autocommit=True) as g:
+        return g.execute(f"SELECT * FROM cc.guard({args})", limits).fetchall()
+
+
+def test_a_console_holding_very_many_locks_is_ended(db) -> None:  # noqa: ANN001
+    hoarder = sign_in(db, "wall")
+    hoarder.execute("SELECT count(*) FROM cc.street, cc.community, cc.grid WHERE false")   # a transaction with locks
+    held = hoarder.execute("SELECT count(*) FROM pg_locks WHERE pid = pg_backend_pid()").fetchone()[0]
+    ended = _guard(db, p_locks_over=str(held - 2))
+    mine = [why for pid, _who, why in ended if pid == hoarder.info.backend_pid]
+    assert mine and mine[0].startswith("held ") and "locks" in mine[0]
+    with pytest.raises(psycopg.OperationalError):
+        hoarder.execute("SELECT 1")
+    hoarder.close()
+
+
+def test_a_statement_running_past_the_limit_is_ended(db) -> None:  # noqa: ANN001
+    """A plpgsql loop held a core for five minutes: one statement of a console is ended after a minute."""
+    runner = sign_in(db, "wall", autocommit=True)
+    pid = runner.info.backend_pid
+    failed: list[BaseException] = []
+
+    def spin() -> None:
+        try:
+            runner.execute("DO $$ BEGIN LOOP PERFORM 1; END LOOP; END $$")
+        except psycopg.Error as exc:
+            failed.append(exc)
+
+    t = threading.Thread(target=spin, daemon=True)
+    t.start()
+    time.sleep(1.5)
+    ended = _guard(db, p_statement_after="1 second")
+    assert [why for p, _who, why in ended if p == pid][0].startswith("ran one statement since")
+    t.join(10)
+    assert failed and isinstance(failed[0], psycopg.OperationalError)
+    runner.close()
+
+
+def test_a_listener_holding_back_a_filling_notify_queue_is_ended(db) -> None:  # noqa: ANN001
+    """LISTEN, then one long statement: the queue's tail stays with it, and a flood of NOTIFY
+    from another connection filled the 8 GB queue in 35 s; every action then failed (54000)."""
+    listener = sign_in(db, "wall", autocommit=True)
+    pid = listener.info.backend_pid
+    listener.execute("LISTEN x")
+
+    def sleep() -> None:
+        with contextlib.suppress(psycopg.Error):
+            listener.execute("SELECT pg_sleep(30)")
+
+    t = threading.Thread(target=sleep, daemon=True)
+    t.start()
+    with sign_in(db, "wall", autocommit=True) as flooder:
+        for _ in range(3):                     # past one page of the queue: its usage counts pages
+            flooder.execute("SELECT pg_notify('x', repeat('y', 7000))")
+        time.sleep(1.3)
+        assert flooder.execute("SELECT pg_notification_queue_usage() > 0").fetchone()[0]
+        quiet = _guard(db, p_queue_over="1", p_queue_xact_after="1 second")        # not filling: left alone
+        assert pid not in [p for p, _, _ in quiet]
+        ended = _guard(db, p_queue_over="0", p_queue_xact_after="1 second")
+    assert [why for p, _who, why in ended if p == pid][0].startswith("held back the NOTIFY queue")
+    t.join(10)
+    listener.close()
+
+
+def test_a_console_login_s_changed_settings_are_put_back_and_the_check_sees_them(db) -> None:  # noqa: ANN001
+    """ALTER ROLE wall IN DATABASE … SET idle_in_transaction_session_timeout = 0 (a console may
+    change its own login) switched off a protection, and `db check` still said ok."""
+    dbname = conninfo_to_dict(db.dsn)["dbname"]
+
+    def settings() -> list[tuple]:
+        with db.connect() as c:
+            return c.execute("SELECT s.setdatabase <> 0, s.setconfig FROM pg_db_role_setting s "
+                             "JOIN pg_roles r ON r.oid = s.setrole WHERE r.rolname = 'wall' ORDER BY 1").fetchall()
+
+    def check() -> bool:
+        with db.connect() as c:
+            return dict((n, ok) for n, ok, _d, _f in c.execute("SELECT * FROM cc.security_check()")
+                        )["no console login carries settings of its own"]
+
+    assert settings() == [(False, ["idle_in_transaction_session_timeout=10s"])] and check()
+    with sign_in(db, "wall", autocommit=True) as wall:
+        wall.execute(sql.SQL("ALTER ROLE wall IN DATABASE {} SET idle_in_transaction_session_timeout = 0")
+                     .format(sql.Identifier(dbname)))
+        wall.execute(sql.SQL("ALTER ROLE wall IN DATABASE {} SET work_mem = '1GB'").format(sql.Identifier(dbname)))
+        wall.execute("ALTER ROLE wall RESET ALL")
+    try:
+        assert not check()
+        restored = _guard(db)
+        assert [(p, who) for p, who, why in restored if "login settings" in why] == [(None, "wall")]
+        assert settings() == [(False, ["idle_in_transaction_session_timeout=10s"])] and check()
+        with sign_in(db, "wall") as wall:
+            assert wall.execute("SHOW idle_in_transaction_session_timeout").fetchone()[0] == "10s"
+            assert wall.execute("SHOW work_mem").fetchone()[0] != "1GB"
+        with db.connect() as c:
+            audit = c.execute("SELECT detail->>'had' FROM cc.audit_log WHERE action = 'settings_restored' "
+                              "AND subject = 'wall' ORDER BY id DESC LIMIT 1").fetchone()[0]
+        assert "work_mem=1GB" in audit and "idle_in_transaction_session_timeout=0" in audit
+    finally:
+        with db.connect(autocommit=True) as c:
+            c.execute(sql.SQL("ALTER ROLE wall IN DATABASE {} RESET ALL").format(sql.Identifier(dbname)))
+            c.execute("ALTER ROLE wall RESET ALL")
+            c.execute("ALTER ROLE wall SET idle_in_transaction_session_timeout = '10s'")

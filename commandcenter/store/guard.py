@@ -23,7 +23,7 @@ APPLICATION_NAME = "commandcenter-guard"   # what cc.security_check() looks for
 
 @dataclass(frozen=True)
 class EndedSession:
-    pid: int
+    pid: int | None          # None: no session was ended, the login's settings were put back
     login: str
     why: str
 
@@ -42,7 +42,10 @@ def run_guard(dsn: str, stop: threading.Event, interval: float = 1.0) -> None:
                 conn = psycopg.connect(dsn, autocommit=True, connect_timeout=5,
                                        application_name=APPLICATION_NAME)
             for ended in guard_once(conn):
-                log.warning("ended session %s of %s: %s", ended.pid, ended.login, ended.why)
+                if ended.pid is None:
+                    log.warning("%s: %s", ended.login, ended.why)
+                else:
+                    log.warning("ended session %s of %s: %s", ended.pid, ended.login, ended.why)
         except psycopg.Error as exc:
             log.info("guard round failed (%s); trying again", str(exc).strip().splitlines()[0] if str(exc) else exc)
             if conn is not None:

@@ -25,7 +25,8 @@ BEGIN
         END IF;
         EXECUTE format('ALTER FUNCTION %s OWNER TO %I', f.sig,
                        CASE WHEN f.proname IN ('account_add', 'account_set_enabled', 'accounts', '_require_admin',
-                                               '_on_login', 'guard', 'security_check')
+                                               '_on_login', 'guard', 'security_check', '_login_settings_are_ours',
+                                               '_restore_login_settings')
                             THEN 'cc_keeper' ELSE 'cc_exec' END);
     END LOOP;
     -- Console roles need no temporary objects. (CREATE DATABASE … TEMPLATE does not copy a
@@ -44,6 +45,25 @@ REVOKE EXECUTE ON ALL FUNCTIONS IN SCHEMA cc FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION lo_create(oid), lo_creat(integer), lo_from_bytea(oid, bytea), lowrite(integer, bytea),
     lo_put(oid, bigint, bytea), lo_open(oid, integer), lo_get(oid), lo_get(oid, bigint, integer),
     lo_truncate(integer, integer), lo_truncate64(integer, bigint), lo_unlink(oid) FROM PUBLIC;
+
+-- Advisory locks live in the server's shared lock table, outside every rule: one console took
+-- 15,000 and every query, sign-in and the guard itself failed ("out of shared memory"). Only
+-- the definer functions take them (cc.open311_import, a transaction's lock on one request).
+-- Signalling a backend: a login could end its own other sessions (one wall display the others);
+-- the guard and the account functions (cc_keeper) do that.
+DO $$
+DECLARE
+    f regprocedure;
+BEGIN
+    FOR f IN SELECT p.oid::regprocedure FROM pg_proc p
+              WHERE p.pronamespace = 'pg_catalog'::regnamespace
+                AND (p.proname LIKE 'pg\_advisory\_%' OR p.proname LIKE 'pg\_try\_advisory\_%'
+                     OR p.proname IN ('pg_terminate_backend', 'pg_cancel_backend')) LOOP
+        EXECUTE format('REVOKE EXECUTE ON FUNCTION %s FROM PUBLIC', f);
+    END LOOP;
+END $$;
+GRANT EXECUTE ON FUNCTION pg_advisory_xact_lock(bigint) TO cc_exec;
+GRANT EXECUTE ON FUNCTION pg_terminate_backend(integer, bigint) TO cc_keeper;
 
 -- Every console may read which schema revision this is: the app checks it at start.
 DO $$
