@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 import psycopg
 
+from ..domain import pinyin
 from ..store import queries
 from ..store.database import Database, connect_console
 from ..store.listener import Batch
@@ -64,6 +65,7 @@ def run(db: Database, cases: int = CASES) -> BenchResult:
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication([])
     gui_thread_first()                  # as the hall's application does
+    pinyin.library()                    # loaded, as the hall has it by then; no spelling kept from a session
     app.setStyleSheet(HALL_QSS)
     apply_base_font(app)
     result = BenchResult("board", targets=dict(TARGETS))
