@@ -4,7 +4,7 @@ actions, layouts."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import psycopg
 import pytest
@@ -446,6 +446,10 @@ def test_the_status_bar_names_the_newest_event_the_same_before_and_after_a_resta
     assert live.last_event_at == at
     hall._update_last_event()
     assert f"(#{event})" in hall.last_event.text() and " · " in hall.last_event.text()   # "… s ago", labelled
+    # an age past a minute in minutes, not "2775 s ago"
+    live.last_event_at = datetime.now(UTC) - timedelta(seconds=2775)
+    hall._update_last_event()
+    assert hall.last_event.text().endswith(" · 46 min ago")
 
 
 def test_f1_and_the_buttons_name_actions_in_the_interface_language_with_their_keys(qtbot, hall, conn) -> None:  # noqa: ANN001

@@ -535,8 +535,10 @@ class HallWindow(QMainWindow):
         age = int((datetime.now(UTC) - at).total_seconds())
         text = self.tr("Last event %1 (#%2)").replace("%1", self.session.display.local(at).strftime("%m-%d %H:%M:%S")).replace(
             "%2", str(self.session.live.last_event_id))
-        if 0 <= age < 3600:
+        if 0 <= age < 60:
             text += " · " + self.tr("%1 s ago").replace("%1", str(age))
+        elif 60 <= age < 3600:
+            text += " · " + self.tr("%1 min ago").replace("%1", str(age // 60))
         self.last_event.setText(text)
 
     def showEvent(self, event) -> None:  # noqa: ANN001, N802

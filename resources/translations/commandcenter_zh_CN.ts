@@ -1477,6 +1477,11 @@
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
+        <location filename="../../commandcenter/ui/main_window.py" line="541"/>
+        <source>%1 min ago</source>
+        <translation>%1 分钟前</translation>
+    </message>
+    <message>
         <source>Keyboard shortcuts</source>
         <translation type="vanished">快捷键</translation>
     </message>
@@ -2395,57 +2400,57 @@
         <translation>全部社区</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/staffing.py" line="105"/>
+        <location filename="../../commandcenter/ui/staffing.py" line="107"/>
         <source>Grid</source>
         <translation>网格</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/staffing.py" line="105"/>
+        <location filename="../../commandcenter/ui/staffing.py" line="107"/>
         <source>X forces</source>
         <translation>X 力量</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/staffing.py" line="118"/>
+        <location filename="../../commandcenter/ui/staffing.py" line="120"/>
         <source>vacant</source>
         <translation>空缺</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/staffing.py" line="123"/>
+        <location filename="../../commandcenter/ui/staffing.py" line="125"/>
         <source>(off)</source>
         <translation>（休）</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/staffing.py" line="133"/>
+        <location filename="../../commandcenter/ui/staffing.py" line="135"/>
         <source>Coverage</source>
         <translation>覆盖率</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/staffing.py" line="147"/>
+        <location filename="../../commandcenter/ui/staffing.py" line="149"/>
         <source>%1 grids · %2 vacant posts</source>
         <translation>%1 个网格 · %2 个岗位空缺</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/staffing.py" line="153"/>
+        <location filename="../../commandcenter/ui/staffing.py" line="155"/>
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/staffing.py" line="153"/>
+        <location filename="../../commandcenter/ui/staffing.py" line="155"/>
         <source>Phone</source>
         <translation>电话</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/staffing.py" line="153"/>
+        <location filename="../../commandcenter/ui/staffing.py" line="155"/>
         <source>Roles</source>
         <translation>岗位</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/staffing.py" line="153"/>
+        <location filename="../../commandcenter/ui/staffing.py" line="155"/>
         <source>Grids</source>
         <translation>网格数</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/staffing.py" line="154"/>
+        <location filename="../../commandcenter/ui/staffing.py" line="156"/>
         <source>Grid codes</source>
         <translation>网格编码</translation>
     </message>
