@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import psycopg
 from psycopg import sql
+from PySide6.QtCore import Qt
 
 from commandcenter.store.commands import Workflow
 from commandcenter.ui.wall import WallWindow
@@ -28,6 +29,11 @@ def test_the_wall_goes_stale_when_the_database_goes_away_and_recovers(qtbot, db,
         assert wall.newest.rowCount() > 0 and wall.overdue.rowCount() > 0
         import re
         assert re.fullmatch(r"\d{8}-\d{6}", wall.newest.item(0, 3).text())   # the whole case code
+        # in English the street and the problem in English (titles are typed in Chinese)
+        assert session.display.english
+        assert not re.search(r"[\u3400-\u9fff]", wall.newest.item(0, 2).text())
+        assert " Street" not in wall.newest.item(0, 2).text()
+        assert wall.newest.verticalScrollBarPolicy() == Qt.ScrollBarPolicy.ScrollBarAlwaysOff
         wall.next_focus()
         assert wall.focus_label.text()
 

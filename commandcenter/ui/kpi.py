@@ -125,7 +125,6 @@ class RankingChart(pg.PlotWidget):
         self._full = [short_street(self.display.pick(s["name"], s["name_en"])) for s in ranked]
         self._labels = abbreviate(self._full)
         self._place_labels()
-        self.setXRange(-0.6, max(len(ranked), 1) - 0.4, padding=0)
         self.setYRange(0, max([s["open"] for s in ranked] + [1]) * 1.1, padding=0)
 
     def _place_labels(self) -> None:
@@ -136,14 +135,26 @@ class RankingChart(pg.PlotWidget):
             return
         if not labels:
             self.getAxis("bottom").setTicks([[]])
+            self.setXRange(-0.6, 0.6, padding=0)
             return
         metrics = QFontMetrics(self.getAxis("bottom").style.get("tickFont") or self.font())
-        per_bar = max(self.getPlotItem().vb.width(), 1) / len(labels)
+        width = max(self.getPlotItem().vb.width(), 1)
+        per_bar = width / len(labels)
         # each name whole where it has room (a wide screen), else cut
         labels = [f if metrics.horizontalAdvance(f) + 6 <= per_bar else a for f, a in zip(self._full, labels, strict=True)]
         widest = max(metrics.horizontalAdvance(t) for t in labels) + 6
         step = max(1, math.ceil(widest / per_bar))
-        self.getAxis("bottom").setTicks([[(i, t) for i, t in enumerate(labels) if i % step == 0]])
+        shown = [(i, t) for i, t in enumerate(labels) if i % step == 0]
+        self.getAxis("bottom").setTicks([shown])
+        # room at the ends for the first and the last name: the axis hides a label that runs past
+        # its edge, and the first is the street with the most overdue cases (the wall's point)
+        first = metrics.horizontalAdvance(shown[0][1]) / 2 + 4
+        last = metrics.horizontalAdvance(shown[-1][1]) / 2 + 4 - (len(labels) - 1 - shown[-1][0]) * per_bar
+        left = right = 0.6
+        for _ in range(3):                      # the margins change the scale a little: settle it
+            scale = width / (len(labels) - 1 + left + right)
+            left, right = max(0.6, first / scale), max(0.6, last / scale)
+        self.setXRange(-left, len(labels) - 1 + right, padding=0)
 
     def resizeEvent(self, event) -> None:  # noqa: ANN001, N802
         super().resizeEvent(event)

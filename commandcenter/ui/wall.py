@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from ..domain.cases import WATCHES, is_overdue, now_utc, watched
 from ..store.listener import FeedState
 from .board_model import countdown
-from .kpi import KpiModel, RankingChart, kpi_tile, show_kpis
+from .kpi import KpiModel, RankingChart, kpi_tile, short_street, show_kpis
 from .map_view import MapView
 from .session import Session
 from .theme import STATE_COLOURS, URGENCY_COLOURS
@@ -162,6 +162,10 @@ class WallWindow(QWidget):
         t.setShowGrid(False)
         t.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         t.setSelectionMode(QTableWidget.SelectionMode.NoSelection)
+        t.setWordWrap(False)              # cut within the last word, not before it ("Help …")
+        # nobody scrolls a wall: the bars only took the text's room
+        t.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        t.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         t.verticalHeader().setDefaultSectionSize(34)
         t.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         t.setColumnWidth(0, 120)
@@ -189,9 +193,12 @@ class WallWindow(QWidget):
         for table, items, last in ((self.newest, newest, "time"), (self.overdue, late, "late")):
             table.setRowCount(len(items))
             for i, r in enumerate(items):
-                street = self.display.pick(r.street_name, r.street_name_en).replace("街道", "")
+                street = short_street(self.display.pick(r.street_name, r.street_name_en))
+                # the problem, readable from across the hall: in English its category (titles are
+                # typed in Chinese), and the street without "Street" so that it is not cut away
+                what = r.category_name_en or r.title if self.display.english else r.title
                 cells = [self.display.local(r.reported_at).strftime("%H:%M") if last == "time" else countdown(r, now),
-                         self.display.named(ref.states.get(r.state)), f"{street} · {r.title}", r.code]
+                         self.display.named(ref.states.get(r.state)), f"{street} · {what}", r.code]
                 for j, text in enumerate(cells):
                     item = QTableWidgetItem(text)
                     if j == 1:
