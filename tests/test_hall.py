@@ -81,6 +81,12 @@ def test_dispatch_from_the_ui_changes_the_database_and_the_timeline(qtbot, hall,
         t = hall.detail.timeline
         return any(t.topLevelItem(i).text(2) == "Dispatch" for i in range(t.topLevelItemCount()))
     qtbot.waitUntil(timeline_has_dispatch, timeout=5000)
+    # who acted: the server's administrator (here the test and this hall's own connection, in
+    # the demo the history's builder) as the system, not as "postgres"; a login is named as such
+    t = hall.detail.timeline
+    who = {t.topLevelItem(i).text(2): t.topLevelItem(i).text(1) for i in range(t.topLevelItemCount())}
+    assert who["Report"] == who["File"] == who["Dispatch"] == "System"
+    assert ">" + conn.execute("SELECT current_user").fetchone()[0] + "<" in t.topLevelItem(0).toolTip(1)  # the login
     qtbot.waitUntil(lambda: hall.session.live.rows[case_id].state == "dispatched", timeout=5000)
     assert "banner-ok" == hall.detail.banner.property("role")
 

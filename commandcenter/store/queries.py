@@ -199,9 +199,11 @@ def case_detail(conn: psycopg.Connection, case_id: int) -> CaseDetail | None:
             return None
         timeline = cur.execute(
             "SELECT e.id, e.at, e.action, a.name AS action_name, a.name_en AS action_name_en, e.from_state, "
-            "       e.to_state, e.actor, coalesce(p.name, e.actor) AS actor_name, e.note, e.data "
+            "       e.to_state, e.actor, p.name AS actor_person, coalesce(r.rolsuper, false) AS actor_is_system, "
+            "       e.note, e.data "
             "  FROM cc.case_event e LEFT JOIN cc.workflow_action a ON a.code = e.action "
             "  LEFT JOIN cc.person p ON p.id = e.actor_person_id "
+            "  LEFT JOIN pg_catalog.pg_roles r ON r.rolname = e.actor "
             " WHERE e.case_id = %s ORDER BY e.id", (case_id,)).fetchall()
         actions = cur.execute("SELECT * FROM cc.allowed_actions(%s)", (case_id,)).fetchall()
         # thumbnails only: a photo's full bytes are read when it is opened (attachment_content)

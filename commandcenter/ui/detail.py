@@ -270,7 +270,12 @@ class CaseDetailView(QWidget):
             frm = d.named(ref.states.get(e["from_state"])) if e["from_state"] else ""
             to = d.named(ref.states.get(e["to_state"]))
             action = d.pick(e["action_name"], e["action_name_en"]) or e["action"]
-            item = QTreeWidgetItem([d.stamp(e["at"]), e["actor_name"], action, f"{frm} → {to}" if frm else to, e["note"]])
+            # who: the person acting (spelled in English), else the console login; the server's
+            # own administrator (the demo builder, an import from the command line) as the system
+            who = (d.person(e["actor_person"]) if e["actor_person"]
+                   else self.tr("System") if e["actor_is_system"] else e["actor"])
+            item = QTreeWidgetItem([d.stamp(e["at"]), who, action, f"{frm} → {to}" if frm else to, e["note"]])
+            item.setToolTip(1, plain_tooltip(e["actor"]))
             item.setToolTip(4, plain_tooltip(e["note"]))
             items.append(item)
         self.timeline.addTopLevelItems(items)

@@ -649,27 +649,32 @@
         <translation>处置后</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="313"/>
+        <location filename="../../commandcenter/ui/detail.py" line="276"/>
+        <source>System</source>
+        <translation>系统</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/detail.py" line="318"/>
         <source>Your role may not do this</source>
         <translation>您的角色无此权限</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="334"/>
+        <location filename="../../commandcenter/ui/detail.py" line="339"/>
         <source>No connection to the database: actions resume when it is back</source>
         <translation>与数据库的连接已断开：恢复后即可操作</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="378"/>
+        <location filename="../../commandcenter/ui/detail.py" line="383"/>
         <source>Refused by the database:</source>
         <translation>数据库拒绝：</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="379"/>
+        <location filename="../../commandcenter/ui/detail.py" line="384"/>
         <source>%1 done, %2 refused:</source>
         <translation>已完成 %1 件，被拒绝 %2 件：</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="382"/>
+        <location filename="../../commandcenter/ui/detail.py" line="387"/>
         <source>Done: %1</source>
         <translation>已完成：%1</translation>
     </message>
@@ -1753,42 +1758,42 @@
 <context>
     <name>KpiStrip</name>
     <message>
-        <location filename="../../commandcenter/ui/kpi.py" line="165"/>
+        <location filename="../../commandcenter/ui/kpi.py" line="176"/>
         <source>Reported today</source>
         <translation>今日上报</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/kpi.py" line="165"/>
+        <location filename="../../commandcenter/ui/kpi.py" line="176"/>
         <source>Filed today</source>
         <translation>今日立案</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/kpi.py" line="166"/>
+        <location filename="../../commandcenter/ui/kpi.py" line="177"/>
         <source>Dispatched today</source>
         <translation>今日派遣</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/kpi.py" line="166"/>
+        <location filename="../../commandcenter/ui/kpi.py" line="177"/>
         <source>Closed today</source>
         <translation>今日结案</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/kpi.py" line="167"/>
+        <location filename="../../commandcenter/ui/kpi.py" line="178"/>
         <source>Open now</source>
         <translation>当前在办</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/kpi.py" line="167"/>
+        <location filename="../../commandcenter/ui/kpi.py" line="178"/>
         <source>Overdue now</source>
         <translation>当前超期</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/kpi.py" line="168"/>
+        <location filename="../../commandcenter/ui/kpi.py" line="179"/>
         <source>On-time closure (30 d)</source>
         <translation>按期结案率（30天）</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/kpi.py" line="174"/>
+        <location filename="../../commandcenter/ui/kpi.py" line="185"/>
         <source>Streets: open (blue) and overdue (red)</source>
         <translation>各街道：在办（蓝）与超期（红）</translation>
     </message>
@@ -2128,18 +2133,18 @@
 <context>
     <name>PhotoDialog</name>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="415"/>
+        <location filename="../../commandcenter/ui/detail.py" line="420"/>
         <source>Loading the photo…</source>
         <extracomment>how large a thumbnail shows in the detail (the stored one fits 240 × 240)</extracomment>
         <translation>正在读取照片…</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="437"/>
+        <location filename="../../commandcenter/ui/detail.py" line="442"/>
         <source>This photo cannot be shown</source>
         <translation>无法显示此照片</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/detail.py" line="447"/>
+        <location filename="../../commandcenter/ui/detail.py" line="452"/>
         <source>The photo could not be read: %1</source>
         <translation>无法读取照片：%1</translation>
     </message>
@@ -2594,32 +2599,32 @@
         <translation>留在大屏</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/wall.py" line="217"/>
+        <location filename="../../commandcenter/ui/wall.py" line="224"/>
         <source>Focus: %1 — %2 open, %3 overdue</source>
         <translation>焦点：%1 — 在办 %2 件，超期 %3 件</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/wall.py" line="237"/>
+        <location filename="../../commandcenter/ui/wall.py" line="244"/>
         <source>LIVE</source>
         <translation>实时</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/wall.py" line="243"/>
+        <location filename="../../commandcenter/ui/wall.py" line="250"/>
         <source>DATABASE UNREACHABLE — showing data as of %1, reconnecting…</source>
         <translation>数据库无法连接 — 显示 %1 时的数据，正在重连…</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/wall.py" line="245"/>
+        <location filename="../../commandcenter/ui/wall.py" line="252"/>
         <source>Connecting to the database…</source>
         <translation>正在连接数据库…</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/wall.py" line="247"/>
+        <location filename="../../commandcenter/ui/wall.py" line="254"/>
         <source>DATA STALE — no contact since %1</source>
         <translation>数据已过期 — 自 %1 起未收到更新</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/wall.py" line="250"/>
+        <location filename="../../commandcenter/ui/wall.py" line="257"/>
         <source>OFFLINE</source>
         <translation>离线</translation>
     </message>
