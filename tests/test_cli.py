@@ -79,6 +79,9 @@ def test_unreachable_and_malformed_databases_get_clear_messages() -> None:
     assert "Traceback" not in out.stderr
     bad = _cli("--dsn", "this is not a dsn", "db", "status")
     assert bad.returncode == 2 and "not valid" in bad.stderr and "Traceback" not in bad.stderr
+    assert len(bad.stderr.strip().splitlines()) == 1        # libpq's message ended in a newline: ". Use …" alone
+    # libpq's lines are kept apart, not run together ("Connection refused Is the server running")
+    assert "refused Is" not in out.stderr and "refused; is the server running" in out.stderr
 
 
 def test_seed_refuses_an_unknown_district(empty_db) -> None:  # noqa: ANN001

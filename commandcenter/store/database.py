@@ -44,7 +44,7 @@ def with_keepalives(dsn: str) -> str:
         params = conninfo_to_dict(dsn)
     except psycopg.ProgrammingError as exc:
         raise DatabaseUnavailable(
-            f"the database address is not valid: {exc}. Use a libpq URI such as "
+            f"the database address is not valid: {_one_line(exc)}. Use a libpq URI such as "
             "postgresql://user@host:5432/dbname or key=value pairs."
         ) from exc
     host = str(params.get("host") or "")
@@ -111,8 +111,11 @@ class Database:
 
 
 def _one_line(exc: BaseException) -> str:
-    """libpq's multi-line message as one sentence, without its trailing punctuation."""
-    return " ".join(part.strip() for part in str(exc).splitlines() if part.strip()).rstrip(".?! ")
+    """libpq's multi-line message on one line, its lines kept apart as sentences ("… refused;
+    is the server running …"), without the trailing punctuation."""
+    parts = [part.strip() for part in str(exc).splitlines() if part.strip().strip(".")]
+    said = [p.rstrip(".?! ") for p in parts]
+    return "; ".join([said[0], *(p[:1].lower() + p[1:] if p[1:2].islower() else p for p in said[1:])]) if said else ""
 
 
 def safe_dsn(dsn: str) -> str:
