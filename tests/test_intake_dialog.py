@@ -4,6 +4,8 @@ filed case; and a call about a problem already open nearby added to it as a repe
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from PySide6.QtCore import Qt
 
@@ -16,8 +18,8 @@ from .ui_support import hall_session, settle
 
 
 @pytest.fixture()
-def hall(qtbot, db):  # noqa: ANN001, ANN201
-    with hall_session(db.dsn, "zh_CN") as session:
+def hall(qtbot, db, request):  # noqa: ANN001, ANN201
+    with hall_session(db.dsn, getattr(request, "param", "zh_CN")) as session:
         w = HallWindow(session, restore_last=False)
         qtbot.addWidget(w)
         w.show()
@@ -51,6 +53,7 @@ def _key(qtbot, dialog: IntakeDialog, key: Qt.Key, modifier: Qt.KeyboardModifier
     qtbot.keyClick(widget, key, modifier)
 
 
+@pytest.mark.parametrize("hall", ["zh_CN", "en"], indirect=True)
 def test_a_call_by_keys_from_first_key_to_a_filed_case(qtbot, hall, conn) -> None:  # noqa: ANN001
     grid_name, street_name = conn.execute(
         "SELECT g.name, s.name FROM cc.grid g JOIN cc.street s ON s.id = g.street_id ORDER BY g.id LIMIT 1").fetchone()
@@ -65,16 +68,27 @@ def test_a_call_by_keys_from_first_key_to_a_filed_case(qtbot, hall, conn) -> Non
     _type(qtbot, dialog, "13800138000")
     _key(qtbot, dialog, Qt.Key.Key_Tab)
     assert dialog.focusWidget() is dialog.place.line
+    height = dialog.height()
+    category_at = dialog.category.line.mapTo(dialog, dialog.category.line.rect().topLeft())
     _type(qtbot, dialog, _pinyin(grid_name)[1])             # the grid by its pinyin initials
     qtbot.waitUntil(lambda: dialog.place.results.count() > 0, timeout=3000)
-    assert any(grid_name in dialog.place.results.item(i).text() for i in range(dialog.place.results.count()))
+    shown = hall.session.display.place(grid_name)          # the English hall spells it ("… Community Grid 1")
+    texts = [dialog.place.results.item(i).text() for i in range(dialog.place.results.count())]
+    assert any(shown in t for t in texts)
+    if hall.session.display.english:                       # places and their streets all in English
+        assert shown != grid_name and not any(re.search(r"[\u3400-\u9fff]", t) for t in texts)
     qtbot.keyClick(dialog.place.line, Qt.Key.Key_Down)      # into the results …
     for _ in range(dialog.place.results.count()):           # … to the grid (initials may be shared)
-        if dialog.place.results.currentItem().text().startswith(grid_name):
+        if dialog.place.results.currentItem().text().startswith(shown):
             break
         qtbot.keyClick(dialog.place.results, Qt.Key.Key_Down)
     qtbot.keyClick(dialog.place.results, Qt.Key.Key_Return)
     assert dialog.point is not None and dialog.focusWidget() is dialog.category.line
+    assert dialog.where.text().startswith(shown)
+    # the list folded away once chosen: the fields below are back where they were
+    assert not dialog.place.results.isVisible()
+    qtbot.waitUntil(lambda: dialog.height() <= height + 2, timeout=3000)
+    assert dialog.category.line.mapTo(dialog, dialog.category.line.rect().topLeft()) == category_at
     _type(qtbot, dialog, "luantingche")                      # 乱停车 by pinyin
     qtbot.keyClick(dialog.category.line, Qt.Key.Key_Return)
     assert dialog.item_code == "010503" and "乱停车" in dialog.title.text()

@@ -71,6 +71,7 @@ class _Finder(QWidget):
                  label: Any, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.index, self.kinds, self.label = index, kinds, label
+        self._height_before: int | None = None
         self.line = QLineEdit()
         self.line.setPlaceholderText(placeholder)
         self.results = QListWidget()
@@ -99,6 +100,8 @@ class _Finder(QWidget):
             item = QListWidgetItem(self.label(e))
             item.setData(KEY_ROLE, e)
             self.results.addItem(item)
+        if self.results.isHidden() and self.results.count():
+            self._height_before = self.window().height()        # restored once a result is chosen
         self.results.setVisible(self.results.count() > 0)
 
     def _enter_from_line(self) -> None:
@@ -107,6 +110,17 @@ class _Finder(QWidget):
 
     def _activated(self, item: QListWidgetItem) -> None:
         self.chosen.emit(item.data(KEY_ROLE))
+        # chosen: the list folds away and the dialog back to its height, so the fields below
+        # are where they were before the search (they moved down by the list's height)
+        self.results.hide()
+        window = self.window()
+        if window is not self and self._height_before is not None:
+            for lay in (self.layout(), window.layout()):     # the hidden list leaves them now, not later
+                if lay is not None:
+                    lay.invalidate()
+                    lay.activate()
+            window.resize(window.width(), max(self._height_before, window.minimumSizeHint().height()))
+            self._height_before = None
 
 
 class IntakeDialog(QDialog):
@@ -150,8 +164,10 @@ class IntakeDialog(QDialog):
         self.places = SearchIndex(place_entries(session))
         self.anchors = {(kind, a.id): a.anchor for kind, areas in (("street", geo.streets), ("community", geo.communities),
                                                                    ("grid", geo.grids)) for a in areas}
+        street_en = {n.name: n.name_en for n in ref.streets.values() if n.name_en}
+        self.place_label = lambda name: street_en.get(name) or d.place(name) if d.english else name
         self.place = _Finder(self.places, self.tr("Street, community or grid — Chinese, pinyin or initials"), None,
-                             lambda e: " / ".join([e.name, *[c for c in e.context if c]]))
+                             lambda e: " / ".join(self.place_label(n) for n in [e.name, *e.context] if n))
         self.place.setObjectName("intake-place")
         self.where = QLabel(self.tr("Not chosen yet: search a place, or click the map"))
         self.where.setObjectName("intake-where")
@@ -262,7 +278,7 @@ class IntakeDialog(QDialog):
         x, y = self.anchors[(e.kind, area_id)]
         lon, lat = self.session.geometry.projection.points_to_lonlat(np.array([[x, y]]))[0]
         self.grid_id = area_id if e.kind == "grid" else None
-        self._set_point(float(lon), float(lat), " / ".join([e.name, *[c for c in e.context if c]]))
+        self._set_point(float(lon), float(lat), " / ".join(n for n in [e.name, *e.context] if n))
         self.category.line.setFocus()
 
     def choose_point(self, lon: float, lat: float) -> None:
@@ -291,8 +307,9 @@ class IntakeDialog(QDialog):
 
     def _set_point(self, lon: float, lat: float, text: str) -> None:
         self.point = (lon, lat)
-        self.place_name = text.split(" / ")[0]        # the place itself, for the title
-        self.where.setText(f"{text}  ({lon:.6f}, {lat:.6f})")
+        self.place_name = text.split(" / ")[0]        # the place itself, for the title (stored in Chinese)
+        shown = " / ".join(self.place_label(n) for n in text.split(" / "))
+        self.where.setText(f"{shown}  ({lon:.6f}, {lat:.6f})")
         self._refresh_duplicates()
         self._default_title()
         if not self.services.isHidden():
