@@ -329,6 +329,10 @@ def test_the_ranking_exports_to_csv_as_shown(qtbot, hall, tmp_path: Path) -> Non
     assert all(int(line[filed]) == by_name[line[1]]["filed"] for line in lines[1:])
     ranks = {line[1]: line[0] for line in lines[1:]}
     assert all(ranks[n] == ("" if r["rank"] is None else str(r["rank"])) for n, r in by_name.items())
+    # the names whole on screen ("Donghuamen Street" was cut to "Donghua…" beside a wide rank)
+    name_col = panel.model.keys.index("name")
+    fm = panel.table.fontMetrics()
+    assert panel.table.columnWidth(name_col) >= max(fm.horizontalAdvance(n) for n in names)
 
 
 def test_the_panel_prints_what_it_shows(qtbot, hall, tmp_path: Path) -> None:  # noqa: ANN001
@@ -353,6 +357,10 @@ def test_the_assessment_sits_beside_the_measures_and_the_menu_opens_its_form(qtb
     assert expected                                      # the demo holds a half-year of forms
     qtbot.waitUntil(lambda: (panel.assessment.start, panel.assessment.end) == (first, last)
                     and panel.assessment.table.rowCount() == len(expected), timeout=15_000)
+    table = panel.assessment.table                       # each item's heading whole ("esponse spee")
+    for c in range(1, table.columnCount()):
+        heading = table.horizontalHeaderItem(c).text()
+        assert table.columnWidth(c) >= table.horizontalHeader().fontMetrics().horizontalAdvance(heading), heading
     menu = hall.findChild(QAction, "action-assessment")
     assert menu is not None
     menu.trigger()

@@ -490,6 +490,7 @@ class AssessmentSummary(QWidget):
                     cell.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.table.setItem(r, c, cell)
         self.table.setSortingEnabled(True)
+        self.table.resizeColumnsToContents()        # each item's heading whole ("esponse spee" was cut)
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
 
     def _failed(self, exc: Exception) -> None:

@@ -425,6 +425,7 @@ class EvaluationPanel(QWidget):
         self.data = data
         self.measures = data.measures
         self.model.show_data(data)
+        self._fit_names()
         self._show_figures(data)
         self.trend.show_data(data)
         self.trend_title.setText({"day": self.tr("Trend by day"), "week": self.tr("Trend by week"),
@@ -435,6 +436,16 @@ class EvaluationPanel(QWidget):
         if self.cases_of is not None:
             self.list_cases(*self.cases_of)       # the list follows its count
         self.loaded.emit(data)
+
+    def _fit_names(self) -> None:
+        """The rank as narrow as its figures and the names whole ("Donghuamen Street" was cut to
+        "Donghua…" beside an 86-pixel rank), unless the operator or a layout sized them."""
+        header = self.table.horizontalHeader()
+        for key in ("rank", "name"):
+            if key in self.model.keys:
+                col = self.model.keys.index(key)
+                if header.sectionSize(col) == header.defaultSectionSize():
+                    self.table.resizeColumnToContents(col)
 
     def _show_figures(self, data: EvaluationData) -> None:
         shown = data.headline()
