@@ -723,6 +723,8 @@ def test_a_console_takes_no_advisory_lock_and_signals_no_session(db, login: str)
         for call in ADVISORY:
             with pytest.raises(psycopg.errors.InsufficientPrivilege):
                 c.execute(f"SELECT {call}")
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):      # 5,000 notifications a statement
+            c.execute("SELECT pg_notify('x', 'flood')")
         for call in ("pg_terminate_backend(%s)", "pg_cancel_backend(%s)"):      # one wall display ended the others
             with pytest.raises(psycopg.errors.InsufficientPrivilege):
                 c.execute(f"SELECT {call}", (other.info.backend_pid,))
@@ -790,17 +792,108 @@ def test_a_listener_holding_back_a_filling_notify_queue_is_ended(db) -> None:  #
 
     t = threading.Thread(target=sleep, daemon=True)
     t.start()
-    with sign_in(db, "wall", autocommit=True) as flooder:
-        for _ in range(3):                     # past one page of the queue: its usage counts pages
-            flooder.execute("SELECT pg_notify('x', repeat('y', 7000))")
-        time.sleep(1.3)
-        assert flooder.execute("SELECT pg_notification_queue_usage() > 0").fetchone()[0]
-        quiet = _guard(db, p_queue_over="1", p_queue_xact_after="1 second")        # not filling: left alone
-        assert pid not in [p for p, _, _ in quiet]
-        ended = _guard(db, p_queue_over="0", p_queue_xact_after="1 second")
-    assert [why for p, _who, why in ended if p == pid][0].startswith("held back the NOTIFY queue")
+    flooder = sign_in(db, "wall", autocommit=True)
+    for _ in range(3):                     # past one page of the queue: its usage counts pages
+        flooder.execute(sql.SQL("NOTIFY x, {}").format(sql.Literal("y" * 7000)))
+    time.sleep(1.3)
+    with db.connect() as admin:
+        assert admin.execute("SELECT pg_notification_queue_usage() > 0").fetchone()[0]
+    quiet = _guard(db, p_queue_over="1", p_queue_xact_after="1 second")        # not filling: left alone
+    assert pid not in [p for p, _, _ in quiet]
+    ended = {p: why for p, _who, why in _guard(db, p_queue_over="0", p_queue_xact_after="1 second")}
+    assert ended[pid].startswith("held back the NOTIFY queue")
+    assert ended[flooder.info.backend_pid].startswith("sent notifications while the NOTIFY queue filled")
     t.join(10)
     listener.close()
+    flooder.close()
+
+
+def test_a_reading_listener_is_not_ended_for_a_flood_it_keeps_up_with(db) -> None:  # noqa: ANN001
+    """Under a flood the rule above ended the hall's own change feed (idle, reading) three
+    times in 40 s, never the flooder."""
+    feed = sign_in(db, "dhm_supervisor", autocommit=True)
+    feed.execute("LISTEN x")
+    with db.connect(autocommit=True) as admin:
+        admin.execute("BEGIN")                 # the superuser's open transaction keeps the queue's tail back
+        admin.execute("LISTEN x")
+        for _ in range(3):
+            admin.execute(sql.SQL("NOTIFY x, {}").format(sql.Literal("y" * 7000)))
+        admin.execute("COMMIT")
+        admin.execute("BEGIN")
+        admin.execute("SELECT 1")
+        list(feed.notifies(timeout=1.0, stop_after=3))             # the feed reads what it is sent
+        time.sleep(1.3)
+        ended = _guard(db, p_queue_over="0", p_queue_xact_after="1 second")
+        admin.execute("ROLLBACK")
+    assert feed.info.backend_pid not in [p for p, _, _ in ended]
+    assert feed.execute("SELECT 1").fetchone() == (1,)
+    feed.close()
+
+
+def test_a_console_holding_its_login_s_settings_cannot_stall_the_guard(db) -> None:  # noqa: ANN001
+    """An uncommitted ALTER ROLE of its own login held the settings row: the guard's restore
+    waited on it, the round with it, and every rule was off for as long as that session lived."""
+    dbname = conninfo_to_dict(db.dsn)["dbname"]
+    holder = sign_in(db, "wall")
+    holder.execute("SET idle_in_transaction_session_timeout = 0")
+    holder.execute("ALTER ROLE wall SET work_mem = '2MB'")               # uncommitted
+    holder.execute("SELECT 1")
+    try:
+        with sign_in(db, "wall", autocommit=True) as other:
+            other.execute(sql.SQL("ALTER ROLE wall IN DATABASE {} SET work_mem = '1GB'").format(sql.Identifier(dbname)))
+        t0 = time.monotonic()
+        first = _guard(db)
+        assert time.monotonic() - t0 < 3.0                              # the round did not wait
+        assert [why for p, who, why in first if p is None and who == "wall"][0].startswith(
+            "its login settings had been changed")
+        with pytest.raises(psycopg.OperationalError):                   # the holder was ended …
+            holder.execute("SELECT 1")
+        second = _guard(db)                                             # … and the next round puts them back
+        assert any(p is None and "put back" in why for p, _w, why in second)
+        with db.connect() as c:
+            assert c.execute("SELECT s.setconfig FROM pg_db_role_setting s JOIN pg_roles r ON r.oid = s.setrole "
+                             "WHERE r.rolname = 'wall'").fetchall() == [(["idle_in_transaction_session_timeout=10s"],)]
+    finally:
+        holder.close()
+        with db.connect(autocommit=True) as c:
+            c.execute(sql.SQL("ALTER ROLE wall IN DATABASE {} RESET ALL").format(sql.Identifier(dbname)))
+            c.execute("ALTER ROLE wall RESET ALL")
+            c.execute("ALTER ROLE wall SET idle_in_transaction_session_timeout = '10s'")
+
+
+def test_a_session_that_keeps_changing_its_login_s_settings_is_ended(db) -> None:  # noqa: ANN001
+    """One wall display set its shared login read-only every 50 ms, faster than the restore, and
+    kept 71 of 73 other sign-ins out."""
+    changer = sign_in(db, "wall", autocommit=True)
+    try:
+        changer.execute("ALTER ROLE wall SET default_transaction_read_only = on")
+        _guard(db)
+        with pytest.raises(psycopg.OperationalError):                   # the session that changed them is gone
+            changer.execute("ALTER ROLE wall SET default_transaction_read_only = on")
+        with sign_in(db, "wall") as display:                            # the others sign in again
+            assert display.execute("SHOW default_transaction_read_only").fetchone()[0] == "off"
+    finally:
+        changer.close()
+        with db.connect(autocommit=True) as c:
+            c.execute("ALTER ROLE wall RESET ALL")
+            c.execute("ALTER ROLE wall SET idle_in_transaction_session_timeout = '10s'")
+
+
+def test_many_sessions_of_one_login_holding_locks_are_ended(db) -> None:  # noqa: ANN001
+    """About 500 locks a session stay under the per-session limit; 80 sessions filled the table."""
+    sessions = [sign_in(db, "wall") for _ in range(3)]
+    try:
+        held = []
+        for s in sessions:
+            s.execute("SELECT count(*) FROM cc.street, cc.community, cc.grid WHERE false")
+            held.append(s.execute("SELECT count(*) FROM pg_locks WHERE pid = pg_backend_pid()").fetchone()[0])
+        ended = _guard(db, p_login_locks_over=str(sum(held) - 1), p_locks_over="100000")
+        whys = {p: why for p, _w, why in ended}
+        assert all(whys[s.info.backend_pid].startswith("held ") and "its login" in whys[s.info.backend_pid]
+                   for s in sessions)
+    finally:
+        for s in sessions:
+            s.close()
 
 
 def test_a_console_login_s_changed_settings_are_put_back_and_the_check_sees_them(db) -> None:  # noqa: ANN001

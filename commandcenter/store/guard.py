@@ -39,8 +39,9 @@ def run_guard(dsn: str, stop: threading.Event, interval: float = 1.0) -> None:
     while not stop.is_set():
         try:
             if conn is None or conn.closed:
-                conn = psycopg.connect(dsn, autocommit=True, connect_timeout=5,
-                                       application_name=APPLICATION_NAME)
+                # a round never hangs: cc.guard() sets its own lock_timeout; these are the backstop
+                conn = psycopg.connect(dsn, autocommit=True, connect_timeout=5, application_name=APPLICATION_NAME,
+                                       options="-c statement_timeout=10s -c lock_timeout=2s")
             for ended in guard_once(conn):
                 if ended.pid is None:
                     log.warning("%s: %s", ended.login, ended.why)

@@ -22,9 +22,14 @@ CREATE FUNCTION cc.guard(p_block_after interval DEFAULT '2 seconds',
                          p_statement_after interval DEFAULT '1 minute',
                          p_locks_over integer DEFAULT 1000,
                          p_queue_over double precision DEFAULT 0.01,
-                         p_queue_xact_after interval DEFAULT '5 seconds')
+                         p_queue_xact_after interval DEFAULT '5 seconds',
+                         p_login_locks_over integer DEFAULT 5000)
 RETURNS TABLE (ended_pid integer, ended_login name, why text)
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, cc, pg_temp AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, cc, pg_temp
+-- a round never waits on a console's lock: a console held the row of its own login's settings
+-- in an open transaction and the restore below waited on it, the round with it, for as long as
+-- that session lived (every other rule switched off)
+SET lock_timeout = '200ms' AS $$
 DECLARE
     r record;
     v_queue double precision := pg_notification_queue_usage();
@@ -41,7 +46,7 @@ BEGIN
     FOR r IN
         WITH console AS (
             SELECT a.pid, a.usename, a.datname, a.state, a.xact_start, a.state_change, a.query_start,
-                   a.wait_event, a.wait_event_type
+                   a.wait_event, a.wait_event_type, a.query
               FROM pg_stat_activity a JOIN pg_roles ro ON ro.oid = a.usesysid
              WHERE a.backend_type = 'client backend' AND a.pid <> pg_backend_pid() AND NOT ro.rolsuper
                AND pg_has_role(a.usesysid, 'cc_reader', 'MEMBER')
@@ -50,6 +55,8 @@ BEGIN
               FROM pg_locks l WHERE NOT l.granted AND l.waitstart IS NOT NULL GROUP BY l.pid
         ), holding AS (
             SELECT l.pid, count(*) AS locks FROM pg_locks l WHERE l.granted GROUP BY l.pid
+        ), per_login AS (
+            SELECT c.usename, sum(h.locks) AS locks FROM console c JOIN holding h ON h.pid = c.pid GROUP BY c.usename
         ), found AS (
             SELECT c.pid, c.usename, 1 AS prio,
                    format('held a lock that session %s waited for since %s', w.pid,
@@ -65,11 +72,25 @@ BEGIN
               FROM console c JOIN holding h ON h.pid = c.pid
              WHERE h.locks > p_locks_over
             UNION ALL
+            SELECT c.pid, c.usename, 2, format('held %s locks, its login %s in all', h.locks, pl.locks)
+              FROM console c JOIN holding h ON h.pid = c.pid JOIN per_login pl ON pl.usename = c.usename
+             WHERE pl.locks > p_login_locks_over AND h.locks > p_login_locks_over / 50
+            UNION ALL
+            -- the flooder: while the queue fills, a console whose statement sends notifications
+            -- (the product's doorbell is sent inside the definer functions, never by a console)
+            SELECT c.pid, c.usename, 3, format('sent notifications while the NOTIFY queue filled (%s %% full)',
+                                               round((v_queue * 100)::numeric, 1))
+              FROM console c
+             WHERE v_queue > p_queue_over AND c.query ILIKE '%notify%'
+            UNION ALL
             SELECT c.pid, c.usename, 3, format('held back the NOTIFY queue (%s %% full) with a transaction open since %s',
                                                round((v_queue * 100)::numeric, 1),
                                                to_char(c.xact_start AT TIME ZONE cc.local_tz(), 'HH24:MI:SS'))
               FROM console c
              WHERE v_queue > p_queue_over AND c.xact_start < clock_timestamp() - p_queue_xact_after
+               -- not a listener that is reading (idle between deliveries): under a flood that was
+               -- the hall's own change feed, ended three times in 40 s while the flooder went on
+               AND (c.state <> 'idle' OR (c.wait_event_type = 'Client' AND c.wait_event = 'ClientWrite'))
             UNION ALL
             SELECT c.pid, c.usename, 4, format('idle in an open transaction since %s',
                                                to_char(c.state_change AT TIME ZONE cc.local_tz(), 'HH24:MI:SS'))
@@ -77,9 +98,11 @@ BEGIN
              WHERE c.state LIKE 'idle in transaction%' AND c.state_change < clock_timestamp() - p_idle_after
             UNION ALL
             SELECT c.pid, c.usename, 5, format('ran one statement since %s',
-                                               to_char(c.query_start AT TIME ZONE cc.local_tz(), 'HH24:MI:SS'))
+                                               to_char(coalesce(c.query_start, c.xact_start) AT TIME ZONE cc.local_tz(),
+                                                       'HH24:MI:SS'))
               FROM console c
-             WHERE c.state = 'active' AND c.query_start < clock_timestamp() - p_statement_after
+             WHERE c.state IN ('active', 'fastpath function call')      -- a call by the function protocol has no query_start
+               AND coalesce(c.query_start, c.xact_start) < clock_timestamp() - p_statement_after
             UNION ALL
             SELECT c.pid, c.usename, 6, format('kept one transaction open since %s',
                                                to_char(c.xact_start AT TIME ZONE cc.local_tz(), 'HH24:MI:SS'))
@@ -115,13 +138,19 @@ BEGIN
          WHERE NOT cc._login_settings_are_ours(ro.oid)
            AND pg_has_role('cc_keeper', ro.oid, 'MEMBER WITH ADMIN OPTION')
     LOOP
+        -- the session that changed them goes too: one wall display set its shared login read-only
+        -- every 50 ms, faster than a restore a second, and kept every other display out
+        PERFORM cc._end_login_sessions(r.login, 'changed its login''s settings', true);
         BEGIN
             PERFORM cc._restore_login_settings(r.login);
             INSERT INTO cc.audit_log (action, subject, detail)
             VALUES ('settings_restored', r.login, jsonb_build_object('had', coalesce(r.had, 'none')));
             why := format('its login settings had been changed (%s); put back', coalesce(r.had, 'none'));
         EXCEPTION WHEN OTHERS THEN           -- the sessions ended above stay ended and audited
-            why := format('its login settings had been changed (%s) and could not be put back: %s',
+            -- a session of the login holds the settings row in an open transaction: it is ended,
+            -- and the next round puts them back
+            PERFORM cc._end_login_sessions(r.login, 'held its login''s settings in an open transaction', false);
+            why := format('its login settings had been changed (%s) and could not be put back yet: %s',
                           coalesce(r.had, 'none'), SQLERRM);
         END;
         ended_pid := NULL;
@@ -129,7 +158,7 @@ BEGIN
         RETURN NEXT;
     END LOOP;
 END $$;
-COMMENT ON FUNCTION cc.guard(interval, interval, interval, interval, interval, integer, double precision, interval) IS
+COMMENT ON FUNCTION cc.guard(interval, interval, interval, interval, interval, integer, double precision, interval, integer) IS
     'Ends console sessions that hold up others (a lock waited on > 2 s, > 1,000 locks, the NOTIFY queue held back while '
     'it fills, idle in transaction > 10 s, a statement > 1 min, a transaction > 5 min, unread output > 10 s) and puts '
     'back console logins'' changed settings; audited.';
@@ -145,8 +174,26 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, cc, pg_temp A
                       AND s.setconfig = ARRAY['idle_in_transaction_session_timeout=10s'])
 $$;
 
-CREATE FUNCTION cc._restore_login_settings(p_login name) RETURNS void
+-- Ends a console login's sessions that changed its settings (their last statement altered a
+-- role: p_altering) or that sit in an open transaction, audited. Called by the guard only.
+CREATE FUNCTION cc._end_login_sessions(p_login name, p_why text, p_altering boolean) RETURNS void
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, cc, pg_temp AS $$
+DECLARE
+    v_pid integer;
+BEGIN
+    FOR v_pid IN SELECT a.pid FROM pg_stat_activity a
+                  WHERE a.usename = p_login AND a.backend_type = 'client backend' AND a.pid <> pg_backend_pid()
+                    AND CASE WHEN p_altering THEN a.query ~* '\malter\s+(role|user)\M'
+                             ELSE a.xact_start IS NOT NULL END LOOP
+        IF pg_terminate_backend(v_pid) THEN
+            INSERT INTO cc.audit_log (action, subject, detail)
+            VALUES ('session_ended', p_login, jsonb_build_object('pid', v_pid, 'reason', p_why));
+        END IF;
+    END LOOP;
+END $$;
+
+CREATE FUNCTION cc._restore_login_settings(p_login name) RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, cc, pg_temp SET lock_timeout = '200ms' AS $$
 DECLARE
     d record;
 BEGIN
@@ -159,9 +206,10 @@ BEGIN
     EXECUTE format('ALTER ROLE %I SET idle_in_transaction_session_timeout = %L', p_login, '10s');
 END $$;
 
-REVOKE EXECUTE ON FUNCTION cc.guard(interval, interval, interval, interval, interval, integer, double precision, interval),
-    cc._login_settings_are_ours(oid), cc._restore_login_settings(name) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION cc.guard(interval, interval, interval, interval, interval, integer, double precision, interval)
+REVOKE EXECUTE ON FUNCTION cc.guard(interval, interval, interval, interval, interval, integer, double precision, interval, integer),
+    cc._login_settings_are_ours(oid), cc._restore_login_settings(name), cc._end_login_sessions(name, text, boolean)
+    FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION cc.guard(interval, interval, interval, interval, interval, integer, double precision, interval, integer)
     TO cc_guard;
 GRANT EXECUTE ON FUNCTION cc._login_settings_are_ours(oid) TO cc_keeper;
 

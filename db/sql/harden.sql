@@ -26,7 +26,7 @@ BEGIN
         EXECUTE format('ALTER FUNCTION %s OWNER TO %I', f.sig,
                        CASE WHEN f.proname IN ('account_add', 'account_set_enabled', 'accounts', '_require_admin',
                                                '_on_login', 'guard', 'security_check', '_login_settings_are_ours',
-                                               '_restore_login_settings')
+                                               '_restore_login_settings', '_end_login_sessions')
                             THEN 'cc_keeper' ELSE 'cc_exec' END);
     END LOOP;
     -- Console roles need no temporary objects. (CREATE DATABASE … TEMPLATE does not copy a
@@ -63,6 +63,11 @@ BEGIN
     END LOOP;
 END $$;
 GRANT EXECUTE ON FUNCTION pg_advisory_xact_lock(bigint) TO cc_exec;
+-- pg_notify: the doorbell is rung inside the definer functions (cc_exec); a console flooded the
+-- queue with it, 5,000 notifications a statement. (A NOTIFY statement cannot be revoked: the
+-- guard ends a console that sends them while the queue fills.)
+REVOKE EXECUTE ON FUNCTION pg_notify(text, text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION pg_notify(text, text) TO cc_exec;
 GRANT EXECUTE ON FUNCTION pg_terminate_backend(integer, bigint) TO cc_keeper;
 
 -- Every console may read which schema revision this is: the app checks it at start.
