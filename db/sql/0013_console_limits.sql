@@ -32,6 +32,7 @@ LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, cc, pg_temp
 SET lock_timeout = '200ms' AS $$
 DECLARE
     r record;
+    v_ended integer;
     v_queue double precision := pg_notification_queue_usage();
 BEGIN
     IF NOT pg_has_role(session_user, 'cc_guard', 'MEMBER') THEN
@@ -140,18 +141,20 @@ BEGIN
     LOOP
         -- the session that changed them goes too: one wall display set its shared login read-only
         -- every 50 ms, faster than a restore a second, and kept every other display out
-        PERFORM cc._end_login_sessions(r.login, 'changed its login''s settings', true);
+        v_ended := cc._end_login_sessions(r.login, 'changed its login''s settings', true);
         BEGIN
             PERFORM cc._restore_login_settings(r.login);
             INSERT INTO cc.audit_log (action, subject, detail)
             VALUES ('settings_restored', r.login, jsonb_build_object('had', coalesce(r.had, 'none')));
-            why := format('its login settings had been changed (%s); put back', coalesce(r.had, 'none'));
+            why := format('its login settings had been changed (%s); put back, %s session(s) that changed them ended',
+                          coalesce(r.had, 'none'), v_ended);
         EXCEPTION WHEN OTHERS THEN           -- the sessions ended above stay ended and audited
             -- a session of the login holds the settings row in an open transaction: it is ended,
             -- and the next round puts them back
-            PERFORM cc._end_login_sessions(r.login, 'held its login''s settings in an open transaction', false);
-            why := format('its login settings had been changed (%s) and could not be put back yet: %s',
-                          coalesce(r.had, 'none'), SQLERRM);
+            v_ended := v_ended + cc._end_login_sessions(r.login, 'held its login''s settings in an open transaction',
+                                                        false);
+            why := format('its login settings had been changed (%s) and could not be put back yet (%s); '
+                          '%s session(s) of it ended', coalesce(r.had, 'none'), SQLERRM, v_ended);
         END;
         ended_pid := NULL;
         ended_login := r.login;
@@ -176,20 +179,26 @@ $$;
 
 -- Ends a console login's sessions that changed its settings (their last statement altered a
 -- role: p_altering) or that sit in an open transaction, audited. Called by the guard only.
-CREATE FUNCTION cc._end_login_sessions(p_login name, p_why text, p_altering boolean) RETURNS void
+CREATE FUNCTION cc._end_login_sessions(p_login name, p_why text, p_altering boolean) RETURNS integer
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, cc, pg_temp AS $$
 DECLARE
     v_pid integer;
+    v_ended integer := 0;
 BEGIN
+    -- "altering": both words anywhere in its last statement, however spaced or commented
+    -- (ALTER/**/ROLE slipped past a pattern of the two words together); consoles cannot hide a
+    -- statement in a DO block (no plpgsql for them, harden.sql)
     FOR v_pid IN SELECT a.pid FROM pg_stat_activity a
                   WHERE a.usename = p_login AND a.backend_type = 'client backend' AND a.pid <> pg_backend_pid()
-                    AND CASE WHEN p_altering THEN a.query ~* '\malter\s+(role|user)\M'
+                    AND CASE WHEN p_altering THEN a.query ~* 'alter' AND a.query ~* '(role|user)'
                              ELSE a.xact_start IS NOT NULL END LOOP
         IF pg_terminate_backend(v_pid) THEN
             INSERT INTO cc.audit_log (action, subject, detail)
             VALUES ('session_ended', p_login, jsonb_build_object('pid', v_pid, 'reason', p_why));
+            v_ended := v_ended + 1;
         END IF;
     END LOOP;
+    RETURN v_ended;
 END $$;
 
 CREATE FUNCTION cc._restore_login_settings(p_login name) RETURNS void
@@ -267,9 +276,12 @@ BEGIN
        AND (p.proname LIKE 'pg\_advisory\_%' OR p.proname LIKE 'pg\_try\_advisory\_%'
             OR p.proname IN ('pg_terminate_backend', 'pg_cancel_backend'))
        AND (has_function_privilege('cc_wall', p.oid, 'EXECUTE') OR has_function_privilege('cc_operator', p.oid, 'EXECUTE'));
-    check_name := 'consoles take no advisory locks and signal no other session';
+    IF has_language_privilege('cc_wall', 'plpgsql', 'USAGE') OR has_language_privilege('cc_operator', 'plpgsql', 'USAGE') THEN
+        v_bad := concat_ws(', ', v_bad, 'DO blocks (USAGE on plpgsql)');
+    END IF;
+    check_name := 'consoles take no advisory locks, signal no other session, run no DO blocks';
     ok := v_bad IS NULL;
-    detail := coalesce('a console may call: ' || v_bad, 'advisory locks and backend signals are not theirs');
+    detail := coalesce('a console may call: ' || v_bad, 'advisory locks, backend signals and plpgsql are not theirs');
     fix := 'Run commandcenter db upgrade (it re-applies db/sql/harden.sql).';
     RETURN NEXT;
 

@@ -68,6 +68,11 @@ GRANT EXECUTE ON FUNCTION pg_advisory_xact_lock(bigint) TO cc_exec;
 -- guard ends a console that sends them while the queue fills.)
 REVOKE EXECUTE ON FUNCTION pg_notify(text, text) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION pg_notify(text, text) TO cc_exec;
+-- No DO blocks for consoles: a loop of EXECUTE hid what it ran from pg_stat_activity (a NOTIFY
+-- flood spelled backwards, an ALTER ROLE put together from pieces), which the guard reads.
+-- Running the definer functions written in plpgsql needs no USAGE; writing them does.
+REVOKE USAGE ON LANGUAGE plpgsql FROM PUBLIC;
+GRANT USAGE ON LANGUAGE plpgsql TO cc_owner, cc_exec, cc_keeper;
 GRANT EXECUTE ON FUNCTION pg_terminate_backend(integer, bigint) TO cc_keeper;
 
 -- Every console may read which schema revision this is: the app checks it at start.
