@@ -30,7 +30,8 @@ PLACE_READINGS = {
     "大栅栏": [["dà"], ["shí"], ["làr"]],
 }
 
-FORMAT = 1
+FORMAT = 2
+SEP = "\x1f"                             # between syllables in a kept spelling (no name holds it)
 #: more spellings than this are kept in memory but not written (a city has ~30,000 grid names)
 MAX_SAVED = 300_000
 
@@ -38,7 +39,9 @@ NORMAL, U, FIRST = "n", "u", "f"        # lazy_pinyin(text); … v_to_u=True; �
 
 _lock = threading.Lock()
 _library: ModuleType | None = None
-_spelled: dict[tuple[str, str], tuple[str, ...]] = {}
+# kind + text → the syllables joined by SEP: one string an entry, not a tuple of strings (a
+# city's 30,000 grid names in three spellings took 30 MB as tuples)
+_spelled: dict[str, str] = {}
 _loaded = 0                              # how many of them came from the file
 
 
@@ -63,18 +66,20 @@ def warm_in_background() -> None:
 
 
 def _spell(kind: str, text: str) -> tuple[str, ...]:
-    key = (kind, text)
+    key = kind + text
     got = _spelled.get(key)
     if got is None:
         lib = library()
         if kind == NORMAL:
-            got = tuple(lib.lazy_pinyin(text))
+            spelled = lib.lazy_pinyin(text)
         elif kind == U:
-            got = tuple(lib.lazy_pinyin(text, v_to_u=True))
+            spelled = lib.lazy_pinyin(text, v_to_u=True)
         else:
-            got = tuple(lib.lazy_pinyin(text, style=lib.Style.FIRST_LETTER))
-        _spelled[key] = got
-    return got
+            spelled = lib.lazy_pinyin(text, style=lib.Style.FIRST_LETTER)
+        if any(SEP in s or not s for s in spelled):   # not kept: it could not be split back the same
+            return tuple(spelled)
+        got = _spelled[key] = SEP.join(spelled)
+    return tuple(got.split(SEP)) if got else ()
 
 
 def syllables(text: str) -> tuple[str, ...]:
@@ -122,8 +127,7 @@ def load(path: Path) -> int:
         return 0
     taken = 0
     for key, value in data[1].items():
-        if (isinstance(key, tuple) and len(key) == 2 and key[0] in (NORMAL, U, FIRST) and isinstance(key[1], str)
-                and isinstance(value, tuple) and all(isinstance(s, str) for s in value)):
+        if isinstance(key, str) and key[:1] in (NORMAL, U, FIRST) and isinstance(value, str):
             _spelled.setdefault(key, value)
             taken += 1
     _loaded = len(_spelled)
