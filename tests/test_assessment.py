@@ -357,6 +357,8 @@ def test_temporary_objects_cannot_run_inside_the_assessment_functions(db, login_
     with db.connect(autocommit=True) as admin:
         admin.execute(sql.SQL("GRANT TEMPORARY ON DATABASE {} TO {}").format(
             sql.Identifier(admin.info.dbname), sql.Identifier(login)))
+        # … and plpgsql (consoles have none since 0013): the shadow below is plpgsql
+        admin.execute(sql.SQL("GRANT USAGE ON LANGUAGE plpgsql TO {}").format(sql.Identifier(login)))
         definers = {r[0] for r in admin.execute(
             "SELECT proname FROM pg_proc WHERE pronamespace = 'cc'::regnamespace AND prosecdef "
             "AND (proname LIKE 'assess%%' OR proname = 'sees_assessment') AND "
