@@ -939,3 +939,38 @@ def test_a_console_login_s_changed_settings_are_put_back_and_the_check_sees_them
             c.execute(sql.SQL("ALTER ROLE wall IN DATABASE {} RESET ALL").format(sql.Identifier(dbname)))
             c.execute("ALTER ROLE wall RESET ALL")
             c.execute("ALTER ROLE wall SET idle_in_transaction_session_timeout = '10s'")
+
+
+def test_a_console_login_reports_and_urges_a_bounded_number_a_day(db, streets) -> None:  # noqa: ANN001
+    """A street operator's script reported 8,716 urgent cases in 10 s, kept for ever by the
+    append-only event table; reports and urges now have a daily bound per login, as photos and
+    repeats had. The administrator's own tools are not counted."""
+    with db.connect(autocommit=True) as admin:
+        admin.execute("UPDATE cc.input_limit SET value = 2 WHERE code IN ('reports_per_login_day', 'urges_per_login_day')")
+        gid, lon, lat = admin.execute('SELECT grid_id, lon, lat FROM cc."case" WHERE street_id = %s LIMIT 1',
+                                      (streets["东华门街道"],)).fetchone()
+    try:
+        with sign_in(db, "dhm_operator", autocommit=True) as c:
+            wf = Workflow(c)
+            made = [wf.report("hotline", "010201", f"第{i}次", lon, lat, grid_id=gid) for i in range(2)]
+            before = _state(db)
+            with pytest.raises(InvalidArgument, match="has made 2 reports today"):
+                wf.report("hotline", "010201", "第三次", lon, lat, grid_id=gid)
+            assert _state(db) == before                               # refused: nothing written
+            assert len(made) == 2
+            filed, version = _case_in_street(db, streets["东华门街道"], "dispatched")
+            version = wf.urge(filed, version, "催一")
+            version = wf.urge(filed, version, "催二")
+            with pytest.raises(InvalidArgument, match="has made 2 urges today"):
+                wf.urge(filed, version, "催三")
+            assert case_row(c, filed)["urge_count"] == 2
+        with db.connect() as admin:                                   # the administrator is not a console
+            Workflow(admin).report("hotline", "010201", "管理员", lon, lat, grid_id=gid)
+            assert admin.execute("SELECT count(*) FROM cc.login_day_count WHERE login = current_user").fetchone()[0] == 0
+        with sign_in(db, "wall") as wall, pytest.raises(psycopg.errors.InsufficientPrivilege):
+            wall.execute("SELECT * FROM cc.login_day_count")
+    finally:
+        with db.connect(autocommit=True) as admin:
+            admin.execute("UPDATE cc.input_limit SET value = 1000 WHERE code IN ('reports_per_login_day', "
+                          "'urges_per_login_day')")
+            admin.execute("DELETE FROM cc.login_day_count")
