@@ -291,13 +291,14 @@ def _meanwhile(args: argparse.Namespace) -> threading.Event:
     """While the main thread starts the server (child processes and sockets), one thread
     reads the pinyin kept from earlier sessions, imports the hall's (or the wall's) views and,
     on the embedded server's first start (no cluster in the data directory yet), draws the demo
-    territory (demo.prebuilt, taken by launch.first_run). The returned event is set once the imports are done: the main thread
-    waits for it before it imports anything heavy or touches Qt again, because two threads
-    importing shapely at once can leave one with a half-made module ("partially initialized
-    module 'shapely' has no attribute 'lib'", every first start of a bench series), and two
-    threads making PySide6's enums at once lose one ("QDialogButtonBox has no attribute
-    StandardButton", 2 of 25 later starts under load). A failed import here is left to the main
-    thread, which imports the module again and says what is wrong."""
+    territory (demo.prebuilt, taken by launch.first_run). The returned event is set once the
+    imports are done: the main thread waits for it before it imports anything heavy or touches
+    Qt again, because two threads importing shapely at once can leave one with a half-made
+    module ("partially initialized module 'shapely' has no attribute 'lib'", every first start
+    of a bench series), and two threads making PySide6's enums at once lose one
+    ("QDialogButtonBox has no attribute StandardButton", 2 of 25 later starts under load). A
+    failed import here is left to the main thread, which imports the module again and says what
+    is wrong."""
     import importlib
 
     from .paths import default_data_dir

@@ -165,7 +165,7 @@ class IntakeDialog(QDialog):
         self.anchors = {(kind, a.id): a.anchor for kind, areas in (("street", geo.streets), ("community", geo.communities),
                                                                    ("grid", geo.grids)) for a in areas}
         street_en = {n.name: n.name_en for n in ref.streets.values() if n.name_en}
-        self.place_label = lambda name: street_en.get(name) or d.place(name) if d.english else name
+        self.place_label = lambda name: (street_en.get(name) or d.place(name)) if d.english else name
         self.place = _Finder(self.places, self.tr("Street, community or grid — Chinese, pinyin or initials"), None,
                              lambda e: " / ".join(self.place_label(n) for n in [e.name, *e.context] if n))
         self.place.setObjectName("intake-place")
